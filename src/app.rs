@@ -1,0 +1,250 @@
+//! Executing commands: the only module that touches files and the terminal.
+//!
+//! A run reads the scenario, simulates it on a rayon pool of the requested
+//! size, prints the summary table and writes every export into a temporary
+//! folder beside the output folder. Only when everything is written does the
+//! temporary folder replace the output folder, so an error or a kill
+//! mid-run leaves the previous results intact.
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{Command, RunOptions};
+use crate::engine::{self, RunResults, RunSettings};
+use crate::error::Error;
+use crate::export::standard_exports;
+use crate::format::money;
+use crate::report::Report;
+use crate::scenario::Scenario;
+
+/// The commented starter scenario `roicast init` writes.
+pub const STARTER_SCENARIO: &str = include_str!("../scenarios/starter.toml");
+
+/// Runs a command; returns the process exit code on success.
+pub fn execute(command: Command) -> Result<i32, Error> {
+    match command {
+        Command::Run(options) => run(&options),
+        Command::Validate { scenario } => validate(&scenario),
+        Command::Init { path, force } => init(&path, force),
+    }
+}
+
+/// Reads and validates a scenario file.
+pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
+    let text =
+        fs::read_to_string(path).map_err(|e| Error::Input(format!("cannot read scenario {}: {e}", path.display())))?;
+    Ok(Scenario::parse(&text, &path.display().to_string())?)
+}
+
+/// Runs `work` on a rayon pool of `threads` workers (all cores when `None`).
+pub fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> Result<T, Error> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Output { what: "the thread pool".into(), message: e.to_string() })?;
+    Ok(pool.install(work))
+}
+
+/// A progress bar on stderr that appears only once a run has taken a second,
+/// and never when stderr is not a terminal or `quiet` is set.
+pub struct Progress {
+    bar: ProgressBar,
+    started: Instant,
+    quiet: bool,
+}
+
+impl Progress {
+    /// A bar for `total` trials.
+    pub fn new(total: u64, quiet: bool) -> Progress {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} trials  {per_sec}  ETA {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Progress { bar, started: Instant::now(), quiet }
+    }
+
+    /// Counts finished trials (called once per block, from any thread).
+    pub fn advance(&self, trials: u64) {
+        self.bar.inc(trials);
+        if !self.quiet && self.bar.is_hidden() && self.started.elapsed() > Duration::from_secs(1) {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Applies command-line overrides to a scenario's run settings.
+fn settings(scenario: &Scenario, options: &RunOptions) -> RunSettings {
+    let mut settings = RunSettings::from_scenario(scenario);
+    settings.trials = options.trials.unwrap_or(settings.trials);
+    settings.seed = options.seed.unwrap_or(settings.seed);
+    settings
+}
+
+fn run(options: &RunOptions) -> Result<i32, Error> {
+    let scenario = load_scenario(&options.scenario)?;
+    let settings = settings(&scenario, options);
+    let progress = Progress::new(settings.trials, options.quiet);
+    let results: RunResults =
+        with_threads(options.threads, || engine::run(&scenario, settings, &|n| progress.advance(n)))?;
+    progress.finish();
+    let report = Report::new(&scenario, &results, &options.scenario.display().to_string());
+    write_folder_atomically(&options.out, |dir| write_exports(&report, dir))?;
+    print!("{}", report.summary_table());
+    println!("results written to {}/", options.out.display());
+    Ok(0)
+}
+
+/// Writes every standard export of a report into `dir`.
+pub fn write_exports(report: &Report, dir: &Path) -> Result<(), Error> {
+    for export in standard_exports() {
+        let path = dir.join(export.file_name());
+        let file = fs::File::create(&path).map_err(|e| Error::io("create", &path, e))?;
+        let mut out = BufWriter::new(file);
+        export
+            .write(report, &mut out)
+            .map_err(|e| Error::Output { what: export.file_name().to_string(), message: e.to_string() })?;
+        out.flush().map_err(|e| Error::io("write", &path, e))?;
+    }
+    Ok(())
+}
+
+/// Fills a fresh temporary folder beside `dir` with `fill`, then puts it in
+/// place of `dir`. On any error `dir` is left as it was.
+pub fn write_folder_atomically(dir: &Path, fill: impl FnOnce(&Path) -> Result<(), Error>) -> Result<(), Error> {
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| Error::io("create folder", &parent, e))?;
+    let staging = tempfile::Builder::new()
+        .prefix(".roicast-staging-")
+        .tempdir_in(&parent)
+        .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
+    fill(staging.path())?;
+    let retired = parent.join(format!(".roicast-retired-{}", std::process::id()));
+    let had_previous = dir.exists();
+    if had_previous {
+        fs::rename(dir, &retired).map_err(|e| Error::io("move aside", dir, e))?;
+    }
+    let staged = staging.keep();
+    if let Err(e) = fs::rename(&staged, dir) {
+        if had_previous {
+            let _ = fs::rename(&retired, dir);
+        }
+        let _ = fs::remove_dir_all(&staged);
+        return Err(Error::io("move results into", dir, e));
+    }
+    if had_previous {
+        fs::remove_dir_all(&retired).map_err(|e| Error::io("remove the previous results in", &retired, e))?;
+    }
+    Ok(())
+}
+
+fn validate(path: &Path) -> Result<i32, Error> {
+    let scenario = load_scenario(path)?;
+    print!("{}", describe(&scenario));
+    println!("{} is valid.", path.display());
+    Ok(0)
+}
+
+/// A plain-text description of what a scenario holds.
+pub fn describe(scenario: &Scenario) -> String {
+    use std::fmt::Write as _;
+    let sim = &scenario.simulation;
+    let c = &scenario.currency;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", scenario.name);
+    if let Some(d) = &scenario.description {
+        let _ = writeln!(out, "  {}", d.trim());
+    }
+    let _ = writeln!(
+        out,
+        "simulation: {} trials, seed {}, {} months, discount rate {:.1}% a year, {} sampling, currency {c}",
+        sim.trials,
+        sim.seed,
+        sim.horizon_months,
+        sim.discount_rate * 100.0,
+        sim.sampling.as_str()
+    );
+    let conf = &scenario.conflation;
+    let _ = writeln!(
+        out,
+        "conflation: benefit x{}, risk rate x{}, abandon +{}",
+        conf.benefit_multiplier, conf.risk_rate_multiplier, conf.extra_abandon_probability
+    );
+    for init in &scenario.initiatives {
+        let mean = |j: usize| scenario.inputs[j].distribution.mean();
+        let flag = if init.is_mismatched() { "  MISMATCHED OWNER" } else { "" };
+        let _ = writeln!(out, "\n[{}] {} — owner {}{flag}", init.kind.as_str(), init.name, init.owner.as_str());
+        if init.start_month > 0 {
+            let _ = writeln!(out, "  starts after month {}", init.start_month);
+        }
+        if !init.depends_on.is_empty() {
+            let deps: Vec<&str> = init.depends_on.iter().map(|&d| scenario.initiatives[d].name.as_str()).collect();
+            let _ = writeln!(out, "  depends on: {}", deps.join(", "));
+        }
+        for &j in &[
+            init.build_cost,
+            init.build_months,
+            init.run_cost_per_month,
+            init.benefit_per_month,
+            init.ramp_months,
+            init.pnl_visibility,
+        ] {
+            let input = &scenario.inputs[j];
+            let _ =
+                writeln!(out, "  {:<20} {:<40} mean {:.4}", input.slot.key(), input.distribution.to_string(), mean(j));
+        }
+        for risk in &init.risks {
+            let _ = writeln!(
+                out,
+                "  risk \"{}\": {} events/year, cost per event {} (mean {}), pause {} months, abandon {}",
+                risk.name,
+                scenario.inputs[risk.events_per_year].distribution,
+                risk.cost_per_event,
+                money(risk.cost_per_event.mean(), c),
+                risk.benefit_pause_months,
+                scenario.inputs[risk.abandon_probability].distribution
+            );
+        }
+    }
+    if !scenario.correlations.is_empty() {
+        let _ = writeln!(out, "\ncorrelations:");
+        for corr in &scenario.correlations {
+            let _ = writeln!(
+                out,
+                "  {} ~ {}: {}",
+                scenario.inputs[corr.first].name, scenario.inputs[corr.second].name, corr.rank_correlation
+            );
+        }
+    }
+    let uncertain = scenario.inputs.iter().filter(|i| i.distribution.fixed_value().is_none()).count();
+    let _ = writeln!(
+        out,
+        "\n{} initiatives, {uncertain} uncertain inputs drawn once per trial.",
+        scenario.initiatives.len()
+    );
+    out
+}
+
+fn init(path: &Path, force: bool) -> Result<i32, Error> {
+    if path.exists() && !force {
+        return Err(Error::Input(format!("{} already exists (use --force to overwrite it)", path.display())));
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| Error::io("create folder", parent, e))?;
+    }
+    fs::write(path, STARTER_SCENARIO).map_err(|e| Error::io("write", path, e))?;
+    println!("wrote {}; check it with `roicast validate {0}` and run it with `roicast run {0}`", path.display());
+    Ok(0)
+}

@@ -1,0 +1,35 @@
+//! Result files: one format per file, behind one small trait.
+//!
+//! Each format implements [`Export`]: a file name and a function that writes
+//! a [`Report`] to any writer. Adding a format is one file here and one line
+//! in [`standard_exports`]. Exports never open files themselves; the caller
+//! decides where the bytes go (the app writes them into a temporary folder
+//! that replaces the output folder only once everything is written).
+
+mod monthly_csv;
+mod summary_json;
+mod trials_parquet;
+
+use std::io::Write;
+
+pub use monthly_csv::MonthlyCsv;
+pub use summary_json::{SummaryJson, summary_value};
+pub use trials_parquet::TrialsParquet;
+
+use crate::report::Report;
+
+/// An error while producing an export.
+pub type ExportError = Box<dyn std::error::Error + Send + Sync>;
+
+/// One output format.
+pub trait Export {
+    /// Name of the file inside the output folder.
+    fn file_name(&self) -> &'static str;
+    /// Writes the report in this format.
+    fn write(&self, report: &Report, out: &mut dyn Write) -> Result<(), ExportError>;
+}
+
+/// The exports every `roicast run` writes.
+pub fn standard_exports() -> Vec<Box<dyn Export>> {
+    vec![Box::new(SummaryJson), Box::new(MonthlyCsv), Box::new(TrialsParquet)]
+}

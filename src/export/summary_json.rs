@@ -1,0 +1,59 @@
+//! `summary.json`: per-set statistics in the shape of the model contract,
+//! with a run manifest.
+//!
+//! Keys follow `docs/model.md` exactly; extra keys (`discounted_payback_month_p50`,
+//! `loss_mean`, `kind`, `members`, ...) are additions, never renames. An
+//! undefined figure is `null`.
+
+use std::io::Write;
+
+use serde_json::{Map, Value, json};
+
+use super::{Export, ExportError};
+use crate::report::Report;
+
+/// Writes `summary.json`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SummaryJson;
+
+/// The summary as a JSON value.
+pub fn summary_value(report: &Report) -> Result<Value, ExportError> {
+    let scenario = report.scenario;
+    let mut sets = Map::new();
+    for (summary, set) in report.summaries.iter().zip(&report.results.sets) {
+        let mut value = serde_json::to_value(summary)?;
+        if let Value::Object(map) = &mut value {
+            map.insert("kind".into(), json!(set.spec.kind.map(|k| k.as_str())));
+            let members: Vec<&str> = set.spec.members.iter().map(|&m| scenario.initiatives[m].name.as_str()).collect();
+            map.insert("members".into(), json!(members));
+            if let [only] = set.spec.members[..] {
+                let initiative = &scenario.initiatives[only];
+                map.insert("owner".into(), json!(initiative.owner.as_str()));
+                map.insert("mismatched".into(), json!(initiative.is_mismatched()));
+            }
+        }
+        sets.insert(summary.name.clone(), value);
+    }
+    Ok(json!({
+        "scenario": scenario.name,
+        "trials": report.results.trials,
+        "seed": report.results.seed,
+        "horizon_months": scenario.simulation.horizon_months,
+        "currency": scenario.currency,
+        "discount_rate": scenario.simulation.discount_rate,
+        "sets": sets,
+        "manifest": report.manifest,
+    }))
+}
+
+impl Export for SummaryJson {
+    fn file_name(&self) -> &'static str {
+        "summary.json"
+    }
+
+    fn write(&self, report: &Report, out: &mut dyn Write) -> Result<(), ExportError> {
+        serde_json::to_writer_pretty(&mut *out, &summary_value(report)?)?;
+        out.write_all(b"\n")?;
+        Ok(())
+    }
+}

@@ -1,0 +1,78 @@
+//! Formatting numbers for people: money with k/M suffixes, shares, months.
+//!
+//! ```
+//! use roicast::format::{money, percent};
+//! assert_eq!(money(1_234_567.0, "USD"), "$1.23M");
+//! assert_eq!(money(-45_600.0, "EUR"), "-€45.6k");
+//! assert_eq!(money(950.0, "CHF"), "CHF 950");
+//! assert_eq!(percent(0.1234), "12.3%");
+//! ```
+
+/// The symbol of a currency code, or the code followed by a space.
+pub fn currency_prefix(currency: &str) -> String {
+    match currency.to_ascii_uppercase().as_str() {
+        "USD" | "AUD" | "CAD" | "NZD" | "SGD" | "HKD" => "$".to_string(),
+        "EUR" => "€".to_string(),
+        "GBP" => "£".to_string(),
+        "JPY" | "CNY" => "¥".to_string(),
+        "INR" => "₹".to_string(),
+        _ => format!("{currency} "),
+    }
+}
+
+/// Money with three significant digits and a k, M or B suffix.
+pub fn money(x: f64, currency: &str) -> String {
+    let sign = if x < 0.0 { "-" } else { "" };
+    format!("{sign}{}{}", currency_prefix(currency), magnitude(x.abs()))
+}
+
+/// A non-negative amount with three significant digits and a k/M/B suffix.
+fn magnitude(a: f64) -> String {
+    let (value, suffix) = if a >= 1e9 {
+        (a / 1e9, "B")
+    } else if a >= 1e6 {
+        (a / 1e6, "M")
+    } else if a >= 1e3 {
+        (a / 1e3, "k")
+    } else {
+        return format!("{a:.0}");
+    };
+    let digits = if value >= 100.0 {
+        0
+    } else if value >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{value:.digits$}{suffix}")
+}
+
+/// A share as a percentage with one decimal.
+pub fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+/// A month figure, or "never" when absent.
+pub fn month(m: Option<f64>) -> String {
+    match m {
+        Some(m) if m.fract() == 0.0 => format!("{m:.0}"),
+        Some(m) => format!("{m:.1}"),
+        None => "never".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suffixes_switch_at_thresholds() {
+        assert_eq!(money(999.0, "USD"), "$999");
+        assert_eq!(money(1000.0, "USD"), "$1.00k");
+        assert_eq!(money(123_456.0, "GBP"), "£123k");
+        assert_eq!(money(2.5e9, "USD"), "$2.50B");
+        assert_eq!(month(Some(14.0)), "14");
+        assert_eq!(month(Some(14.5)), "14.5");
+        assert_eq!(month(None), "never");
+    }
+}

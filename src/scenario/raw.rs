@@ -1,0 +1,77 @@
+//! The scenario file exactly as TOML spells it, with the position of every value.
+//!
+//! These types only mirror the file: `deny_unknown_fields` everywhere, so a
+//! typo is an error and never silently a default. Distributions stay as raw
+//! TOML values here; `super::distribution` reads them with better messages
+//! than an untagged serde enum could give.
+
+use serde::Deserialize;
+use toml::{Spanned, Value};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawScenario {
+    pub name: Option<Spanned<String>>,
+    pub description: Option<String>,
+    pub currency: Option<Spanned<String>>,
+    pub simulation: Spanned<RawSimulation>,
+    pub conflation: Option<RawConflation>,
+    #[serde(default)]
+    pub initiatives: Vec<Spanned<RawInitiative>>,
+    #[serde(default)]
+    pub correlations: Vec<Spanned<RawCorrelation>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSimulation {
+    pub trials: Option<Spanned<i64>>,
+    pub horizon_months: Spanned<i64>,
+    pub seed: Option<Spanned<i64>>,
+    pub discount_rate: Spanned<f64>,
+    pub sampling: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawConflation {
+    pub benefit_multiplier: Option<Spanned<f64>>,
+    pub risk_rate_multiplier: Option<Spanned<f64>>,
+    pub extra_abandon_probability: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawInitiative {
+    pub name: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub owner: Option<Spanned<String>>,
+    pub start_month: Option<Spanned<i64>>,
+    pub build_cost: Spanned<Value>,
+    pub build_months: Spanned<Value>,
+    pub run_cost_per_month: Option<Spanned<Value>>,
+    pub benefit_per_month: Spanned<Value>,
+    pub ramp_months: Option<Spanned<Value>>,
+    pub pnl_visibility: Option<Spanned<Value>>,
+    #[serde(default)]
+    pub depends_on: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub risks: Vec<Spanned<RawRisk>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRisk {
+    pub name: Spanned<String>,
+    pub events_per_year: Spanned<Value>,
+    pub cost_per_event: Spanned<Value>,
+    pub benefit_pause_months: Option<Spanned<i64>>,
+    pub abandon_probability: Option<Spanned<Value>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCorrelation {
+    pub between: Spanned<Vec<Spanned<String>>>,
+    pub rank_correlation: Spanned<f64>,
+}

@@ -1,0 +1,271 @@
+//! Summary statistics of a run: the figures `summary.json` and the tables report.
+//!
+//! Quantiles are type 7 (linear interpolation between order statistics of
+//! the sorted sample). Figures that are undefined in a trial (`roi` with no
+//! cost) are left out of that figure's statistics; a figure with no defined
+//! value at all is `None`, which every report writes as empty or `null` —
+//! never as NaN. A payback that never came counts as later than every month.
+//!
+//! ```
+//! use roicast::stats::quantile_sorted;
+//! assert_eq!(quantile_sorted(&[1.0, 2.0, 3.0, 4.0], 0.5), Some(2.5));
+//! assert_eq!(quantile_sorted(&[], 0.5), None);
+//! ```
+
+use serde::Serialize;
+
+use crate::engine::{RunResults, SetResults};
+use crate::model::NEVER;
+
+/// Probability levels of the percentiles every summary reports.
+pub const PERCENTILES: [(&str, f64); 7] =
+    [("p5", 0.05), ("p10", 0.10), ("p25", 0.25), ("p50", 0.50), ("p75", 0.75), ("p90", 0.90), ("p95", 0.95)];
+
+/// Type-7 quantile of an ascending sample; `None` when it is empty.
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
+    let below = h.floor() as usize;
+    let lo = sorted[below];
+    if below + 1 >= sorted.len() {
+        return Some(lo);
+    }
+    let hi = sorted[below + 1];
+    Some(if hi == lo { lo } else { lo + (h - below as f64) * (hi - lo) })
+}
+
+/// Mean, spread and percentiles of one figure.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Summary {
+    /// Number of trials in which the figure is defined.
+    #[serde(skip)]
+    pub n: usize,
+    /// Sample mean.
+    pub mean: f64,
+    /// Sample standard deviation (n − 1).
+    pub sd: f64,
+    /// Standard error of the mean, `sd / sqrt(n)`.
+    pub se: f64,
+    /// 5th percentile.
+    pub p5: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// 25th percentile.
+    pub p25: f64,
+    /// Median.
+    pub p50: f64,
+    /// 75th percentile.
+    pub p75: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+impl Summary {
+    /// Summarises the finite values of a sample; `None` when there are none.
+    pub fn of(values: &[f64]) -> Option<Summary> {
+        let mut sorted: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        sorted.sort_by(f64::total_cmp);
+        Summary::of_sorted(&sorted)
+    }
+
+    /// Summarises an ascending sample of finite values.
+    pub fn of_sorted(sorted: &[f64]) -> Option<Summary> {
+        let n = sorted.len();
+        if n == 0 {
+            return None;
+        }
+        let mean = sorted.iter().sum::<f64>() / n as f64;
+        let sd = if n > 1 {
+            (sorted.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64).sqrt()
+        } else {
+            0.0
+        };
+        let q = |p| quantile_sorted(sorted, p).unwrap_or(mean);
+        Some(Summary {
+            n,
+            mean,
+            sd,
+            se: sd / (n as f64).sqrt(),
+            p5: q(0.05),
+            p10: q(0.10),
+            p25: q(0.25),
+            p50: q(0.50),
+            p75: q(0.75),
+            p90: q(0.90),
+            p95: q(0.95),
+        })
+    }
+
+    /// The percentile for a level named in [`PERCENTILES`].
+    pub fn percentile(&self, name: &str) -> Option<f64> {
+        Some(match name {
+            "p5" => self.p5,
+            "p10" => self.p10,
+            "p25" => self.p25,
+            "p50" => self.p50,
+            "p75" => self.p75,
+            "p90" => self.p90,
+            "p95" => self.p95,
+            _ => return None,
+        })
+    }
+}
+
+/// Everything a run reports about one set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SetSummary {
+    /// Name of the set.
+    #[serde(skip)]
+    pub name: String,
+    /// Net present value.
+    pub npv: Option<Summary>,
+    /// Return on investment, over trials with a cost.
+    pub roi: Option<Summary>,
+    /// P&L-visible return on investment, over trials with a cost.
+    pub visible_roi: Option<Summary>,
+    /// Share of trials with NPV below zero.
+    pub prob_npv_negative: f64,
+    /// Mean NPV of the `ceil(0.05 n)` worst trials.
+    pub expected_shortfall_5: Option<f64>,
+    /// Share of trials paid back within 12 months (payback 0 counts).
+    pub prob_payback_within_12: f64,
+    /// Share of trials paid back within the horizon.
+    pub prob_payback_within_horizon: f64,
+    /// Median payback month; `None` when more than half never pay back.
+    pub payback_month_p50: Option<f64>,
+    /// Median discounted payback month; `None` when more than half never pay back.
+    pub discounted_payback_month_p50: Option<f64>,
+    /// Mean risk loss over the horizon.
+    pub loss_mean: f64,
+    /// Mean number of risk events.
+    pub events_mean: f64,
+    /// Share of trials in which a member was abandoned.
+    pub prob_abandoned: f64,
+    /// Share of trials in which the ROI is undefined (no cost).
+    pub prob_roi_undefined: f64,
+}
+
+/// Median of payback months where [`NEVER`] sorts after every month.
+fn payback_median(months: &[u16]) -> Option<f64> {
+    let mut sorted: Vec<f64> = months.iter().map(|&m| if m == NEVER { f64::INFINITY } else { f64::from(m) }).collect();
+    sorted.sort_by(f64::total_cmp);
+    quantile_sorted(&sorted, 0.5).filter(|m| m.is_finite())
+}
+
+fn share(n: usize, total: usize) -> f64 {
+    if total == 0 { 0.0 } else { n as f64 / total as f64 }
+}
+
+impl SetSummary {
+    /// Summarises one set's per-trial results.
+    pub fn of(set: &SetResults) -> SetSummary {
+        let n = set.npv.len();
+        let mut npv_sorted = set.npv.clone();
+        npv_sorted.sort_by(f64::total_cmp);
+        let tail = n.div_ceil(20);
+        let expected_shortfall_5 = (tail > 0).then(|| npv_sorted[..tail].iter().sum::<f64>() / tail as f64);
+        let paid_by = |limit: u16| share(set.payback.iter().filter(|&&m| m != NEVER && m <= limit).count(), n);
+        SetSummary {
+            name: set.spec.name.clone(),
+            npv: Summary::of_sorted(&npv_sorted),
+            roi: Summary::of(&set.roi),
+            visible_roi: Summary::of(&set.visible_roi),
+            prob_npv_negative: share(set.npv.iter().filter(|&&x| x < 0.0).count(), n),
+            expected_shortfall_5,
+            prob_payback_within_12: paid_by(12),
+            prob_payback_within_horizon: paid_by(NEVER - 1),
+            payback_month_p50: payback_median(&set.payback),
+            discounted_payback_month_p50: payback_median(&set.discounted_payback),
+            loss_mean: if n == 0 { 0.0 } else { set.loss.iter().sum::<f64>() / n as f64 },
+            events_mean: if n == 0 { 0.0 } else { set.events.iter().map(|&e| f64::from(e)).sum::<f64>() / n as f64 },
+            prob_abandoned: share(set.abandoned.iter().filter(|&&a| a).count(), n),
+            prob_roi_undefined: share(set.roi.iter().filter(|x| !x.is_finite()).count(), n),
+        }
+    }
+}
+
+/// Summaries of every set of a run, in report order.
+pub fn summarize(results: &RunResults) -> Vec<SetSummary> {
+    use rayon::prelude::*;
+    results.sets.par_iter().map(SetSummary::of).collect()
+}
+
+/// One month of one set in the monthly table.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MonthRow {
+    /// Month number, 1-based.
+    pub month: u32,
+    /// Mean cumulative net cash flow.
+    pub mean: f64,
+    /// Percentiles of the cumulative net cash flow (from the sketch).
+    pub p5: f64,
+    /// 25th percentile.
+    pub p25: f64,
+    /// Median.
+    pub p50: f64,
+    /// 75th percentile.
+    pub p75: f64,
+    /// 95th percentile.
+    pub p95: f64,
+    /// Mean benefit of the month.
+    pub benefit_mean: f64,
+    /// Mean P&L-visible benefit of the month.
+    pub visible_benefit_mean: f64,
+}
+
+/// The monthly rows of set `set`.
+pub fn monthly_rows(results: &RunResults, set: usize) -> Vec<MonthRow> {
+    let monthly = &results.monthly;
+    let n = results.trials.max(1) as f64;
+    (0..monthly.horizon)
+        .map(|t| {
+            let cell = monthly.cell(set, t);
+            let q = |p| monthly.sketch(set, t).quantile(p).unwrap_or(0.0);
+            MonthRow {
+                month: t as u32 + 1,
+                mean: cell.cumulative / n,
+                p5: q(0.05),
+                p25: q(0.25),
+                p50: q(0.50),
+                p75: q(0.75),
+                p95: q(0.95),
+                benefit_mean: cell.benefit / n,
+                visible_benefit_mean: cell.visible / n,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_7_matches_reference_values() {
+        // R: quantile(c(1, 3, 4, 10), c(.1, .25, .9), type = 7) = 1.6, 2.5, 8.2
+        let x = [1.0, 3.0, 4.0, 10.0];
+        assert!((quantile_sorted(&x, 0.1).unwrap() - 1.6).abs() < 1e-12);
+        assert!((quantile_sorted(&x, 0.25).unwrap() - 2.5).abs() < 1e-12);
+        assert!((quantile_sorted(&x, 0.9).unwrap() - 8.2).abs() < 1e-12);
+        assert_eq!(quantile_sorted(&x, 1.0), Some(10.0));
+    }
+
+    #[test]
+    fn summary_uses_sample_sd_and_skips_undefined() {
+        let s = Summary::of(&[1.0, f64::NAN, 2.0, 3.0, 4.0]).unwrap();
+        assert_eq!(s.n, 4);
+        assert!((s.sd - (5.0f64 / 3.0).sqrt()).abs() < 1e-12);
+        assert!((s.se - s.sd / 2.0).abs() < 1e-12);
+        assert!(Summary::of(&[f64::NAN]).is_none());
+    }
+
+    #[test]
+    fn payback_median_treats_never_as_latest() {
+        assert_eq!(payback_median(&[3, 5, NEVER]), Some(5.0));
+        assert_eq!(payback_median(&[3, NEVER, NEVER]), None);
+    }
+}
