@@ -319,21 +319,44 @@ impl BlockVisitor for Collector {
 /// `progress` is called with the trials of each finished block.
 pub fn run(scenario: &Scenario, settings: RunSettings, progress: &(dyn Fn(u64) + Sync)) -> RunResults {
     let specs = reported_sets(scenario);
-    let horizon = scenario.simulation.horizon_months as usize;
-    let uncertain: Vec<usize> =
-        (0..scenario.inputs.len()).filter(|&j| scenario.inputs[j].distribution.fixed_value().is_none()).collect();
+    let uncertain = (0..scenario.inputs.len()).filter(|&j| scenario.inputs[j].distribution.fixed_value().is_none());
     let mut results = RunResults {
-        trials: settings.trials,
+        trials: 0,
         seed: settings.seed,
-        sets: specs.iter().map(|s| SetResults { spec: s.clone(), ..SetResults::default() }).collect(),
         inputs: uncertain
-            .iter()
-            .map(|&j| InputColumn { input: j, name: scenario.inputs[j].name.clone(), values: Vec::new() })
+            .map(|j| InputColumn { input: j, name: scenario.inputs[j].name.clone(), values: Vec::new() })
             .collect(),
-        monthly: MonthlyResults::new(specs.len(), horizon),
+        monthly: MonthlyResults::new(specs.len(), scenario.simulation.horizon_months as usize),
+        sets: specs.into_iter().map(|spec| SetResults { spec, ..SetResults::default() }).collect(),
     };
-    let collector = Collector { specs, horizon, uncertain, sketch_pool: Mutex::new(Vec::new()) };
-    let outputs = simulate_blocks(scenario, settings, 0..block_count(settings.trials), &collector, progress);
+    extend(scenario, &mut results, settings.trials, progress);
+    results
+}
+
+/// Adds trials to a run until it holds `trials`, as if it had been run with
+/// that many from the start: the result is bit for bit the same.
+///
+/// The run must so far hold whole blocks (a multiple of
+/// [`BLOCK_TRIALS`](crate::sampling::BLOCK_TRIALS)), since the last,
+/// partial block of a run is stratified on its own; `trials` may end
+/// anywhere.
+pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progress: &(dyn Fn(u64) + Sync)) {
+    let done = block_count(results.trials);
+    assert!(
+        results.trials == done * crate::sampling::BLOCK_TRIALS,
+        "a run can only be extended from a whole number of blocks"
+    );
+    if trials <= results.trials {
+        return;
+    }
+    let collector = Collector {
+        specs: results.sets.iter().map(|s| s.spec.clone()).collect(),
+        horizon: results.monthly.horizon,
+        uncertain: results.inputs.iter().map(|c| c.input).collect(),
+        sketch_pool: Mutex::new(Vec::new()),
+    };
+    let settings = RunSettings { trials, seed: results.seed };
+    let outputs = simulate_blocks(scenario, settings, done..block_count(trials), &collector, progress);
     for output in outputs {
         for (set, part) in results.sets.iter_mut().zip(output.sets) {
             set.append(part);
@@ -346,5 +369,45 @@ pub fn run(scenario: &Scenario, settings: RunSettings, progress: &(dyn Fn(u64) +
     for sketches in collector.sketch_pool.into_inner().unwrap_or_default() {
         results.monthly.add_sketches(&sketches);
     }
-    results
+    results.trials = trials;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sampling::BLOCK_TRIALS;
+
+    #[test]
+    fn extending_a_run_equals_running_it_whole() {
+        let text = r#"
+[simulation]
+horizon_months = 12
+discount_rate = 0.1
+[[initiatives]]
+name = "A"
+kind = "bpa"
+build_cost = { pert = [1000, 2000, 5000] }
+build_months = { uniform = [1, 3] }
+benefit_per_month = { lognormal = { p10 = 300, p90 = 900 } }
+[[initiatives.risks]]
+name = "R"
+events_per_year = 2
+cost_per_event = { triangular = [10, 100, 1000] }
+abandon_probability = 0.1
+"#;
+        let scenario = Scenario::parse(text, "t.toml").unwrap();
+        let total = 2 * BLOCK_TRIALS + 100;
+        let whole = run(&scenario, RunSettings { trials: total, seed: 3 }, &|_| {});
+        let mut grown = run(&scenario, RunSettings { trials: BLOCK_TRIALS, seed: 3 }, &|_| {});
+        extend(&scenario, &mut grown, total, &|_| {});
+        assert_eq!(whole.trials, grown.trials);
+        for (a, b) in whole.sets.iter().zip(&grown.sets) {
+            assert_eq!(a.npv, b.npv);
+            assert_eq!(a.events, b.events);
+        }
+        for t in 0..12 {
+            assert_eq!(whole.monthly.cell(0, t), grown.monthly.cell(0, t));
+            assert_eq!(whole.monthly.sketch(0, t), grown.monthly.sketch(0, t));
+        }
+    }
 }

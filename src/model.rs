@@ -12,10 +12,14 @@
 //! Risk events are generated as a Poisson process in continuous time over the
 //! live months (exponential gaps with rate `λ / 12` per month), which gives
 //! exactly independent Poisson(`λ / 12`) counts per live month. The first gap
-//! comes from a per-trial uniform drawn with the block; only a trial in which
-//! an event happens opens its own event stream.
+//! comes from a per-trial uniform drawn with the block (`-ln u`); only a trial
+//! in which an event happens opens its own event stream, which draws each
+//! event's cost and abandonment by inverse CDF and the next gap from
+//! `rand_distr`'s standard exponential.
 
+use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
+use rand_distr::Exp1;
 
 use crate::sampling::{Sampler, unit_interval};
 use crate::scenario::{Kind, Scenario};
@@ -155,7 +159,8 @@ impl<'a> Model<'a> {
                         abandons: unit_interval(rng) < abandon,
                         pause: u64::from(risk.benefit_pause_months),
                     });
-                    time += -unit_interval(rng).ln() / rate;
+                    let gap: f64 = rng.sample(Exp1);
+                    time += gap / rate;
                 }
             }
             events.sort_by_key(|e| e.month);

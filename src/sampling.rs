@@ -55,10 +55,11 @@ pub fn stream_key(seed: u64, name: &str) -> [u8; 32] {
     hasher.finalize().into()
 }
 
-/// A uniform number in the open interval `(0, 1)` from 53 random bits.
+/// A uniform number in the open interval `(0, 1)` from 52 random bits
+/// (midpoints of a 2⁻⁵² grid, so neither 0 nor 1 can come out).
 #[inline]
 pub fn unit_interval(rng: &mut impl Rng) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+    ((rng.next_u64() >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
 }
 
 /// A uniform integer in `0..bound` (multiply-shift; bias below 2⁻⁵⁰).

@@ -29,7 +29,7 @@ pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
     let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
     let below = h.floor() as usize;
     let lo = sorted[below];
-    if below + 1 >= sorted.len() {
+    if below + 1 >= sorted.len() || h == below as f64 {
         return Some(lo);
     }
     let hi = sorted[below + 1];
