@@ -17,10 +17,10 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::model::{Model, MonthlySet, NEVER, SetMetrics, SetSpec, TrialFlows, reported_sets};
+use crate::model::{Model, MonthlySet, NEVER, SetMetrics, SetSpec, Totals, TrialFlows, reported_sets};
 use crate::sampling::{InputBlock, Sampler, block_count, block_trials};
 use crate::scenario::Scenario;
-use crate::sketch::QuantileSketch;
+use crate::sketch::{HistogramRange, RangeHistogram};
 
 /// How many trials to run and with which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +60,49 @@ pub trait BlockVisitor: Sync {
     fn finish(&self, state: Self::State) -> Self::Output;
 }
 
+/// A scenario's sampler and model, prepared once for any number of blocks.
+pub struct Simulator<'a> {
+    sampler: Sampler,
+    model: Model<'a>,
+}
+
+impl<'a> Simulator<'a> {
+    /// Prepares the streams and the inverse-CDF tables of a scenario under a seed.
+    pub fn new(scenario: &'a Scenario, seed: u64) -> Simulator<'a> {
+        Simulator { sampler: Sampler::new(scenario, seed), model: Model::new(scenario) }
+    }
+
+    /// Runs a visitor over every trial of the given blocks of a run of
+    /// `trials`; outputs come back in block order.
+    ///
+    /// `progress` is called with the number of trials of each finished block.
+    pub fn blocks<V: BlockVisitor>(
+        &self,
+        trials: u64,
+        blocks: std::ops::Range<u64>,
+        visitor: &V,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Vec<V::Output> {
+        let (sampler, model) = (&self.sampler, &self.model);
+        blocks
+            .into_par_iter()
+            .map_init(
+                || (InputBlock::default(), TrialFlows::default()),
+                |(inputs, flows), block| {
+                    sampler.draw_block(block, trials, inputs);
+                    let mut state = visitor.start(block);
+                    for (k, trial) in block_trials(block, trials).enumerate() {
+                        model.simulate(sampler, trial, inputs.trial(k), inputs.first_event(k), flows);
+                        visitor.visit(&mut state, model, trial, inputs, k, flows);
+                    }
+                    progress(inputs.trials as u64);
+                    visitor.finish(state)
+                },
+            )
+            .collect()
+    }
+}
+
 /// Runs a visitor over every trial of the given blocks; outputs come back in block order.
 ///
 /// `progress` is called with the number of trials of each finished block.
@@ -70,24 +113,7 @@ pub fn simulate_blocks<V: BlockVisitor>(
     visitor: &V,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Vec<V::Output> {
-    let sampler = Sampler::new(scenario, settings.seed);
-    let model = Model::new(scenario);
-    blocks
-        .into_par_iter()
-        .map_init(
-            || (InputBlock::default(), TrialFlows::default()),
-            |(inputs, flows), block| {
-                sampler.draw_block(block, settings.trials, inputs);
-                let mut state = visitor.start(block);
-                for (k, trial) in block_trials(block, settings.trials).enumerate() {
-                    model.simulate(&sampler, trial, inputs.trial(k), inputs.first_event(k), flows);
-                    visitor.visit(&mut state, &model, trial, inputs, k, flows);
-                }
-                progress(inputs.trials as u64);
-                visitor.finish(state)
-            },
-        )
-        .collect()
+    Simulator::new(scenario, settings.seed).blocks(settings.trials, blocks, visitor, progress)
 }
 
 /// Per-trial results of one set.
@@ -159,7 +185,7 @@ pub struct MonthCell {
     pub visible: f64,
 }
 
-/// Monthly results of every set: sums and sketches of the cumulative cash flow.
+/// Monthly results of every set: sums, and histograms of the cumulative cash flow.
 #[derive(Debug, Clone, Default)]
 pub struct MonthlyResults {
     /// Number of sets.
@@ -167,17 +193,13 @@ pub struct MonthlyResults {
     /// Months per set.
     pub horizon: usize,
     cells: Vec<MonthCell>,
-    sketches: Vec<QuantileSketch>,
+    /// One per set and month once the pilot block has set their ranges.
+    histograms: Vec<RangeHistogram>,
 }
 
 impl MonthlyResults {
     fn new(sets: usize, horizon: usize) -> MonthlyResults {
-        MonthlyResults {
-            sets,
-            horizon,
-            cells: vec![MonthCell::default(); sets * horizon],
-            sketches: vec![QuantileSketch::default(); sets * horizon],
-        }
+        MonthlyResults { sets, horizon, cells: vec![MonthCell::default(); sets * horizon], histograms: Vec::new() }
     }
 
     /// Sums of set `set` in month index `t` (month `t + 1`).
@@ -185,21 +207,21 @@ impl MonthlyResults {
         &self.cells[set * self.horizon + t]
     }
 
-    /// Sketch of the cumulative cash flow of set `set` in month index `t`.
-    pub fn sketch(&self, set: usize, t: usize) -> &QuantileSketch {
-        &self.sketches[set * self.horizon + t]
+    /// Histogram of the cumulative cash flow of set `set` in month index `t`.
+    pub fn histogram(&self, set: usize, t: usize) -> &RangeHistogram {
+        &self.histograms[set * self.horizon + t]
     }
 
-    fn add_cells(&mut self, other: &MonthlyResults) {
-        for (a, b) in self.cells.iter_mut().zip(&other.cells) {
+    fn add_cells(&mut self, other: &[MonthCell]) {
+        for (a, b) in self.cells.iter_mut().zip(other) {
             a.cumulative += b.cumulative;
             a.benefit += b.benefit;
             a.visible += b.visible;
         }
     }
 
-    fn add_sketches(&mut self, other: &MonthlyResults) {
-        for (a, b) in self.sketches.iter_mut().zip(&other.sketches) {
+    fn add_histograms(&mut self, other: &[RangeHistogram]) {
+        for (a, b) in self.histograms.iter_mut().zip(other) {
             a.merge(b);
         }
     }
@@ -242,39 +264,56 @@ impl RunResults {
 struct BlockOutput {
     sets: Vec<SetResults>,
     inputs: Vec<Vec<f64>>,
-    monthly: MonthlyResults,
+    cells: Vec<MonthCell>,
+    /// The pilot block's cumulative cash flows, column per set and month.
+    pilot_columns: Option<Vec<f32>>,
 }
 
-/// A block in progress: its output, a sketch set on loan from the pool, scratch.
+/// A block in progress: its output and its cumulative cash flows, column
+/// per set and month (`columns[(set * horizon + t) * trials + k]`).
 struct BlockState {
     output: BlockOutput,
-    sketches: MonthlyResults,
-    scratch: MonthlySet,
+    columns: Vec<f32>,
+    trials: usize,
+    /// Monthly sums of each initiative alone, then of the set being computed.
+    initiatives: Vec<(MonthlySet, Totals)>,
+    set: MonthlySet,
 }
 
 /// The standard collector behind [`run`].
+///
+/// Cumulative cash flows are written per block into columns, one per set
+/// and month, then counted into that set and month's histogram a column at a
+/// time, so each histogram stays in cache while it is filled.
 struct Collector {
     specs: Vec<SetSpec>,
     horizon: usize,
     uncertain: Vec<usize>,
-    /// Sketches are filled per worker and merged at the end (integer counts: order-free).
-    sketch_pool: Mutex<Vec<MonthlyResults>>,
+    trials: u64,
+    /// Histogram ranges per set and month; `None` while running the pilot block.
+    ranges: Option<Vec<HistogramRange>>,
+    /// Histograms are filled per worker and merged at the end (integer counts: order-free).
+    histogram_pool: Mutex<Vec<Vec<RangeHistogram>>>,
 }
 
 impl BlockVisitor for Collector {
     type State = BlockState;
     type Output = BlockOutput;
 
-    fn start(&self, _block: u64) -> BlockState {
-        let pooled = self.sketch_pool.lock().ok().and_then(|mut pool| pool.pop());
+    fn start(&self, block: u64) -> BlockState {
+        let trials = block_trials(block, self.trials).count();
+        let cells = self.specs.len() * self.horizon;
         BlockState {
             output: BlockOutput {
                 sets: self.specs.iter().map(|_| SetResults::default()).collect(),
-                inputs: vec![Vec::new(); self.uncertain.len()],
-                monthly: MonthlyResults::new(self.specs.len(), self.horizon),
+                inputs: vec![Vec::with_capacity(trials); self.uncertain.len()],
+                cells: vec![MonthCell::default(); cells],
+                pilot_columns: None,
             },
-            sketches: pooled.unwrap_or_else(|| MonthlyResults::new(self.specs.len(), self.horizon)),
-            scratch: MonthlySet::default(),
+            columns: vec![0.0; cells * trials],
+            trials,
+            initiatives: Vec::new(),
+            set: MonthlySet::default(),
         }
     }
 
@@ -288,16 +327,42 @@ impl BlockVisitor for Collector {
         flows: &TrialFlows,
     ) {
         let h = self.horizon;
+        // Each initiative once; every larger set adds them up (in member order,
+        // so the sums are exactly those of SetMetrics::compute).
+        state.initiatives.resize_with(flows.initiatives.len(), Default::default);
+        for (part, f) in state.initiatives.iter_mut().zip(&flows.initiatives) {
+            part.0.reset(h);
+            part.0.add_flows(f);
+            part.1 = Totals::of(f);
+        }
         for (s, spec) in self.specs.iter().enumerate() {
-            let metrics = SetMetrics::compute(model, flows, &spec.members, &mut state.scratch);
+            let metrics = match spec.members[..] {
+                [only] => {
+                    let (monthly, totals) = &mut state.initiatives[only];
+                    let metrics = SetMetrics::from_monthly(model, monthly, *totals);
+                    std::mem::swap(&mut state.set, monthly);
+                    metrics
+                }
+                _ => {
+                    state.set.reset(h);
+                    let mut totals = Totals::default();
+                    for &m in &spec.members {
+                        state.set.add(&state.initiatives[m].0);
+                        totals.add(&state.initiatives[m].1);
+                    }
+                    SetMetrics::from_monthly(model, &mut state.set, totals)
+                }
+            };
             state.output.sets[s].push(&metrics);
-            let cells = &mut state.output.monthly.cells[s * h..(s + 1) * h];
-            let sketches = &mut state.sketches.sketches[s * h..(s + 1) * h];
-            for (t, (cell, sketch)) in cells.iter_mut().zip(sketches).enumerate() {
-                cell.cumulative += state.scratch.cumulative[t];
-                cell.benefit += state.scratch.benefit[t];
-                cell.visible += state.scratch.visible[t];
-                sketch.insert(state.scratch.cumulative[t]);
+            let cells = &mut state.output.cells[s * h..(s + 1) * h];
+            for (t, cell) in cells.iter_mut().enumerate() {
+                cell.cumulative += state.set.cumulative[t];
+                cell.benefit += state.set.benefit[t];
+                cell.visible += state.set.visible[t];
+                state.columns[(s * h + t) * state.trials + k] = state.set.cumulative[t] as f32;
+            }
+            if let [only] = spec.members[..] {
+                std::mem::swap(&mut state.set, &mut state.initiatives[only].0);
             }
         }
         let values = inputs.trial(k);
@@ -306,9 +371,19 @@ impl BlockVisitor for Collector {
         }
     }
 
-    fn finish(&self, state: BlockState) -> BlockOutput {
-        if let Ok(mut pool) = self.sketch_pool.lock() {
-            pool.push(state.sketches);
+    fn finish(&self, mut state: BlockState) -> BlockOutput {
+        match &self.ranges {
+            None => state.output.pilot_columns = Some(state.columns),
+            Some(ranges) => {
+                let pooled = self.histogram_pool.lock().ok().and_then(|mut pool| pool.pop());
+                let mut histograms = pooled.unwrap_or_else(|| ranges.iter().map(|&r| RangeHistogram::new(r)).collect());
+                for (histogram, column) in histograms.iter_mut().zip(state.columns.chunks_exact(state.trials)) {
+                    histogram.insert_all(column);
+                }
+                if let Ok(mut pool) = self.histogram_pool.lock() {
+                    pool.push(histograms);
+                }
+            }
         }
         state.output
     }
@@ -336,7 +411,8 @@ pub fn run(scenario: &Scenario, settings: RunSettings, progress: &(dyn Fn(u64) +
 /// Adds trials to a run until it holds `trials`, as if it had been run with
 /// that many from the start: the result is bit for bit the same.
 ///
-/// The run must so far hold whole blocks (a multiple of
+/// The first block is the pilot: it runs alone and sets the range of every
+/// monthly histogram. The run must so far hold whole blocks (a multiple of
 /// [`BLOCK_TRIALS`](crate::sampling::BLOCK_TRIALS)), since the last,
 /// partial block of a run is stratified on its own; `trials` may end
 /// anywhere.
@@ -349,27 +425,51 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
     if trials <= results.trials {
         return;
     }
-    let collector = Collector {
+    let mut collector = Collector {
         specs: results.sets.iter().map(|s| s.spec.clone()).collect(),
         horizon: results.monthly.horizon,
         uncertain: results.inputs.iter().map(|c| c.input).collect(),
-        sketch_pool: Mutex::new(Vec::new()),
+        trials,
+        ranges: (done > 0).then(|| results.monthly.histograms.iter().map(|h| h.range()).collect()),
+        histogram_pool: Mutex::new(Vec::new()),
     };
-    let settings = RunSettings { trials, seed: results.seed };
-    let outputs = simulate_blocks(scenario, settings, done..block_count(trials), &collector, progress);
-    for output in outputs {
-        for (set, part) in results.sets.iter_mut().zip(output.sets) {
-            set.append(part);
+    let simulator = Simulator::new(scenario, results.seed);
+    let mut first = done;
+    if done == 0 {
+        let mut pilot = simulator.blocks(trials, 0..1, &collector, progress);
+        let mut output = pilot.remove(0);
+        let columns = output.pilot_columns.take().unwrap_or_default();
+        let m = block_trials(0, trials).count();
+        let ranges: Vec<HistogramRange> = columns.chunks_exact(m).map(HistogramRange::around).collect();
+        results.monthly.histograms = ranges.iter().map(|&r| RangeHistogram::new(r)).collect();
+        for (histogram, column) in results.monthly.histograms.iter_mut().zip(columns.chunks_exact(m)) {
+            histogram.insert_all(column);
         }
-        for (column, mut part) in results.inputs.iter_mut().zip(output.inputs) {
-            column.values.append(&mut part);
-        }
-        results.monthly.add_cells(&output.monthly);
+        results.absorb(output);
+        collector.ranges = Some(ranges);
+        first = 1;
     }
-    for sketches in collector.sketch_pool.into_inner().unwrap_or_default() {
-        results.monthly.add_sketches(&sketches);
+    let outputs = simulator.blocks(trials, first..block_count(trials), &collector, progress);
+    for output in outputs {
+        results.absorb(output);
+    }
+    for histograms in collector.histogram_pool.into_inner().unwrap_or_default() {
+        results.monthly.add_histograms(&histograms);
     }
     results.trials = trials;
+}
+
+impl RunResults {
+    /// Appends one block's output (blocks must come in order).
+    fn absorb(&mut self, output: BlockOutput) {
+        for (set, part) in self.sets.iter_mut().zip(output.sets) {
+            set.append(part);
+        }
+        for (column, mut part) in self.inputs.iter_mut().zip(output.inputs) {
+            column.values.append(&mut part);
+        }
+        self.monthly.add_cells(&output.cells);
+    }
 }
 
 #[cfg(test)]
@@ -407,7 +507,56 @@ abandon_probability = 0.1
         }
         for t in 0..12 {
             assert_eq!(whole.monthly.cell(0, t), grown.monthly.cell(0, t));
-            assert_eq!(whole.monthly.sketch(0, t), grown.monthly.sketch(0, t));
+            assert_eq!(whole.monthly.histogram(0, t), grown.monthly.histogram(0, t));
+        }
+    }
+
+    /// Collects one set's cumulative cash flow in one month, for every trial.
+    struct CumulativeOf {
+        members: Vec<usize>,
+        month: usize,
+    }
+
+    impl BlockVisitor for CumulativeOf {
+        type State = (Vec<f64>, MonthlySet);
+        type Output = Vec<f64>;
+        fn start(&self, _block: u64) -> Self::State {
+            (Vec::new(), MonthlySet::default())
+        }
+        fn visit(&self, state: &mut Self::State, model: &Model, _: u64, _: &InputBlock, _: usize, flows: &TrialFlows) {
+            SetMetrics::compute(model, flows, &self.members, &mut state.1);
+            state.0.push(state.1.cumulative[self.month]);
+        }
+        fn finish(&self, state: Self::State) -> Vec<f64> {
+            state.0
+        }
+    }
+
+    #[test]
+    fn monthly_percentiles_are_far_within_monte_carlo_error_of_exact_ones() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/it-vs-bpa.toml")).unwrap();
+        let scenario = Scenario::parse(&text, "it-vs-bpa.toml").unwrap();
+        let settings = RunSettings { trials: 20_000, seed: 11 };
+        let results = run(&scenario, settings, &|_| {});
+        let n = settings.trials as f64;
+        for (set, month) in [(0, 5), (0, 20), (0, 35), (2, 12), (5, 30)] {
+            let visitor = CumulativeOf { members: results.sets[set].spec.members.clone(), month };
+            let mut exact: Vec<f64> =
+                simulate_blocks(&scenario, settings, 0..block_count(settings.trials), &visitor, &|_| {}).concat();
+            exact.sort_by(f64::total_cmp);
+            let histogram = results.monthly.histogram(set, month);
+            for p in [0.05, 0.25, 0.5, 0.75, 0.95] {
+                let truth = crate::stats::quantile_sorted(&exact, p).unwrap();
+                let estimate = histogram.quantile(p).unwrap();
+                // Monte Carlo standard error of a sample quantile, sqrt(p(1-p)/n) / density,
+                // with the density read off the sample itself.
+                let spread = crate::stats::quantile_sorted(&exact, p + 0.02).unwrap()
+                    - crate::stats::quantile_sorted(&exact, p - 0.02).unwrap();
+                let standard_error = (p * (1.0 - p) / n).sqrt() * spread / 0.04;
+                let error = (estimate - truth).abs();
+                assert!(error <= histogram.range().width, "set {set} month {month} p{p}: beyond one bin");
+                assert!(error <= 0.1 * standard_error, "set {set} month {month} p{p}: {error} vs SE {standard_error}");
+            }
         }
     }
 }

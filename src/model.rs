@@ -21,6 +21,7 @@ use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 use rand_distr::Exp1;
 
+use crate::dist::QuantileTable;
 use crate::sampling::{Sampler, unit_interval};
 use crate::scenario::{Kind, Scenario};
 
@@ -77,6 +78,8 @@ pub struct Model<'a> {
     risk_offset: Vec<usize>,
     /// Discount factor of month `t` at index `t - 1`.
     discount: Vec<f64>,
+    /// Prepared cost-per-event distribution of each risk, flat.
+    event_costs: Vec<QuantileTable>,
 }
 
 /// Reusable buffers for one trial.
@@ -99,7 +102,12 @@ impl<'a> Model<'a> {
             risk_offset.push(offset);
             offset += initiative.risks.len();
         }
-        Model { scenario, horizon, order: scenario.dependency_order(), risk_offset, discount }
+        let event_costs = scenario
+            .initiatives
+            .iter()
+            .flat_map(|i| i.risks.iter().map(|r| QuantileTable::new(&r.cost_per_event)))
+            .collect();
+        Model { scenario, horizon, order: scenario.dependency_order(), risk_offset, discount, event_costs }
     }
 
     /// Months simulated.
@@ -155,7 +163,7 @@ impl<'a> Model<'a> {
                     let rng = rng.get_or_insert_with(|| sampler.event_stream(flat, trial));
                     events.push(Event {
                         month: go_live + time.ceil().max(1.0) as u64,
-                        cost: risk.cost_per_event.quantile(unit_interval(rng)),
+                        cost: self.event_costs[flat].quantile(unit_interval(rng)),
                         abandons: unit_interval(rng) < abandon,
                         pause: u64::from(risk.benefit_pause_months),
                     });
@@ -267,23 +275,19 @@ impl SetMetrics {
     /// Sums the members' flows into `monthly` (net, benefit, visible per month)
     /// and computes the set's metrics.
     pub fn compute(model: &Model, flows: &TrialFlows, members: &[usize], monthly: &mut MonthlySet) -> SetMetrics {
-        let h = model.horizon();
-        monthly.reset(h);
-        let mut events = 0;
-        let mut abandoned = false;
-        let mut loss = 0.0;
+        monthly.reset(model.horizon());
+        let mut totals = Totals::default();
         for &m in members {
             let f = &flows.initiatives[m];
-            for t in 0..h {
-                monthly.net[t] += f.benefit[t] - f.cost[t];
-                monthly.benefit[t] += f.benefit[t];
-                monthly.visible[t] += f.visible[t];
-                monthly.cost[t] += f.cost[t];
-            }
-            loss += f.loss.iter().sum::<f64>();
-            events += f.events;
-            abandoned |= f.abandoned;
+            monthly.add_flows(f);
+            totals.add(&Totals::of(f));
         }
+        SetMetrics::from_monthly(model, monthly, totals)
+    }
+
+    /// The metrics of a set whose monthly net, benefit, visible benefit and
+    /// cost are summed in `monthly`; fills in its cumulative cash flow.
+    pub fn from_monthly(model: &Model, monthly: &mut MonthlySet, totals: Totals) -> SetMetrics {
         let mut metrics = SetMetrics {
             npv: 0.0,
             pv_benefit: 0.0,
@@ -291,9 +295,9 @@ impl SetMetrics {
             pv_cost: 0.0,
             payback_month: 0,
             discounted_payback_month: 0,
-            loss,
-            events,
-            abandoned,
+            loss: totals.loss,
+            events: totals.events,
+            abandoned: totals.abandoned,
         };
         let mut cum = 0.0;
         let mut payback = Payback::default();
@@ -311,6 +315,31 @@ impl SetMetrics {
         metrics.payback_month = payback.month();
         metrics.discounted_payback_month = discounted.month();
         metrics
+    }
+}
+
+/// Risk totals of a set over the horizon.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Totals {
+    /// Risk loss.
+    pub loss: f64,
+    /// Risk events.
+    pub events: u32,
+    /// Whether any member was abandoned.
+    pub abandoned: bool,
+}
+
+impl Totals {
+    /// The totals of one initiative's flows.
+    pub fn of(flows: &Flows) -> Totals {
+        Totals { loss: flows.loss.iter().sum(), events: flows.events, abandoned: flows.abandoned }
+    }
+
+    /// Adds another set's totals.
+    pub fn add(&mut self, other: &Totals) {
+        self.loss += other.loss;
+        self.events += other.events;
+        self.abandoned |= other.abandoned;
     }
 }
 
@@ -358,7 +387,28 @@ pub struct MonthlySet {
 }
 
 impl MonthlySet {
-    fn reset(&mut self, horizon: usize) {
+    /// Adds one initiative's flows.
+    pub fn add_flows(&mut self, f: &Flows) {
+        for t in 0..self.net.len() {
+            self.net[t] += f.benefit[t] - f.cost[t];
+            self.benefit[t] += f.benefit[t];
+            self.visible[t] += f.visible[t];
+            self.cost[t] += f.cost[t];
+        }
+    }
+
+    /// Adds another set's net, benefit, visible benefit and cost.
+    pub fn add(&mut self, other: &MonthlySet) {
+        for t in 0..self.net.len() {
+            self.net[t] += other.net[t];
+            self.benefit[t] += other.benefit[t];
+            self.visible[t] += other.visible[t];
+            self.cost[t] += other.cost[t];
+        }
+    }
+
+    /// Zeroes every month of a horizon.
+    pub fn reset(&mut self, horizon: usize) {
         for v in [&mut self.net, &mut self.cumulative, &mut self.benefit, &mut self.visible, &mut self.cost] {
             v.clear();
             v.resize(horizon, 0.0);

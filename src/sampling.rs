@@ -33,7 +33,9 @@ use rand::rngs::ChaCha8Rng;
 use sha2::{Digest, Sha256};
 use statrs::distribution::{ContinuousCDF, Normal};
 
+use crate::dist::QuantileTable;
 use crate::scenario::{Sampling, Scenario};
+use rayon::prelude::*;
 
 /// Trials per block: the unit of stratification, of parallel work and of
 /// `--precision` growth.
@@ -93,7 +95,7 @@ pub struct Sampler {
     /// One key per input; `None` for fixed inputs.
     input_keys: Vec<Option<[u8; 32]>>,
     /// Fixed values, or the distribution to draw from.
-    inputs: Vec<crate::dist::Distribution>,
+    inputs: Vec<QuantileTable>,
     /// One key per risk, in initiative then risk order.
     risk_keys: Vec<[u8; 32]>,
     groups: Vec<crate::scenario::CorrelatedGroup>,
@@ -144,7 +146,7 @@ impl Sampler {
         Sampler {
             sampling: scenario.simulation.sampling,
             input_keys,
-            inputs: scenario.inputs.iter().map(|i| i.distribution.clone()).collect(),
+            inputs: scenario.inputs.par_iter().map(|i| QuantileTable::new(&i.distribution)).collect(),
             risk_keys,
             groups: scenario.correlation_matrix.groups.clone(),
         }
@@ -212,7 +214,7 @@ impl Sampler {
             }
         }
         for (j, dist) in self.inputs.iter().enumerate() {
-            match dist.fixed_value() {
+            match dist.distribution().fixed_value() {
                 Some(v) => (0..m).for_each(|k| out.values[k * n + j] = v),
                 None => (0..m).for_each(|k| out.values[k * n + j] = dist.quantile(uniforms[j * m + k])),
             }

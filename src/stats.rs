@@ -201,7 +201,7 @@ pub struct MonthRow {
     pub month: u32,
     /// Mean cumulative net cash flow.
     pub mean: f64,
-    /// Percentiles of the cumulative net cash flow (from the sketch).
+    /// 5th percentile of the cumulative net cash flow (from the monthly histogram).
     pub p5: f64,
     /// 25th percentile.
     pub p25: f64,
@@ -224,7 +224,7 @@ pub fn monthly_rows(results: &RunResults, set: usize) -> Vec<MonthRow> {
     (0..monthly.horizon)
         .map(|t| {
             let cell = monthly.cell(set, t);
-            let q = |p| monthly.sketch(set, t).quantile(p).unwrap_or(0.0);
+            let q = |p| monthly.histogram(set, t).quantile(p).unwrap_or(0.0);
             MonthRow {
                 month: t as u32 + 1,
                 mean: cell.cumulative / n,

@@ -2,8 +2,8 @@
 //! cash flow and the mean benefit.
 //!
 //! Columns: `set,month,mean,p5,p25,p50,p75,p95,benefit_mean,visible_benefit_mean`.
-//! Percentiles come from the run's quantile sketch (relative error at most
-//! 2⁻¹¹, see [`crate::sketch`]).
+//! Percentiles come from the run's bounded-memory monthly histograms (error
+//! within one bin width, see [`crate::sketch::RangeHistogram`]).
 
 use std::io::Write;
 
