@@ -146,6 +146,20 @@ impl Default for SetSpec {
 }
 
 impl SetResults {
+    fn with_capacity(trials: usize) -> SetResults {
+        SetResults {
+            npv: Vec::with_capacity(trials),
+            roi: Vec::with_capacity(trials),
+            visible_roi: Vec::with_capacity(trials),
+            payback: Vec::with_capacity(trials),
+            discounted_payback: Vec::with_capacity(trials),
+            loss: Vec::with_capacity(trials),
+            events: Vec::with_capacity(trials),
+            abandoned: Vec::with_capacity(trials),
+            ..SetResults::default()
+        }
+    }
+
     fn push(&mut self, m: &SetMetrics) {
         self.npv.push(m.npv);
         self.roi.push(m.roi().unwrap_or(f64::NAN));
@@ -269,15 +283,25 @@ struct BlockOutput {
     pilot_columns: Option<Vec<f32>>,
 }
 
-/// A block in progress: its output and its cumulative cash flows, column
-/// per set and month (`columns[(set * horizon + t) * trials + k]`).
+/// A worker's reusable buffers and histograms, lent to one block at a time.
+#[derive(Default)]
+struct Workspace {
+    /// Histograms per set and month (empty during the pilot).
+    histograms: Vec<RangeHistogram>,
+    /// Cumulative cash flows of the block, column per set and month:
+    /// `columns[(set * horizon + t) * trials + k]`.
+    columns: Vec<f32>,
+    /// Monthly sums of each initiative alone.
+    initiatives: Vec<(MonthlySet, Totals)>,
+    /// Monthly sums of the set being computed.
+    set: MonthlySet,
+}
+
+/// A block in progress: its output and a workspace on loan.
 struct BlockState {
     output: BlockOutput,
-    columns: Vec<f32>,
+    work: Workspace,
     trials: usize,
-    /// Monthly sums of each initiative alone, then of the set being computed.
-    initiatives: Vec<(MonthlySet, Totals)>,
-    set: MonthlySet,
 }
 
 /// The standard collector behind [`run`].
@@ -292,8 +316,9 @@ struct Collector {
     trials: u64,
     /// Histogram ranges per set and month; `None` while running the pilot block.
     ranges: Option<Vec<HistogramRange>>,
-    /// Histograms are filled per worker and merged at the end (integer counts: order-free).
-    histogram_pool: Mutex<Vec<Vec<RangeHistogram>>>,
+    /// Workspaces; their histograms are filled per worker and merged at the
+    /// end (integer counts: order-free).
+    pool: Mutex<Vec<Workspace>>,
 }
 
 impl BlockVisitor for Collector {
@@ -303,17 +328,20 @@ impl BlockVisitor for Collector {
     fn start(&self, block: u64) -> BlockState {
         let trials = block_trials(block, self.trials).count();
         let cells = self.specs.len() * self.horizon;
+        let mut work = self.pool.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+        if let (Some(ranges), true) = (&self.ranges, work.histograms.is_empty()) {
+            work.histograms = ranges.iter().map(|&r| RangeHistogram::new(r)).collect();
+        }
+        work.columns.resize(cells * trials, 0.0);
         BlockState {
             output: BlockOutput {
-                sets: self.specs.iter().map(|_| SetResults::default()).collect(),
+                sets: self.specs.iter().map(|_| SetResults::with_capacity(trials)).collect(),
                 inputs: vec![Vec::with_capacity(trials); self.uncertain.len()],
                 cells: vec![MonthCell::default(); cells],
                 pilot_columns: None,
             },
-            columns: vec![0.0; cells * trials],
+            work,
             trials,
-            initiatives: Vec::new(),
-            set: MonthlySet::default(),
         }
     }
 
@@ -329,8 +357,8 @@ impl BlockVisitor for Collector {
         let h = self.horizon;
         // Each initiative once; every larger set adds them up (in member order,
         // so the sums are exactly those of SetMetrics::compute).
-        state.initiatives.resize_with(flows.initiatives.len(), Default::default);
-        for (part, f) in state.initiatives.iter_mut().zip(&flows.initiatives) {
+        state.work.initiatives.resize_with(flows.initiatives.len(), Default::default);
+        for (part, f) in state.work.initiatives.iter_mut().zip(&flows.initiatives) {
             part.0.reset(h);
             part.0.add_flows(f);
             part.1 = Totals::of(f);
@@ -338,31 +366,31 @@ impl BlockVisitor for Collector {
         for (s, spec) in self.specs.iter().enumerate() {
             let metrics = match spec.members[..] {
                 [only] => {
-                    let (monthly, totals) = &mut state.initiatives[only];
+                    let (monthly, totals) = &mut state.work.initiatives[only];
                     let metrics = SetMetrics::from_monthly(model, monthly, *totals);
-                    std::mem::swap(&mut state.set, monthly);
+                    std::mem::swap(&mut state.work.set, monthly);
                     metrics
                 }
                 _ => {
-                    state.set.reset(h);
+                    state.work.set.reset(h);
                     let mut totals = Totals::default();
                     for &m in &spec.members {
-                        state.set.add(&state.initiatives[m].0);
-                        totals.add(&state.initiatives[m].1);
+                        state.work.set.add(&state.work.initiatives[m].0);
+                        totals.add(&state.work.initiatives[m].1);
                     }
-                    SetMetrics::from_monthly(model, &mut state.set, totals)
+                    SetMetrics::from_monthly(model, &mut state.work.set, totals)
                 }
             };
             state.output.sets[s].push(&metrics);
             let cells = &mut state.output.cells[s * h..(s + 1) * h];
             for (t, cell) in cells.iter_mut().enumerate() {
-                cell.cumulative += state.set.cumulative[t];
-                cell.benefit += state.set.benefit[t];
-                cell.visible += state.set.visible[t];
-                state.columns[(s * h + t) * state.trials + k] = state.set.cumulative[t] as f32;
+                cell.cumulative += state.work.set.cumulative[t];
+                cell.benefit += state.work.set.benefit[t];
+                cell.visible += state.work.set.visible[t];
+                state.work.columns[(s * h + t) * state.trials + k] = state.work.set.cumulative[t] as f32;
             }
             if let [only] = spec.members[..] {
-                std::mem::swap(&mut state.set, &mut state.initiatives[only].0);
+                std::mem::swap(&mut state.work.set, &mut state.work.initiatives[only].0);
             }
         }
         let values = inputs.trial(k);
@@ -372,18 +400,15 @@ impl BlockVisitor for Collector {
     }
 
     fn finish(&self, mut state: BlockState) -> BlockOutput {
-        match &self.ranges {
-            None => state.output.pilot_columns = Some(state.columns),
-            Some(ranges) => {
-                let pooled = self.histogram_pool.lock().ok().and_then(|mut pool| pool.pop());
-                let mut histograms = pooled.unwrap_or_else(|| ranges.iter().map(|&r| RangeHistogram::new(r)).collect());
-                for (histogram, column) in histograms.iter_mut().zip(state.columns.chunks_exact(state.trials)) {
-                    histogram.insert_all(column);
-                }
-                if let Ok(mut pool) = self.histogram_pool.lock() {
-                    pool.push(histograms);
-                }
-            }
+        let mut work = state.work;
+        if self.ranges.is_none() {
+            state.output.pilot_columns = Some(std::mem::take(&mut work.columns));
+        }
+        for (histogram, column) in work.histograms.iter_mut().zip(work.columns.chunks_exact(state.trials)) {
+            histogram.insert_all(column);
+        }
+        if let Ok(mut pool) = self.pool.lock() {
+            pool.push(work);
         }
         state.output
     }
@@ -431,7 +456,7 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
         uncertain: results.inputs.iter().map(|c| c.input).collect(),
         trials,
         ranges: (done > 0).then(|| results.monthly.histograms.iter().map(|h| h.range()).collect()),
-        histogram_pool: Mutex::new(Vec::new()),
+        pool: Mutex::new(Vec::new()),
     };
     let simulator = Simulator::new(scenario, results.seed);
     let mut first = done;
@@ -453,8 +478,8 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
     for output in outputs {
         results.absorb(output);
     }
-    for histograms in collector.histogram_pool.into_inner().unwrap_or_default() {
-        results.monthly.add_histograms(&histograms);
+    for work in collector.pool.into_inner().unwrap_or_default() {
+        results.monthly.add_histograms(&work.histograms);
     }
     results.trials = trials;
 }

@@ -279,20 +279,24 @@ impl RangeHistogram {
 
     /// Counts every value of a column.
     pub fn insert_all(&mut self, values: &[f32]) {
-        let scale = 1.0 / self.range.width;
+        let (low, scale) = (self.range.low, 1.0 / self.range.width);
+        let (mut min, mut max) = (self.min, self.max);
         for &v in values {
             let x = f64::from(v);
-            let position = (x - self.range.low) * scale;
-            if position >= 0.0 && position < HISTOGRAM_BINS as f64 {
-                self.bins[position as usize] += 1;
-            } else if position < 0.0 {
+            min = min.min(x);
+            max = max.max(x);
+            // Positions below the range wrap to huge indices: one test for both ends.
+            let bin = ((x - low) * scale).floor() as i64 as u64;
+            if bin < HISTOGRAM_BINS as u64 {
+                self.bins[bin as usize] += 1;
+            } else if x < low {
                 self.below.insert(x);
             } else {
                 self.above.insert(x);
             }
-            self.min = self.min.min(x);
-            self.max = self.max.max(x);
         }
+        self.min = min;
+        self.max = max;
         self.count += values.len() as u64;
     }
 
