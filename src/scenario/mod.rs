@@ -57,7 +57,7 @@ pub const MAX_TRIALS: u64 = 1_000_000_000;
 pub struct ScenarioError {
     /// The file as the user named it.
     pub file: String,
-    /// 1-based line of the offending value (0 when the file is empty).
+    /// 1-based line of the offending value.
     pub line: usize,
     /// 1-based column of the offending value.
     pub column: usize,
@@ -376,10 +376,25 @@ impl Context<'_> {
 
     fn from_toml(&self, e: &toml::de::Error) -> ScenarioError {
         let span = e.span().unwrap_or(0..0);
-        let message = e.message().trim().to_string();
-        // serde names the key in backticks for unknown and missing fields.
-        let key = message.split('`').nth(1).filter(|_| message.contains("field")).unwrap_or("").to_string();
+        let message = e.message().trim().replace("expected i64", "expected a whole number");
+        // serde names the key in backticks for unknown and missing fields;
+        // for a value of the wrong type, the key is the one written before it.
+        let key = match message.split('`').nth(1).filter(|_| message.contains("field")) {
+            Some(field) => field.to_string(),
+            None => self.key_before(span.start),
+        };
         self.error(span, key, message)
+    }
+
+    /// The key of the `key = value` pair whose value starts at `offset`, if any.
+    fn key_before(&self, offset: usize) -> String {
+        let offset = offset.min(self.text.len());
+        let line_start = self.text[..offset].rfind('\n').map_or(0, |p| p + 1);
+        let before = &self.text[line_start..offset];
+        let Some(eq) = before.rfind('=') else { return String::new() };
+        let key = before[..eq].trim_end();
+        let key = key.rsplit(|c: char| c.is_whitespace() || c == '{' || c == ',').next().unwrap_or("");
+        key.trim_matches('"').to_string()
     }
 }
 
