@@ -1,10 +1,14 @@
 //! Executing commands: the only module that touches files and the terminal.
 //!
 //! A run reads the scenario, simulates it on a rayon pool of the requested
-//! size, prints the summary table and writes every export into a temporary
+//! size (a fixed number of trials, or rounds until `--precision` is met),
+//! prints the summary table, the main drivers of portfolio NPV and its Monte
+//! Carlo error, and writes every export into a temporary
 //! folder beside the output folder. Only when everything is written does the
 //! temporary folder replace the output folder, so an error or a kill
 //! mid-run leaves the previous results intact.
+
+mod budget;
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -14,6 +18,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{Command, RunOptions};
+use crate::convergence::{self, PrecisionOutcome, PrecisionTarget};
 use crate::engine::{self, RunResults, RunSettings};
 use crate::error::Error;
 use crate::export::standard_exports;
@@ -30,6 +35,9 @@ pub fn execute(command: Command) -> Result<i32, Error> {
         Command::Run(options) => run(&options),
         Command::Validate { scenario } => validate(&scenario),
         Command::Init { path, force } => init(&path, force),
+        Command::Compare(options) => budget::compare(&options),
+        Command::Conflation(options) => budget::conflation(&options),
+        Command::Plan(options) => budget::plan(&options),
     }
 }
 
@@ -62,7 +70,7 @@ impl Progress {
     pub fn new(total: u64, quiet: bool) -> Progress {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
         bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} trials  {per_sec}  ETA {eta}")
+            ProgressStyle::with_template("{bar:40} {human_pos}/{human_len} trials  {per_sec:0}  ETA {eta}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         Progress { bar, started: Instant::now(), quiet }
@@ -74,6 +82,11 @@ impl Progress {
         if !self.quiet && self.bar.is_hidden() && self.started.elapsed() > Duration::from_secs(1) {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
+    }
+
+    /// Sets the number of trials the run will have in all (grows in `--precision` runs).
+    pub fn set_length(&self, total: u64) {
+        self.bar.set_length(total);
     }
 
     /// Removes the bar.
@@ -94,14 +107,41 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
     let settings = settings(&scenario, options);
     let progress = Progress::new(settings.trials, options.quiet);
-    let results: RunResults =
-        with_threads(options.threads, || engine::run(&scenario, settings, &|n| progress.advance(n)))?;
+    let (results, precision) = with_threads(options.threads, || simulate(&scenario, settings, options, &progress))?;
     progress.finish();
-    let report = Report::new(&scenario, &results, &options.scenario.display().to_string());
-    write_folder_atomically(&options.out, |dir| write_exports(&report, dir))?;
+    let mut report = Report::new(&scenario, &results, &options.scenario.display().to_string());
+    report.convergence.precision = precision;
+    let gate_readings = budget::read_gates(&options.fail_if, &report)?;
+    write_folder_atomically(&options.out, |dir| {
+        write_exports(&report, dir)?;
+        if options.charts { write_charts(&report, dir) } else { Ok(()) }
+    })?;
     print!("{}", report.summary_table());
+    if let Some(portfolio) = report.sensitivity.set("portfolio") {
+        print!("{}", portfolio.table(&scenario, 5));
+    }
+    print!("{}", report.convergence.describe(&scenario.currency));
     println!("results written to {}/", options.out.display());
-    Ok(0)
+    Ok(budget::report_gates(&options.fail_if, &gate_readings))
+}
+
+/// The trials of `roicast run`: a fixed number, or rounds until `--precision` is met.
+fn simulate(
+    scenario: &Scenario,
+    settings: RunSettings,
+    options: &RunOptions,
+    progress: &Progress,
+) -> (RunResults, Option<PrecisionOutcome>) {
+    let advance = |n| progress.advance(n);
+    match options.precision {
+        None => (engine::run(scenario, settings, &advance), None),
+        Some(relative) => {
+            let target = PrecisionTarget { relative, max_trials: options.max_trials };
+            let planned = |total| progress.set_length(total);
+            let (results, outcome) = convergence::run_to_precision(scenario, settings, target, &planned, &advance);
+            (results, Some(outcome))
+        }
+    }
 }
 
 /// Writes every standard export of a report into `dir`.
@@ -116,6 +156,14 @@ pub fn write_exports(report: &Report, dir: &Path) -> Result<(), Error> {
         out.flush().map_err(|e| Error::io("write", &path, e))?;
     }
     Ok(())
+}
+
+/// Draws every standard chart of a report into `<dir>/charts/` (PNG and SVG).
+pub fn write_charts(report: &Report, dir: &Path) -> Result<(), Error> {
+    crate::charts::render_all(report, &dir.join("charts")).map(|_| ()).map_err(|e| Error::Output {
+        what: format!("chart {}", e.file.strip_prefix(dir).unwrap_or(&e.file).display()),
+        message: e.message,
+    })
 }
 
 /// Fills a fresh temporary folder beside `dir` with `fill`, then puts it in

@@ -26,6 +26,17 @@ pub fn money(x: f64, currency: &str) -> String {
     format!("{sign}{}{}", currency_prefix(currency), magnitude(x.abs()))
 }
 
+/// A change in money, with its sign either way: `"+$938k"`, `"-$203k"`, `"$0"`.
+///
+/// ```
+/// use roicast::format::signed_money;
+/// assert_eq!(signed_money(938_000.0, "USD"), "+$938k");
+/// assert_eq!(signed_money(-203_000.0, "USD"), "-$203k");
+/// ```
+pub fn signed_money(x: f64, currency: &str) -> String {
+    if x > 0.0 { format!("+{}", money(x, currency)) } else { money(x, currency) }
+}
+
 /// A non-negative amount with three significant digits and a k/M/B suffix.
 fn magnitude(a: f64) -> String {
     let (value, suffix) = if a >= 1e9 {

@@ -4,20 +4,30 @@
 //! file; [`dist`] and [`sampling`] draw its uncertain inputs (random streams,
 //! Latin hypercube, rank correlation); [`model`] turns one trial's inputs into
 //! monthly cash flows; [`engine`] runs many trials in parallel and keeps their
-//! results; [`stats`] and [`sketch`] summarise them; [`export`] and [`report`]
+//! results; [`stats`] and [`sketch`] summarise them; [`sensitivity`] finds
+//! which inputs drive NPV and [`convergence`] how precise the figures are
+//! (and runs until a precision is met); [`compare`] pairs two runs under
+//! common random numbers, [`plan`] chooses a portfolio under a budget and
+//! [`gates`] checks a run's figures against conditions; [`export`] and [`report`]
 //! turn them into files and tables. Only [`app`] touches files and the
 //! terminal.
 
 pub mod app;
+pub mod charts;
 pub mod cli;
+pub mod compare;
+pub mod convergence;
 pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod export;
 pub mod format;
+pub mod gates;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod sampling;
 pub mod scenario;
+pub mod sensitivity;
 pub mod sketch;
 pub mod stats;

@@ -3,6 +3,7 @@
 use clap::Parser;
 
 fn main() {
+    restore_default_sigpipe();
     let command = roicast::cli::Cli::parse().into_command();
     match roicast::app::execute(command) {
         Ok(code) => std::process::exit(code),
@@ -10,5 +11,16 @@ fn main() {
             eprintln!("error: {error}");
             std::process::exit(error.exit_code());
         }
+    }
+}
+
+/// Lets a closed pipe (`roicast run ... | head`) end the process quietly, as
+/// for any Unix tool, instead of making every later print fail.
+fn restore_default_sigpipe() {
+    // SAFETY: setting a signal's disposition to its default, before any
+    // thread is started, has no other effect on the process.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -7,10 +7,12 @@
 
 use serde::Serialize;
 
+use crate::convergence::Convergence;
 use crate::engine::RunResults;
 use crate::format::{money, month, percent};
 use crate::sampling::{BLOCK_TRIALS, STREAM_SCHEME};
 use crate::scenario::Scenario;
+use crate::sensitivity::Sensitivity;
 use crate::stats::{SetSummary, summarize};
 
 /// How a run was made: enough to reproduce it.
@@ -43,6 +45,10 @@ pub struct Report<'a> {
     pub results: &'a RunResults,
     /// One summary per set, in report order.
     pub summaries: Vec<SetSummary>,
+    /// Which inputs drive the NPV of the portfolio, `it` and `bpa` sets.
+    pub sensitivity: Sensitivity,
+    /// Monte Carlo error of portfolio NPV (and the `--precision` outcome, set by the caller).
+    pub convergence: Convergence,
     /// How the run was made.
     pub manifest: Manifest,
 }
@@ -54,6 +60,8 @@ impl<'a> Report<'a> {
             scenario,
             results,
             summaries: summarize(results),
+            sensitivity: Sensitivity::of(scenario, results),
+            convergence: Convergence::of(results, scenario.simulation.sampling),
             manifest: Manifest {
                 roicast_version: env!("CARGO_PKG_VERSION").to_string(),
                 scenario_file: scenario_file.to_string(),

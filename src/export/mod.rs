@@ -6,13 +6,17 @@
 //! decides where the bytes go (the app writes them into a temporary folder
 //! that replaces the output folder only once everything is written).
 
+mod budget_csv;
 mod monthly_csv;
+mod sensitivity_csv;
 mod summary_json;
 mod trials_parquet;
 
 use std::io::Write;
 
+pub use budget_csv::write_budget_csv;
 pub use monthly_csv::MonthlyCsv;
+pub use sensitivity_csv::SensitivityCsv;
 pub use summary_json::{SummaryJson, summary_value};
 pub use trials_parquet::TrialsParquet;
 
@@ -31,5 +35,5 @@ pub trait Export {
 
 /// The exports every `roicast run` writes.
 pub fn standard_exports() -> Vec<Box<dyn Export>> {
-    vec![Box::new(SummaryJson), Box::new(MonthlyCsv), Box::new(TrialsParquet)]
+    vec![Box::new(SummaryJson), Box::new(MonthlyCsv), Box::new(SensitivityCsv), Box::new(TrialsParquet)]
 }

@@ -3,7 +3,8 @@
 //!
 //! Keys follow `docs/model.md` exactly; extra keys (`discounted_payback_month_p50`,
 //! `loss_mean`, `kind`, `members`, ...) are additions, never renames. An
-//! undefined figure is `null`.
+//! undefined figure is `null`. `convergence` holds the Monte Carlo error of
+//! portfolio NPV and the `--precision` outcome ([`crate::convergence`]).
 
 use std::io::Write;
 
@@ -42,6 +43,7 @@ pub fn summary_value(report: &Report) -> Result<Value, ExportError> {
         "currency": scenario.currency,
         "discount_rate": scenario.simulation.discount_rate,
         "sets": sets,
+        "convergence": report.convergence,
         "manifest": report.manifest,
     }))
 }

@@ -1,0 +1,201 @@
+//! Efficient frontier: every portfolio `roicast plan` considered, mean NPV
+//! against P10 NPV.
+//!
+//! Up and to the right is better: more value on average and a better bad
+//! year. Portfolios that fit the budget (and the loss limit) are blue, the
+//! others grey; the line joins the fitting portfolios that no other fitting
+//! portfolio beats on both axes, and a ring marks the chosen one. With more
+//! than [`MAX_POINTS`] portfolios (up to a million with 20 initiatives) the
+//! chart draws every portfolio on either frontier (all portfolios, fitting
+//! ones), the chosen one and an evenly spaced selection of the rest, and
+//! says so.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::data::padded_range;
+use super::style::{self, Heading, INK, IT, LOSS, LegendItem, MUTED, Mark};
+use super::{Area, Chart, DrawError};
+use crate::format::money;
+use crate::plan::{FrontierPoint, Plan};
+use crate::report::Report;
+
+/// The `efficient-frontier` chart of a plan; the report is a run of the same scenario and seed.
+#[derive(Debug, Clone, Copy)]
+pub struct EfficientFrontier<'p> {
+    /// The plan to draw.
+    pub plan: &'p Plan,
+}
+
+/// The most portfolios drawn.
+pub const MAX_POINTS: usize = 20_000;
+
+/// Indices of the points on the upper-right envelope of `candidates`: no
+/// other candidate has a mean and a P10 at least as high, one of them higher.
+/// Ordered by increasing P10.
+pub fn envelope(points: &[FrontierPoint], candidates: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut order: Vec<usize> = candidates.collect();
+    order.sort_by(|&a, &b| {
+        points[b].npv_p10.total_cmp(&points[a].npv_p10).then(points[b].npv_mean.total_cmp(&points[a].npv_mean))
+    });
+    let mut best = f64::NEG_INFINITY;
+    let mut kept: Vec<usize> = order
+        .into_iter()
+        .filter(|&i| {
+            let better = points[i].npv_mean > best;
+            best = best.max(points[i].npv_mean);
+            better
+        })
+        .collect();
+    kept.reverse();
+    kept
+}
+
+/// Indices of the points to draw: every point when there are at most `max`;
+/// otherwise both envelopes, `chosen`, and evenly spaced others up to `max`.
+pub fn plotted(points: &[FrontierPoint], chosen: Option<usize>, max: usize) -> Vec<usize> {
+    if points.len() <= max {
+        return (0..points.len()).collect();
+    }
+    let mut keep = vec![false; points.len()];
+    for i in envelope(points, 0..points.len())
+        .into_iter()
+        .chain(envelope(points, (0..points.len()).filter(|&i| points[i].fits)))
+        .chain(chosen)
+    {
+        keep[i] = true;
+    }
+    let room = max.saturating_sub(keep.iter().filter(|&&k| k).count()).max(1);
+    let stride = points.len().div_ceil(room);
+    (0..points.len()).filter(|&i| keep[i] || i % stride == 0).collect()
+}
+
+/// The headline: what to fund and what it returns, or that nothing fits.
+pub fn headline(plan: &Plan, initiatives: usize, currency: &str) -> String {
+    let budget = money(plan.settings.budget, currency);
+    match plan.chosen() {
+        Some(c) => format!(
+            "Fund {} of {initiatives} initiatives: mean NPV {}, P10 {}, within the {budget} budget",
+            c.members.len(),
+            money(c.npv_mean, currency),
+            money(c.npv_p10, currency)
+        ),
+        None => format!("No portfolio fits the {budget} budget"),
+    }
+}
+
+impl Chart for EfficientFrontier<'_> {
+    fn file_stem(&self) -> &'static str {
+        "efficient-frontier"
+    }
+
+    fn draw(&self, report: &Report, root: &Area) -> Result<(), DrawError> {
+        let currency = &report.scenario.currency;
+        let plan = self.plan;
+        let points = &plan.frontier;
+        let shown = plotted(points, plan.chosen_point, MAX_POINTS);
+        let title = headline(plan, report.scenario.initiatives.len(), currency);
+        let settings = &plan.settings;
+        let level = format!("{}", (settings.confidence * 1000.0).round() / 10.0);
+        let sample = if shown.len() < points.len() {
+            format!(" ({} of {} drawn)", style::grouped(shown.len() as u64), style::grouped(points.len() as u64))
+        } else {
+            String::new()
+        };
+        let subtitle = format!(
+            "Each dot a portfolio{sample}; blue: P{level} of build and run spend in months 1–{} within {}{}",
+            settings.budget_months,
+            money(settings.budget, currency),
+            settings
+                .max_loss_probability
+                .map_or(String::new(), |p| format!(", P(NPV<0) at most {}", style::share_label(p)))
+        );
+        // The line only says something when no fitting portfolio dominates all the others.
+        let frontier = envelope(points, (0..points.len()).filter(|&i| points[i].fits));
+        let mut legend =
+            vec![LegendItem::new(Mark::Dot(IT), "fits"), LegendItem::new(Mark::Dot(MUTED), "does not fit")];
+        if frontier.len() > 1 {
+            legend.push(LegendItem::new(Mark::Line(INK, 3), "best fitting trade-offs"));
+        }
+        if plan.chosen_point.is_some() {
+            legend.push(LegendItem::new(Mark::Dot(LOSS), "chosen"));
+        }
+        let plot = style::frame(root, report, &Heading { title: &title, subtitle: &subtitle, legend: &legend })?;
+        if points.is_empty() {
+            return style::message(&plot, "No portfolio to show");
+        }
+        let (x_lo, x_hi) = padded_range(shown.iter().map(|&i| points[i].npv_p10), false, 0.05);
+        let (y_lo, y_hi) = padded_range(shown.iter().map(|&i| points[i].npv_mean), false, 0.05);
+        let mut chart = ChartBuilder::on(&plot)
+            .x_label_area_size(90)
+            .y_label_area_size(170)
+            .margin_right(40)
+            .margin_top(20)
+            .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
+        let money_fmt = |v: &f64| style::money_tick(*v, currency);
+        style::mesh(&mut chart)
+            .x_labels(8)
+            .y_labels(8)
+            .x_desc(format!("P10 NPV: the bad-year outcome ({currency})"))
+            .y_desc(format!("mean NPV ({currency})"))
+            .x_label_formatter(&money_fmt)
+            .y_label_formatter(&money_fmt)
+            .draw()?;
+        let dot = |i: usize, radius: i32, color: ShapeStyle| {
+            Circle::new((points[i].npv_p10, points[i].npv_mean), radius, color)
+        };
+        chart.draw_series(shown.iter().filter(|&&i| !points[i].fits).map(|&i| dot(i, 5, MUTED.mix(0.35).filled())))?;
+        chart.draw_series(shown.iter().filter(|&&i| points[i].fits).map(|&i| dot(i, 6, IT.mix(0.7).filled())))?;
+        chart.draw_series((frontier.len() > 1).then(|| {
+            PathElement::new(
+                frontier.iter().map(|&i| (points[i].npv_p10, points[i].npv_mean)).collect::<Vec<_>>(),
+                INK.stroke_width(3),
+            )
+        }))?;
+        if let Some(c) = plan.chosen_point {
+            chart.draw_series([dot(c, 18, LOSS.stroke_width(5)), dot(c, 7, LOSS.filled())])?;
+            let (x, y) = chart.backend_coord(&(points[c].npv_p10, points[c].npv_mean));
+            let (left, _) = chart.backend_coord(&(x_lo, y_lo));
+            let label_style = style::bold(style::LABEL, LOSS);
+            let width = style::text_width(root, "chosen", &label_style)?;
+            let (anchor, at) = if x - 30 - width >= left { (HPos::Right, x - 30) } else { (HPos::Left, x + 30) };
+            root.draw_text("chosen", &style::anchored(label_style, anchor, VPos::Center), (at, y))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn point(npv_p10: f64, npv_mean: f64, fits: bool) -> FrontierPoint {
+        FrontierPoint { npv_mean, npv_p10, fits }
+    }
+
+    #[test]
+    fn envelope_keeps_the_undominated_points_by_increasing_p10() {
+        let points = [
+            point(0.0, 10.0, true),
+            point(1.0, 9.0, true),
+            point(0.5, 8.0, true),  // dominated by the second
+            point(2.0, 5.0, false), // best P10, only among all
+            point(1.0, 9.0, true),  // a tie with the second: kept once
+        ];
+        assert_eq!(envelope(&points, 0..5), vec![0, 1, 3]);
+        assert_eq!(envelope(&points, (0..5).filter(|&i| points[i].fits)), vec![0, 1]);
+    }
+
+    #[test]
+    fn thinning_keeps_frontiers_and_the_chosen_point() {
+        let points: Vec<FrontierPoint> =
+            (0..1000).map(|i| point((i % 37) as f64, (i % 101) as f64, i % 3 == 0)).collect();
+        assert_eq!(plotted(&points, None, 5000).len(), 1000);
+        let shown = plotted(&points, Some(999), 100);
+        assert!(shown.len() <= 130, "{}", shown.len());
+        assert!(shown.contains(&999));
+        for i in envelope(&points, 0..1000) {
+            assert!(shown.contains(&i));
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! Integration tests of the roicast library, as one test binary.
+//!
+//! Every test uses fixed seeds. Statistical tolerances come from Monte Carlo
+//! error computed inside the test (a few standard errors, or the
+//! Kolmogorov-Smirnov critical value at alpha = 0.001), never from numbers
+//! copied out of an earlier run.
+
+mod util;
+
+mod bad_scenarios;
+mod budget;
+mod charts;
+mod distributions;
+mod model;
+mod reproducibility;
+mod sampling;
+mod sensitivity;

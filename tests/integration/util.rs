@@ -1,0 +1,148 @@
+//! Small helpers shared by the integration tests.
+
+use roicast::engine::{RunResults, RunSettings, SetResults};
+use roicast::scenario::Scenario;
+
+/// Parses a scenario that the test expects to be valid.
+pub fn scenario(toml: &str) -> Scenario {
+    match Scenario::parse(toml, "test.toml") {
+        Ok(s) => s,
+        Err(e) => panic!("test scenario does not parse: {e}\n{toml}"),
+    }
+}
+
+/// Runs a scenario with the given trials and seed, without progress output.
+pub fn run(s: &Scenario, trials: u64, seed: u64) -> RunResults {
+    roicast::engine::run(s, RunSettings { trials, seed }, &|_| {})
+}
+
+/// The results of a reported set, which must exist.
+pub fn set<'a>(results: &'a RunResults, name: &str) -> &'a SetResults {
+    results.set(name).unwrap_or_else(|| panic!("no set named {name:?}"))
+}
+
+/// Index of a reported set in `results.sets` (for `stats::monthly_rows`).
+pub fn set_index(results: &RunResults, name: &str) -> usize {
+    results.sets.iter().position(|s| s.spec.name == name).unwrap_or_else(|| panic!("no set named {name:?}"))
+}
+
+/// The draws of the uncertain input with this name, which must exist.
+pub fn column<'a>(results: &'a RunResults, name: &str) -> &'a [f64] {
+    &results
+        .inputs
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| {
+            let names: Vec<&str> = results.inputs.iter().map(|c| c.name.as_str()).collect();
+            panic!("no input column {name:?}; have {names:?}")
+        })
+        .values
+}
+
+/// Sample mean and sample standard deviation (n - 1).
+pub fn mean_sd(x: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    let var = x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
+    (mean, var.sqrt())
+}
+
+/// Asserts that a sample mean is within `k` standard errors of `expected`.
+pub fn assert_mean_near(what: &str, x: &[f64], expected: f64, k: f64) {
+    let (mean, sd) = mean_sd(x);
+    let se = sd / (x.len() as f64).sqrt();
+    assert!(
+        (mean - expected).abs() <= k * se,
+        "{what}: sample mean {mean} vs expected {expected}: off by {:.2} SE (se = {se}, n = {})",
+        (mean - expected).abs() / se,
+        x.len()
+    );
+}
+
+/// Asserts an observed share is within `k` binomial standard errors of `p`.
+pub fn assert_share_near(what: &str, hits: usize, n: usize, p: f64, k: f64) {
+    let share = hits as f64 / n as f64;
+    let se = (p * (1.0 - p) / n as f64).sqrt();
+    assert!(
+        (share - p).abs() <= k * se,
+        "{what}: observed share {share} vs expected {p}: off by {:.2} SE (se = {se}, n = {n})",
+        (share - p).abs() / se
+    );
+}
+
+/// Kolmogorov-Smirnov statistic of a sample against a continuous CDF.
+pub fn ks_statistic(sample: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
+    let mut x = sample.to_vec();
+    x.sort_by(f64::total_cmp);
+    let n = x.len() as f64;
+    x.iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            let f = cdf(v);
+            (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
+        })
+        .fold(0.0, f64::max)
+}
+
+/// Asymptotic one-sample KS critical value at alpha = 0.001:
+/// `sqrt(-ln(alpha / 2) / 2) / sqrt(n)`.
+pub fn ks_critical(n: usize) -> f64 {
+    let alpha: f64 = 0.001;
+    (-(alpha / 2.0).ln() / 2.0).sqrt() / (n as f64).sqrt()
+}
+
+/// Asserts that a sample follows a CDF (KS test at alpha = 0.001).
+pub fn assert_ks(what: &str, sample: &[f64], cdf: impl Fn(f64) -> f64) {
+    let d = ks_statistic(sample, cdf);
+    let crit = ks_critical(sample.len());
+    assert!(d <= crit, "{what}: KS statistic {d} exceeds the critical value {crit} (n = {})", sample.len());
+}
+
+/// Ranks 1..n (average ranks for ties).
+pub fn ranks(x: &[f64]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut r = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && x[order[j + 1]] == x[order[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &order[i..=j] {
+            r[k] = avg;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Pearson correlation.
+pub fn pearson(x: &[f64], y: &[f64]) -> f64 {
+    let (mx, _) = mean_sd(x);
+    let (my, _) = mean_sd(y);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in x.iter().zip(y) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx) * (a - mx);
+        syy += (b - my) * (b - my);
+    }
+    sxy / (sxx * syy).sqrt()
+}
+
+/// Spearman rank correlation.
+pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
+    pearson(&ranks(x), &ranks(y))
+}
+
+/// `a` equals `b` to 1e-9, relative to the size of `b` (absolute below 1).
+pub fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * (1.0 + b.abs())
+}
+
+/// Asserts [`close`].
+#[track_caller]
+pub fn assert_close(what: &str, got: f64, want: f64) {
+    assert!(close(got, want), "{what}: got {got}, want {want} (diff {})", got - want);
+}
