@@ -37,6 +37,20 @@ pub fn signed_money(x: f64, currency: &str) -> String {
     if x > 0.0 { format!("+{}", money(x, currency)) } else { money(x, currency) }
 }
 
+/// `text` cut to at most `chars` characters, ending in "…" when cut.
+///
+/// ```
+/// use roicast::format::shorten;
+/// assert_eq!(shorten("Invoice approval", 30), "Invoice approval");
+/// assert_eq!(shorten("Invoice approval", 9), "Invoice…");
+/// ```
+pub fn shorten(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        return text.to_string();
+    }
+    format!("{}…", text.chars().take(chars.saturating_sub(1)).collect::<String>().trim_end())
+}
+
 /// A non-negative amount with three significant digits and a k/M/B suffix.
 fn magnitude(a: f64) -> String {
     let (value, suffix) = if a >= 1e9 {

@@ -43,7 +43,7 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 
 use crate::engine::{RunResults, SetResults};
-use crate::format::signed_money;
+use crate::format::{shorten, signed_money};
 use crate::scenario::{InputSlot, Kind, Scenario};
 
 /// The sets whose drivers are analysed, in report order.
@@ -293,14 +293,6 @@ pub fn input_parts(scenario: &Scenario, input: usize) -> [String; 2] {
         _ => key,
     };
     [initiative.name.clone(), what]
-}
-
-/// `text` cut to at most `chars` characters, ending in "…" when cut.
-fn shorten(text: &str, chars: usize) -> String {
-    if text.chars().count() <= chars {
-        return text.to_string();
-    }
-    format!("{}…", text.chars().take(chars.saturating_sub(1)).collect::<String>().trim_end())
 }
 
 /// [`input_label`] in at most [`LABEL_CHARS`] characters: a long

@@ -16,7 +16,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::data::padded_range;
 use super::style::{self, AXIS, BPA, Heading, INK, IT, LegendItem, MUTED, Mark};
 use super::{Area, Chart, DrawError};
-use crate::format::signed_money;
+use crate::format::{shorten, signed_money};
 use crate::report::Report;
 use crate::sensitivity::{Driver, input_parts};
 
@@ -28,18 +28,23 @@ pub struct Tornado;
 pub const BARS: usize = 10;
 /// Pixels kept beside a bar's end for its value.
 const VALUE_SPACE: i32 = 190;
+/// Longest initiative name, and longest quantity, quoted in the headline.
+pub const HEADLINE_PART: usize = 32;
 /// Light background of every other row.
 const ZEBRA: RGBColor = RGBColor(0xF3, 0xF3, 0xF3);
 
 /// The headline: the input with the largest swing, or why there is none.
 ///
 /// `top` is that input's two-line label and swing; `inputs` how many
-/// uncertain inputs the scenario has.
+/// uncertain inputs the scenario has. Long names are cut to
+/// [`HEADLINE_PART`] characters each so the headline fits two lines.
 pub fn headline(top: Option<(&[String; 2], f64)>, inputs: usize, currency: &str) -> String {
     match top {
         _ if inputs == 0 => "Every input is fixed: no assumption moves portfolio NPV".to_string(),
         Some(([initiative, what], swing)) if swing != 0.0 => format!(
-            "{initiative}'s {what} moves portfolio NPV most: {} from its lowest to its highest tenth",
+            "{}'s {} moves portfolio NPV most: {} from its lowest to its highest tenth",
+            shorten(initiative, HEADLINE_PART),
+            shorten(what, HEADLINE_PART),
             signed_money(swing, currency)
         ),
         _ => "No uncertain input moves portfolio NPV".to_string(),
@@ -193,6 +198,12 @@ mod tests {
             "A's build cost moves portfolio NPV most: -€1.25M from its lowest to its highest tenth"
         );
         assert_eq!(headline(None, 0, "USD"), "Every input is fixed: no assumption moves portfolio NPV");
+        let long = ["Enterprise-wide automated reconciliation".to_string(), "benefit per month".to_string()];
+        assert_eq!(
+            headline(Some((&long, 1e5)), 2, "USD"),
+            "Enterprise-wide automated recon…'s benefit per month moves portfolio NPV most: +$100k from its \
+             lowest to its highest tenth"
+        );
         assert_eq!(headline(Some((&cost, 0.0)), 2, "USD"), "No uncertain input moves portfolio NPV");
     }
 
