@@ -163,17 +163,7 @@ impl QuantileSketch {
     /// The type-7 quantile `q` in `[0, 1]`, interpolating between the two
     /// order statistics it falls between; `None` when empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
-        if self.count == 0 {
-            return None;
-        }
-        let h = (self.count - 1) as f64 * q.clamp(0.0, 1.0);
-        let below = h.floor();
-        let lo = self.order_statistic(below as u64);
-        if h == below {
-            return Some(lo);
-        }
-        let hi = self.order_statistic(below as u64 + 1);
-        Some(lo + (h - below) * (hi - lo))
+        crate::stats::type7(self.count, q, |rank| self.order_statistic(rank))
     }
 }
 
@@ -285,10 +275,10 @@ impl RangeHistogram {
             let x = f64::from(v);
             min = min.min(x);
             max = max.max(x);
-            // Positions below the range wrap to huge indices: one test for both ends.
-            let bin = ((x - low) * scale).floor() as i64 as u64;
-            if bin < HISTOGRAM_BINS as u64 {
-                self.bins[bin as usize] += 1;
+            let position = (x - low) * scale;
+            if (0.0..HISTOGRAM_BINS as f64).contains(&position) {
+                // Truncation is the floor here: the position is not negative.
+                self.bins[position as usize] += 1;
             } else if x < low {
                 self.below.insert(x);
             } else {
@@ -343,13 +333,7 @@ impl RangeHistogram {
 
     /// The type-7 quantile `q` in `[0, 1]`; `None` when empty.
     pub fn quantile(&self, q: f64) -> Option<f64> {
-        if self.count == 0 {
-            return None;
-        }
-        let h = (self.count - 1) as f64 * q.clamp(0.0, 1.0);
-        let below = h.floor();
-        let lo = self.order_statistic(below as u64);
-        let value = if h == below { lo } else { lo + (h - below) * (self.order_statistic(below as u64 + 1) - lo) };
-        Some(value.clamp(self.min, self.max))
+        crate::stats::type7(self.count, q, |rank| self.order_statistic(rank))
+            .map(|value| value.clamp(self.min, self.max))
     }
 }

@@ -23,17 +23,23 @@ pub const PERCENTILES: [(&str, f64); 7] =
 
 /// Type-7 quantile of an ascending sample; `None` when it is empty.
 pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
-    if sorted.is_empty() {
+    type7(sorted.len() as u64, q, |rank| sorted[rank as usize])
+}
+
+/// The type-7 quantile `q` of `count` values given by their order statistics
+/// (0-based rank); `None` when there are none.
+pub fn type7(count: u64, q: f64, order_statistic: impl Fn(u64) -> f64) -> Option<f64> {
+    if count == 0 {
         return None;
     }
-    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
-    let below = h.floor() as usize;
-    let lo = sorted[below];
-    if below + 1 >= sorted.len() || h == below as f64 {
+    let h = (count - 1) as f64 * q.clamp(0.0, 1.0);
+    let below = h.floor();
+    let lo = order_statistic(below as u64);
+    if h == below {
         return Some(lo);
     }
-    let hi = sorted[below + 1];
-    Some(if hi == lo { lo } else { lo + (h - below as f64) * (hi - lo) })
+    let hi = order_statistic(below as u64 + 1);
+    Some(if hi == lo { lo } else { lo + (h - below) * (hi - lo) })
 }
 
 /// Mean, spread and percentiles of one figure.
