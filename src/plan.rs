@@ -432,7 +432,7 @@ impl Plan {
             heuristic(data, &closure, &settings)
         };
         let ranked: Vec<Evaluation> = evaluated.into_iter().filter(|e| e.fits).take(RANKED).collect();
-        let cheapest = if ranked.is_empty() { cheapest(data, &closure, &settings) } else { None };
+        let cheapest = if ranked.is_empty() { cheapest_portfolio(data, &closure, &settings) } else { None };
         let budget_table = ranked.first().map(|e| data.budget_table(&e.members)).unwrap_or_default();
         Plan { settings, search, portfolios, ranked, cheapest, budget_table, frontier, chosen_point }
     }
@@ -521,7 +521,7 @@ fn dependency_closure(scenario: &Scenario) -> Vec<Vec<usize>> {
 /// The lowest-spend portfolio: the cheapest initiative without
 /// dependencies (spend never falls when an initiative is added, and every
 /// portfolio holds one of them).
-fn cheapest(data: &InitiativeTrials, closure: &[Vec<usize>], settings: &PlanSettings) -> Option<Evaluation> {
+fn cheapest_portfolio(data: &InitiativeTrials, closure: &[Vec<usize>], settings: &PlanSettings) -> Option<Evaluation> {
     (0..closure.len())
         .filter(|&i| closure[i].len() == 1)
         .map(|i| data.evaluate(&[i], settings))
@@ -760,14 +760,24 @@ fn heuristic(data: &InitiativeTrials, closure: &[Vec<usize>], settings: &PlanSet
         let candidates: Vec<Vec<usize>> =
             (0..n).filter(|i| !base.contains(i)).map(|i| union(base, &closure[i])).collect();
         let (base_mean, base_spend) = current.as_ref().map_or((0.0, 0.0), |c| (c.npv_mean, c.spend_quantile));
-        let best = evaluate_all(candidates)
-            .into_iter()
+        let evaluated = evaluate_all(candidates);
+        let best = evaluated
+            .iter()
             .filter(|e| within_budget(e) && e.npv_mean > base_mean)
             .map(|e| ((e.npv_mean - base_mean) / (e.spend_quantile - base_spend).max(1.0), e))
             .max_by(|(a, x), (b, y)| a.total_cmp(b).then(y.members.cmp(&x.members)));
         match best {
-            Some((_, e)) => current = Some(e),
-            None => break,
+            Some((_, e)) => current = Some(e.clone()),
+            None => {
+                // When no initiative adds value on its own, start from the best one within the budget.
+                if current.is_none() {
+                    current = evaluated
+                        .into_iter()
+                        .filter(within_budget)
+                        .max_by(|a, b| a.npv_mean.total_cmp(&b.npv_mean).then(b.members.cmp(&a.members)));
+                }
+                break;
+            }
         }
     }
 
@@ -832,9 +842,17 @@ mod tests {
 
     /// Eight initiatives with chains of dependencies: the heuristic used
     /// above [`EXHAUSTIVE_LIMIT`] finds the exhaustive search's best
-    /// portfolio at several budgets, with and without a loss limit.
+    /// portfolio at several budgets, with and without a loss limit, also when
+    /// every initiative destroys value.
     #[test]
     fn heuristic_agrees_with_exhaustive_search() {
+        // Benefits at full scale, and at a twentieth: then every initiative destroys value.
+        for benefit_divisor in [1, 20] {
+            heuristic_agrees_at(benefit_divisor);
+        }
+    }
+
+    fn heuristic_agrees_at(benefit_divisor: usize) {
         let mut text =
             String::from("[simulation]\ntrials = 3000\nhorizon_months = 36\nseed = 11\ndiscount_rate = 0.1\n");
         for i in 0..8 {
@@ -849,8 +867,8 @@ mod tests {
                 lo = 30_000 + 9_000 * i,
                 mode = 50_000 + 11_000 * i,
                 hi = 90_000 + 20_000 * i,
-                b10 = 2_000 + 700 * ((i * 5) % 8),
-                b90 = 9_000 + 1_500 * ((i * 3) % 8),
+                b10 = (2_000 + 700 * ((i * 5) % 8)) / benefit_divisor,
+                b90 = (9_000 + 1_500 * ((i * 3) % 8)) / benefit_divisor,
             );
         }
         let scenario = Scenario::parse(&text, "heuristic.toml").unwrap();
@@ -863,7 +881,7 @@ mod tests {
                 assert_eq!(
                     best(heuristic(&data, &closure, &settings)),
                     best(exhaustive(&data, &closure, &settings)),
-                    "budget {budget}, loss limit {max_loss_probability:?}"
+                    "benefit / {benefit_divisor}, budget {budget}, loss limit {max_loss_probability:?}"
                 );
             }
         }

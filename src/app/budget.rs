@@ -362,10 +362,15 @@ fn plan_text(plan: &Plan, source: Source, trials: usize) -> String {
         writeln!(out, "Budget plan for \"{}\" ({}), {trials} trials, seed {}", scenario.name, source.file, source.seed);
     let _ = writeln!(out, "{}", constraint_text(settings, currency));
     let _ = match plan.search {
+        Search::Exhaustive { screening_trials, .. } if screening_trials == trials => writeln!(
+            out,
+            "search: all {} portfolios that respect dependencies, each evaluated on all {trials} trials",
+            plan.portfolios
+        ),
         Search::Exhaustive { screening_trials, evaluated_on_all_trials } => writeln!(
             out,
-            "search: all {} portfolios that respect dependencies, screened on {screening_trials} trials; \
-             {evaluated_on_all_trials} evaluated on all {trials} trials",
+            "search: all {} portfolios that respect dependencies, screened on an evenly spaced subsample of \
+             {screening_trials} trials; the {evaluated_on_all_trials} best candidates re-evaluated on all {trials} trials",
             plan.portfolios
         ),
         Search::Heuristic => writeln!(
