@@ -5,9 +5,10 @@
 //! `.events`, `.abandoned`; `<initiative>.npv` for each initiative; then
 //! every input drawn once per trial under the name correlations use
 //! (`"Invoice approval.build_cost"`). Undefined ROI and a payback that never
-//! came are null.
+//! came are null. The file is written in row groups of 65,536 trials.
 
 use std::io::Write;
+use std::ops::Range;
 
 use polars::prelude::*;
 
@@ -28,32 +29,36 @@ fn months(values: &[u16]) -> Vec<Option<u32>> {
     values.iter().map(|&m| (m != NEVER).then_some(u32::from(m))).collect()
 }
 
-fn set_columns(set: &SetResults) -> Vec<Column> {
+/// Rows per row group: each group is built and written on its own, so
+/// writing never holds a second copy of every trial.
+const ROWS_PER_GROUP: usize = 65_536;
+
+fn set_columns(set: &SetResults, rows: Range<usize>) -> Vec<Column> {
     let name = |field: &str| PlSmallStr::from(format!("{}.{field}", set.spec.name));
     vec![
-        Column::new(name("npv"), &set.npv),
-        Column::new(name("roi"), optional(&set.roi)),
-        Column::new(name("visible_roi"), optional(&set.visible_roi)),
-        Column::new(name("payback_month"), months(&set.payback)),
-        Column::new(name("discounted_payback_month"), months(&set.discounted_payback)),
-        Column::new(name("loss"), &set.loss),
-        Column::new(name("events"), &set.events),
-        Column::new(name("abandoned"), &set.abandoned),
+        Column::new(name("npv"), &set.npv[rows.clone()]),
+        Column::new(name("roi"), optional(&set.roi[rows.clone()])),
+        Column::new(name("visible_roi"), optional(&set.visible_roi[rows.clone()])),
+        Column::new(name("payback_month"), months(&set.payback[rows.clone()])),
+        Column::new(name("discounted_payback_month"), months(&set.discounted_payback[rows.clone()])),
+        Column::new(name("loss"), &set.loss[rows.clone()]),
+        Column::new(name("events"), &set.events[rows.clone()]),
+        Column::new(name("abandoned"), &set.abandoned[rows]),
     ]
 }
 
-/// The per-trial table as a polars frame.
-pub fn trials_frame(report: &Report) -> PolarsResult<DataFrame> {
+/// Trials `rows` of the per-trial table as a polars frame.
+pub fn trials_frame(report: &Report, rows: Range<usize>) -> PolarsResult<DataFrame> {
     let results = report.results;
-    let mut columns = vec![Column::new("trial".into(), (0..results.trials).collect::<Vec<u64>>())];
+    let mut columns = vec![Column::new("trial".into(), (rows.start as u64..rows.end as u64).collect::<Vec<u64>>())];
     for set in results.sets.iter().take(3) {
-        columns.extend(set_columns(set));
+        columns.extend(set_columns(set, rows.clone()));
     }
     for set in results.sets.iter().skip(3) {
-        columns.push(Column::new(format!("{}.npv", set.spec.name).into(), &set.npv));
+        columns.push(Column::new(format!("{}.npv", set.spec.name).into(), &set.npv[rows.clone()]));
     }
     for input in &results.inputs {
-        columns.push(Column::new(input.name.as_str().into(), &input.values));
+        columns.push(Column::new(input.name.as_str().into(), &input.values[rows.clone()]));
     }
     DataFrame::new_infer_height(columns)
 }
@@ -64,8 +69,14 @@ impl Export for TrialsParquet {
     }
 
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<(), ExportError> {
-        let mut frame = trials_frame(report)?;
-        ParquetWriter::new(out).finish(&mut frame)?;
+        let trials = report.results.trials as usize;
+        let first = trials_frame(report, 0..trials.min(ROWS_PER_GROUP))?;
+        let mut writer = ParquetWriter::new(out).batched(first.schema())?;
+        writer.write_batch(&first)?;
+        for start in (ROWS_PER_GROUP..trials).step_by(ROWS_PER_GROUP) {
+            writer.write_batch(&trials_frame(report, start..(start + ROWS_PER_GROUP).min(trials))?)?;
+        }
+        writer.finish()?;
         Ok(())
     }
 }

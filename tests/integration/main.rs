@@ -10,6 +10,7 @@ mod util;
 mod bad_scenarios;
 mod budget;
 mod charts;
+mod cli;
 mod distributions;
 mod model;
 mod reproducibility;
