@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{Command, RunOptions};
+use crate::charts::{self, ChartError};
+use crate::cli::{Command, RunOptions, SimulationOptions};
 use crate::convergence::{self, PrecisionOutcome, PrecisionTarget};
 use crate::engine::{self, RunResults, RunSettings};
 use crate::error::Error;
@@ -95,19 +96,18 @@ impl Progress {
     }
 }
 
-/// Applies command-line overrides to a scenario's run settings.
-fn settings(scenario: &Scenario, options: &RunOptions) -> RunSettings {
-    let mut settings = RunSettings::from_scenario(scenario);
-    settings.trials = options.trials.unwrap_or(settings.trials);
-    settings.seed = options.seed.unwrap_or(settings.seed);
-    settings
+/// A scenario's run settings with the command line's overrides.
+fn run_settings(scenario: &Scenario, options: &SimulationOptions) -> RunSettings {
+    let own = RunSettings::from_scenario(scenario);
+    RunSettings { trials: options.trials.unwrap_or(own.trials), seed: options.seed.unwrap_or(own.seed) }
 }
 
 fn run(options: &RunOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
-    let settings = settings(&scenario, options);
-    let progress = Progress::new(settings.trials, options.quiet);
-    let (results, precision) = with_threads(options.threads, || simulate(&scenario, settings, options, &progress))?;
+    let settings = run_settings(&scenario, &options.simulation);
+    let progress = Progress::new(settings.trials, options.simulation.quiet);
+    let (results, precision) =
+        with_threads(options.simulation.threads, || simulate(&scenario, settings, options, &progress))?;
     progress.finish();
     let mut report = Report::new(&scenario, &results, &options.scenario.display().to_string());
     report.convergence.precision = precision;
@@ -160,10 +160,16 @@ pub fn write_exports(report: &Report, dir: &Path) -> Result<(), Error> {
 
 /// Draws every standard chart of a report into `<dir>/charts/` (PNG and SVG).
 pub fn write_charts(report: &Report, dir: &Path) -> Result<(), Error> {
-    crate::charts::render_all(report, &dir.join("charts")).map(|_| ()).map_err(|e| Error::Output {
+    charts::render_all(report, &dir.join("charts")).map(|_| ()).map_err(|e| chart_error(dir, e))
+}
+
+/// A chart that could not be written into the output folder `dir`, named
+/// by its path inside it.
+fn chart_error(dir: &Path, e: ChartError) -> Error {
+    Error::Output {
         what: format!("chart {}", e.file.strip_prefix(dir).unwrap_or(&e.file).display()),
         message: e.message,
-    })
+    }
 }
 
 /// Fills a fresh temporary folder beside `dir` with `fill`, then puts it in

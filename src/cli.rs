@@ -96,7 +96,7 @@ enum CliCommand {
     Plan(PlanArgs),
 }
 
-/// Simulation flags shared by compare, conflation and plan.
+/// Simulation flags shared by run, compare, conflation and plan.
 #[derive(Debug, Args)]
 struct SimulationArgs {
     /// Number of trials (overrides the scenario's `trials`).
@@ -221,21 +221,11 @@ fn parse_confidence(text: &str) -> Result<f64, String> {
 struct RunArgs {
     /// The scenario file (TOML).
     scenario: PathBuf,
-    /// Number of trials (overrides the scenario's `trials`).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::scenario::MAX_TRIALS))]
-    trials: Option<u64>,
-    /// Seed of every random stream (overrides the scenario's `seed`).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
-    threads: Option<u16>,
+    #[command(flatten)]
+    simulation: SimulationArgs,
     /// Output folder (default: output/<scenario file stem>/).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// No progress bar.
-    #[arg(long, short)]
-    quiet: bool,
     /// Add trials until the 95% half-width of mean portfolio NPV is within this share of it
     /// ("1%" or "0.01"); --trials then sets the first round.
     #[arg(long, value_name = "SHARE", value_parser = parse_share)]
@@ -259,16 +249,10 @@ struct RunArgs {
 pub struct RunOptions {
     /// The scenario file.
     pub scenario: PathBuf,
-    /// Trials, when overridden.
-    pub trials: Option<u64>,
-    /// Seed, when overridden.
-    pub seed: Option<u64>,
-    /// Worker threads, when set.
-    pub threads: Option<usize>,
+    /// Trials, seed, threads.
+    pub simulation: SimulationOptions,
     /// The output folder.
     pub out: PathBuf,
-    /// Hide the progress bar.
-    pub quiet: bool,
     /// Half-width target for mean portfolio NPV, as a share of it (`--precision`).
     pub precision: Option<f64>,
     /// Trial limit of a `--precision` run.
@@ -279,7 +263,7 @@ pub struct RunOptions {
     pub charts: bool,
 }
 
-/// Typed simulation options shared by compare, conflation and plan.
+/// Typed simulation options shared by run, compare, conflation and plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SimulationOptions {
     /// Trials, when overridden.
@@ -388,10 +372,7 @@ impl Cli {
             CliCommand::Run(args) => Command::Run(RunOptions {
                 out: args.out.unwrap_or_else(|| default_output_dir(&args.scenario)),
                 scenario: args.scenario,
-                trials: args.trials,
-                seed: args.seed,
-                threads: args.threads.map(usize::from),
-                quiet: args.quiet,
+                simulation: args.simulation.into(),
                 precision: args.precision,
                 max_trials: args.max_trials,
                 fail_if: args.fail_if,
@@ -455,6 +436,18 @@ mod tests {
         let cli = Cli::try_parse_from(["roicast", "run", "x.toml", "--no-charts"]).unwrap();
         let Command::Run(options) = cli.into_command() else { panic!("not a run") };
         assert!(!options.charts);
+    }
+
+    #[test]
+    fn run_takes_the_shared_simulation_flags() {
+        let cli = Cli::try_parse_from(["roicast", "run", "x.toml", "--trials", "500", "--seed", "3", "--threads", "2"]);
+        let Command::Run(options) = cli.unwrap().into_command() else { panic!("not a run") };
+        let expected = SimulationOptions { trials: Some(500), seed: Some(3), threads: Some(2), quiet: false };
+        assert_eq!(options.simulation, expected);
+        let cli = Cli::try_parse_from(["roicast", "run", "x.toml", "-q"]).unwrap();
+        let Command::Run(options) = cli.into_command() else { panic!("not a run") };
+        assert_eq!(options.simulation, SimulationOptions { trials: None, seed: None, threads: None, quiet: true });
+        assert!(Cli::try_parse_from(["roicast", "run", "x.toml", "--threads", "0"]).is_err());
     }
 
     #[test]

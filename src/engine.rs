@@ -414,6 +414,9 @@ impl BlockVisitor for Collector {
     }
 }
 
+/// Blocks simulated together before their outputs join the results.
+const WAVE_BLOCKS: u64 = 32;
+
 /// Runs a scenario and keeps its standard results.
 ///
 /// `progress` is called with the trials of each finished block.
@@ -474,9 +477,14 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
         collector.ranges = Some(ranges);
         first = 1;
     }
-    let outputs = simulator.blocks(trials, first..block_count(trials), &collector, progress);
-    for output in outputs {
-        results.absorb(output);
+    // Blocks run in waves, each absorbed before the next starts, so at most
+    // one wave's outputs exist beside the results.
+    let last = block_count(trials);
+    for wave_start in (first..last).step_by(WAVE_BLOCKS as usize) {
+        let wave = wave_start..(wave_start + WAVE_BLOCKS).min(last);
+        for output in simulator.blocks(trials, wave, &collector, progress) {
+            results.absorb(output);
+        }
     }
     for work in collector.pool.into_inner().unwrap_or_default() {
         results.monthly.add_histograms(&work.histograms);

@@ -5,6 +5,8 @@
 //! table `roicast run` prints; it returns text and never touches the
 //! terminal itself.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use crate::convergence::Convergence;
@@ -110,8 +112,6 @@ impl<'a> Report<'a> {
                 ratio(&summary.visible_roi),
             ]);
         }
-        let widths: Vec<usize> =
-            (0..header.len()).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
         let mut out = format!(
             "{} — {} trials, seed {}, horizon {} months, {}\n",
             self.scenario.name,
@@ -120,23 +120,59 @@ impl<'a> Report<'a> {
             self.scenario.simulation.horizon_months,
             self.scenario.simulation.sampling.as_str()
         );
-        for (r, row) in rows.iter().enumerate() {
-            let cells: Vec<String> = row
-                .iter()
-                .enumerate()
-                .map(|(c, cell)| {
-                    let pad = widths[c] - cell.chars().count();
-                    if c == 0 { format!("{cell}{}", " ".repeat(pad)) } else { format!("{}{cell}", " ".repeat(pad)) }
-                })
-                .collect();
-            out.push_str(cells.join("  ").trim_end());
-            out.push('\n');
-            if r == 0 || r == 3 {
-                out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)));
-                out.push('\n');
-            }
-        }
+        // Rules under the header and under the portfolio, IT and BPA rows, above the initiatives.
+        out.push_str(&text_table(&rows, 1, &[0, 3]));
         out.push_str("payback: median month the cumulative net cash flow turns non-negative; ROI = (PV benefit - PV cost) / PV cost\n");
         out
+    }
+}
+
+/// Lays out rows as a plain-text table: the first `text_columns` columns
+/// left-aligned, the others right-aligned, two spaces between columns, and
+/// a rule under each row whose index is in `rules_after` (the header is row 0).
+pub fn text_table(rows: &[Vec<String>], text_columns: usize, rules_after: &[usize]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for (r, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                if c < text_columns {
+                    format!("{cell:<w$}", w = widths[c])
+                } else {
+                    format!("{cell:>w$}", w = widths[c])
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+        if rules_after.contains(&r) {
+            let _ = writeln!(out, "{}", "-".repeat(widths.iter().sum::<usize>() + 2 * columns.saturating_sub(1)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_align_names_left_and_figures_right_with_rules() {
+        let rows: Vec<Vec<String>> = [["set", "mean"], ["portfolio", "$1.2M"], ["it", "$50k"]]
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect();
+        assert_eq!(
+            text_table(&rows, 1, &[0]),
+            "set         mean\n----------------\nportfolio  $1.2M\nit          $50k\n"
+        );
+        assert_eq!(
+            text_table(&rows, 2, &[0, 1]),
+            "set        mean\n----------------\nportfolio  $1.2M\n----------------\nit         $50k\n"
+        );
     }
 }

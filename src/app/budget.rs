@@ -14,24 +14,18 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{Progress, load_scenario, with_threads, write_folder_atomically};
-use crate::charts::{Chart, ConflationCostChart, EfficientFrontier, Format, NpvDifference, render};
+use super::{Progress, chart_error, load_scenario, run_settings, with_threads, write_folder_atomically};
+use crate::charts::style::Footnote;
+use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, OfReport, render_formats};
 use crate::cli::{CompareOptions, ConflationOptions, PlanOptions, SimulationOptions};
 use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Source};
-use crate::engine::{self, RunSettings};
 use crate::error::Error;
 use crate::export::{summary_value, write_budget_csv};
-use crate::format::{money, month, percent};
+use crate::format::{money, month, percent, signed_money};
 use crate::gates::{Gate, Reading, TRIPPED_EXIT_CODE};
 use crate::plan::{Evaluation, InitiativeTrials, Plan, PlanSettings, Search};
-use crate::report::Report;
+use crate::report::{Report, text_table};
 use crate::scenario::Scenario;
-
-/// A scenario's run settings with the command line's overrides.
-fn run_settings(scenario: &Scenario, options: &SimulationOptions) -> RunSettings {
-    let own = RunSettings::from_scenario(scenario);
-    RunSettings { trials: options.trials.unwrap_or(own.trials), seed: options.seed.unwrap_or(own.seed) }
-}
 
 /// Writes a JSON value, pretty-printed, as `dir/name`.
 fn write_json(dir: &Path, name: &str, value: &Value) -> Result<(), Error> {
@@ -43,50 +37,10 @@ fn write_json(dir: &Path, name: &str, value: &Value) -> Result<(), Error> {
 }
 
 /// Draws one chart as `<dir>/charts/<stem>.png` and `.svg`, like `roicast run`'s charts.
-fn write_chart(chart: &dyn Chart, report: &Report, dir: &Path) -> Result<(), Error> {
+fn write_chart(figure: &dyn Figure, dir: &Path) -> Result<(), Error> {
     let folder = dir.join("charts");
     fs::create_dir_all(&folder).map_err(|e| Error::io("create folder", &folder, e))?;
-    for format in Format::ALL {
-        let path = folder.join(format!("{}.{}", chart.file_stem(), format.extension()));
-        render(chart, report, format, &path).map_err(|e| Error::Output {
-            what: format!("chart {}", e.file.strip_prefix(dir).unwrap_or(&e.file).display()),
-            message: e.message,
-        })?;
-    }
-    Ok(())
-}
-
-/// Lays out rows as a table: the first `text_columns` columns left-aligned,
-/// the others right-aligned, a rule under the header.
-fn table(rows: &[Vec<String>], text_columns: usize) -> String {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..columns)
-        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for (r, row) in rows.iter().enumerate() {
-        let cells: Vec<String> = row
-            .iter()
-            .enumerate()
-            .map(|(c, cell)| {
-                if c < text_columns {
-                    format!("{cell:<w$}", w = widths[c])
-                } else {
-                    format!("{cell:>w$}", w = widths[c])
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-        if r == 0 {
-            let _ = writeln!(out, "{}", "-".repeat(widths.iter().sum::<usize>() + 2 * columns.saturating_sub(1)));
-        }
-    }
-    out
-}
-
-/// Money with an explicit sign: "+$12.0k", "-$3.10k", "$0".
-fn signed_money(x: f64, currency: &str) -> String {
-    if x > 0.0 { format!("+{}", money(x, currency)) } else { money(x, currency) }
+    render_formats(figure, &folder).map(|_| ()).map_err(|e| chart_error(dir, e))
 }
 
 /// "12.0% → 15.5%".
@@ -117,7 +71,8 @@ pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
         write_json(dir, "compare.json", &json)?;
         if options.charts {
             let report = Report::new(&a, &comparison.runs.a, &file_a);
-            write_chart(&NpvDifference { comparison: &comparison, b_name: &b.name }, &report, dir)?;
+            let chart = NpvDifference { comparison: &comparison, b_name: &b.name };
+            write_chart(&OfReport { chart: &chart, report: &report }, dir)?;
         }
         Ok(())
     })?;
@@ -184,7 +139,7 @@ fn compare_text(comparison: &Comparison, a: Source, b: Source, overrides: &Simul
             format!("{} → {}", month(set.payback_month_p50.a), month(set.payback_month_p50.b)),
         ]);
     }
-    out.push_str(&table(&rows, 1));
+    out.push_str(&text_table(&rows, 1, &[0]));
     out.push_str("P(B beats A) counts the trials in which B's NPV is strictly higher.\n");
     out
 }
@@ -219,7 +174,7 @@ pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
         write_json(dir, "conflation.json", &json)?;
         if options.charts {
             let report = Report::new(&scenario, &cost.runs.a, &file);
-            write_chart(&ConflationCostChart { cost: &cost }, &report, dir)?;
+            write_chart(&OfReport { chart: &ConflationCostChart { cost: &cost }, report: &report }, dir)?;
         }
         Ok(())
     })?;
@@ -283,7 +238,7 @@ fn conflation_text(cost: &ConflationCost, source: Source) -> String {
         rows.push(row(format!("{} ({})", set.name, init.kind.as_str()), owners, set));
     }
     rows.push(row("total (portfolio)".into(), String::new(), &cost.total));
-    out.push_str(&table(&rows, 2));
+    out.push_str(&text_table(&rows, 2, &[0]));
     out.push_str("A positive NPV lost is what the mismatch costs; P10/P90 are of the per-trial loss.\n");
     out
 }
@@ -297,15 +252,12 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
     options.settings.check(&scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
-    let runs = if options.charts { 2 } else { 1 };
-    let progress = Progress::new(runs * settings.trials, options.simulation.quiet);
+    let progress = Progress::new(settings.trials, options.simulation.quiet);
     let advance = |n| progress.advance(n);
-    let (data, plan, standard) = with_threads(options.simulation.threads, || {
+    let (data, plan) = with_threads(options.simulation.threads, || {
         let data = InitiativeTrials::simulate(&scenario, settings, options.settings.budget_months, &advance);
         let plan = Plan::search(&scenario, &data, options.settings);
-        // The chart frame names the run it comes from: a standard run of the same scenario and seed.
-        let standard = options.charts.then(|| engine::run(&scenario, settings, &advance));
-        (data, plan, standard)
+        (data, plan)
     })?;
     progress.finish();
     let file = options.scenario.display().to_string();
@@ -320,9 +272,9 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
                 .map_err(|e| Error::Output { what: "budget.csv".into(), message: e.to_string() })?;
             fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))?;
         }
-        if let Some(standard) = &standard {
-            let report = Report::new(&scenario, standard, &file);
-            write_chart(&EfficientFrontier { plan: &plan }, &report, dir)?;
+        if options.charts {
+            let footnote = Footnote { scenario: &scenario, trials: settings.trials, seed: settings.seed };
+            write_chart(&EfficientFrontier { plan: &plan, footnote }, dir)?;
         }
         Ok(())
     })?;
@@ -405,7 +357,7 @@ fn plan_text(plan: &Plan, source: Source, trials: usize) -> String {
         rows.push(portfolio_row(rank, e, scenario));
     }
     out.push('\n');
-    out.push_str(&table(&rows, 2));
+    out.push_str(&text_table(&rows, 2, &[0]));
     let _ = writeln!(
         out,
         "\nBudget table of the chosen portfolio: build and run spend per quarter, with mean risk losses beside it"
@@ -426,7 +378,7 @@ fn plan_text(plan: &Plan, source: Source, trials: usize) -> String {
             money(q.risk_loss_mean, currency),
         ]);
     }
-    out.push_str(&table(&rows, 2));
+    out.push_str(&text_table(&rows, 2, &[0]));
     out
 }
 

@@ -125,6 +125,12 @@ impl Histogram {
     }
 }
 
+/// Bins across a histogram's axis (about), for `trials` trials: more
+/// trials, finer bins.
+pub fn histogram_bins(trials: u64) -> usize {
+    ((trials as f64).sqrt() * 0.7).clamp(20.0, 100.0) as usize
+}
+
 /// Bins `values` over `range` in about `target_bins` bins of a round width
 /// whose edges are multiples of the width. Shares are of all values, so the
 /// bins and the two outside shares add up to 1.
@@ -368,6 +374,14 @@ mod tests {
             benefit_mean: benefit,
             visible_benefit_mean: visible,
         }
+    }
+
+    #[test]
+    fn histogram_bins_get_finer_with_more_trials() {
+        assert_eq!(histogram_bins(100), 20);
+        assert_eq!(histogram_bins(2_000), 31);
+        assert_eq!(histogram_bins(20_000), 98);
+        assert_eq!(histogram_bins(1_000_000), 100);
     }
 
     #[test]

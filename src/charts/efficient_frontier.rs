@@ -14,17 +14,19 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::padded_range;
-use super::style::{self, Heading, INK, IT, LOSS, LegendItem, MUTED, Mark};
-use super::{Area, Chart, DrawError};
+use super::style::{self, Footnote, Heading, INK, IT, LOSS, LegendItem, MUTED, Mark};
+use super::{Area, DrawError, Figure};
 use crate::format::money;
 use crate::plan::{FrontierPoint, Plan};
-use crate::report::Report;
 
-/// The `efficient-frontier` chart of a plan; the report is a run of the same scenario and seed.
+/// The `efficient-frontier` chart of a plan: a [`Figure`] by itself, drawn
+/// without a [`crate::report::Report`] (and so without a standard run).
 #[derive(Debug, Clone, Copy)]
 pub struct EfficientFrontier<'p> {
     /// The plan to draw.
     pub plan: &'p Plan,
+    /// The scenario planned, with the trials and seed of the plan's simulation.
+    pub footnote: Footnote<'p>,
 }
 
 /// The most portfolios drawn.
@@ -84,17 +86,18 @@ pub fn headline(plan: &Plan, initiatives: usize, currency: &str) -> String {
     }
 }
 
-impl Chart for EfficientFrontier<'_> {
+impl Figure for EfficientFrontier<'_> {
     fn file_stem(&self) -> &'static str {
         "efficient-frontier"
     }
 
-    fn draw(&self, report: &Report, root: &Area) -> Result<(), DrawError> {
-        let currency = &report.scenario.currency;
+    fn draw(&self, root: &Area) -> Result<(), DrawError> {
+        let scenario = self.footnote.scenario;
+        let currency = &scenario.currency;
         let plan = self.plan;
         let points = &plan.frontier;
         let shown = plotted(points, plan.chosen_point, MAX_POINTS);
-        let title = headline(plan, report.scenario.initiatives.len(), currency);
+        let title = headline(plan, scenario.initiatives.len(), currency);
         let settings = &plan.settings;
         let level = format!("{}", (settings.confidence * 1000.0).round() / 10.0);
         let sample = if shown.len() < points.len() {
@@ -120,7 +123,7 @@ impl Chart for EfficientFrontier<'_> {
         if plan.chosen_point.is_some() {
             legend.push(LegendItem::new(Mark::Dot(LOSS), "chosen"));
         }
-        let plot = style::frame(root, report, &Heading { title: &title, subtitle: &subtitle, legend: &legend })?;
+        let plot = style::frame(root, self.footnote, &Heading { title: &title, subtitle: &subtitle, legend: &legend })?;
         if points.is_empty() {
             return style::message(&plot, "No portfolio to show");
         }

@@ -6,13 +6,12 @@
 //! of their kind are flagged "⚠ owner: …" under their name; the headline
 //! then says where they rank.
 
-use plotters::element::DashedPathElement;
-use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::{RangeRow, initiative_rows, padded_range};
-use super::style::{self, AXIS, BPA, Heading, INK, IT, LOSS, LegendItem, MUTED, Mark};
-use super::{Area, Chart, DrawError, WIDTH};
+use super::layout::{RangeBar, RangeLayout, range_row_height, range_rows};
+use super::style::{self, BPA, Heading, INK, IT, LOSS, LegendItem, Mark};
+use super::{Area, Chart, DrawError};
 use crate::format::money;
 use crate::report::Report;
 
@@ -22,8 +21,6 @@ pub struct Initiatives;
 
 /// Width of the column of medians right of the plot.
 const VALUES: i32 = 210;
-/// Light background of every other row.
-const ZEBRA: RGBColor = RGBColor(0xF3, 0xF3, 0xF3);
 
 /// "1st", "2nd", "3rd", "4th", … "11th", "21st".
 pub fn ordinal(n: usize) -> String {
@@ -97,10 +94,8 @@ impl Chart for Initiatives {
         if rows.is_empty() {
             return style::message(&plot, "No initiatives in this scenario");
         }
-        let (w, h) = plot.dim_in_pixel();
-        let n = rows.len();
-        let row_px = (h as i32 - 140) / n as i32;
-        let two_lines = row_px >= 84;
+        let w = plot.dim_in_pixel().0;
+        let two_lines = range_row_height(&plot, rows.len()) >= 84;
         let name_style = style::anchored(style::text(style::LABEL, INK), HPos::Right, VPos::Center);
         let flag_style = style::anchored(style::bold(style::LABEL, LOSS), HPos::Right, VPos::Center);
         let max_names = (w as i32) * 2 / 5;
@@ -111,57 +106,28 @@ impl Chart for Initiatives {
             names_width =
                 names_width.max(if two_lines || !row.mismatched { name.max(flagged) } else { name + 16 + flagged });
         }
-        let names_width = (names_width + 28).min(max_names + 28);
-
-        let values = rows.iter().flat_map(|r| [r.p10, r.p90]);
-        let (lo, hi) = padded_range(values, true, 0.05);
-        let mut chart = ChartBuilder::on(&plot)
-            .x_label_area_size(90)
-            .margin_left(names_width)
-            .margin_right(VALUES)
-            .margin_top(50)
-            .build_cartesian_2d(lo..hi, 0.0..n as f64)?;
-        let center = |i: usize| n as f64 - i as f64 - 0.5;
-        chart.draw_series(
-            (0..n)
-                .filter(|i| i % 2 == 1)
-                .map(|i| Rectangle::new([(lo, center(i) - 0.5), (hi, center(i) + 0.5)], ZEBRA.filled())),
-        )?;
-        let x_fmt = |v: &f64| style::money_tick(*v, currency);
-        style::mesh(&mut chart)
-            .disable_y_mesh()
-            .disable_y_axis()
-            .x_labels(8)
-            .x_desc(format!("NPV ({currency})"))
-            .x_label_formatter(&x_fmt)
-            .draw()?;
-        if lo < 0.0 && hi > 0.0 {
-            chart.draw_series(std::iter::once(DashedPathElement::new(
-                vec![(0.0, 0.0), (0.0, n as f64)],
-                12,
-                8,
-                AXIS.stroke_width(3),
-            )))?;
-        }
-        let half = (row_px / 5).clamp(4, 14);
-        let (plot_left, _) = chart.backend_coord(&(lo, 0.0));
-        let (plot_right, plot_top) = chart.backend_coord(&(hi, n as f64));
-        root.draw_text(
-            "median",
-            &style::anchored(style::text(style::LABEL, MUTED), HPos::Right, VPos::Bottom),
-            (WIDTH as i32 - style::MARGIN, plot_top - 8),
-        )?;
-        for (i, row) in rows.iter().enumerate() {
-            let color = style::kind_color(Some(row.kind));
-            let y = center(i);
-            let (x, py) = chart.backend_coord(&(row.p50, y));
-            // At least as wide as the median dot, so a fixed NPV still shows its kind's colour.
-            let (x10, x90) = (chart.backend_coord(&(row.p10, y)).0, chart.backend_coord(&(row.p90, y)).0);
-            let (x10, x90) = if x90 - x10 < 40 { (x - 20, x + 20) } else { (x10, x90) };
-            root.draw(&Rectangle::new([(x10, py - half), (x90, py + half)], color.filled()))?;
-            root.draw(&Circle::new((x, py), 13, WHITE.filled()))?;
-            root.draw(&Circle::new((x, py), 13, INK.stroke_width(4)))?;
-            let label_x = plot_left - 24;
+        let layout = RangeLayout {
+            names: (names_width + 28).min(max_names + 28),
+            values: VALUES,
+            x_range: padded_range(rows.iter().flat_map(|r| [r.p10, r.p90]), true, 0.05),
+            x_desc: format!("NPV ({currency})"),
+            values_heading: "median",
+            currency,
+        };
+        let bars: Vec<Option<RangeBar>> = rows
+            .iter()
+            .map(|row| {
+                Some(RangeBar {
+                    low: row.p10,
+                    dot: row.p50,
+                    high: row.p90,
+                    color: style::kind_color(Some(row.kind)),
+                    value: money(row.p50, currency),
+                })
+            })
+            .collect();
+        range_rows(root, &plot, &layout, &bars, |i, (label_x, py)| {
+            let row = &rows[i];
             let name = style::fit_text(root, &row.name, &name_style, max_names)?;
             if !row.mismatched {
                 root.draw_text(&name, &name_style, (label_x, py))?;
@@ -173,13 +139,8 @@ impl Chart for Initiatives {
                 root.draw_text(&flag(row), &flag_style, (label_x, py))?;
                 root.draw_text(&name, &name_style, (label_x - flag_width - 16, py))?;
             }
-            root.draw_text(
-                &money(row.p50, currency),
-                &style::anchored(style::bold(style::LABEL, INK), HPos::Right, VPos::Center),
-                (plot_right + VALUES, py),
-            )?;
-        }
-        Ok(())
+            Ok(())
+        })
     }
 }
 

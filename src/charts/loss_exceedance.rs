@@ -201,8 +201,7 @@ impl Chart for LossExceedance {
         }
         if p95 > lo {
             let (x, y) = chart.backend_coord(&(p95, 0.05));
-            root.draw(&Circle::new((x, y), 12, INK.filled()))?;
-            root.draw(&Circle::new((x, y), 12, WHITE.stroke_width(3)))?;
+            style::ringed_dot(root, (x, y), 12, INK, WHITE, 3)?;
             let text = money(p95, currency);
             let style = style::anchored(style::bold(style::LABEL, INK), HPos::Left, VPos::Bottom);
             let width = style::text_width(root, &text, &style)?;

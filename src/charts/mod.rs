@@ -12,7 +12,10 @@
 //!   stem and a `draw` function that paints a [`Report`] onto an [`Area`].
 //!   [`standard_charts`] lists the charts `roicast run` writes;
 //!   [`render_all`] draws each twice, once as PNG and once as SVG, into a
-//!   folder.
+//!   folder. [`render`] draws any [`Figure`]: a chart with its report
+//!   ([`OfReport`]), or a chart that holds all it shows and needs no
+//!   report, like the plan's [`EfficientFrontier`] (its footnote is a
+//!   [`style::Footnote`] built from the scenario, trials and seed).
 //! - **Drawn once for both formats.** [`Canvas`] is a drawing backend that
 //!   holds either plotters' bitmap or its SVG backend, so `draw` is ordinary
 //!   code rather than a generic function per backend, and charts can live in
@@ -31,6 +34,9 @@
 //!   needed), money formatting with the scenario's currency, and
 //!   [`style::frame`], which draws the title, subtitle, legend and footnote
 //!   and hands back the area left for the plot.
+//! - **Shared layouts.** [`layout`] draws what several charts have in
+//!   common: rows of ranges with a value column, histogram panels stacked
+//!   on one money axis, panels of money by month.
 //!
 //! # Adding a chart
 //!
@@ -57,6 +63,7 @@ mod convergence;
 pub mod data;
 mod efficient_frontier;
 mod initiatives;
+pub mod layout;
 mod loss_exceedance;
 mod npv_difference;
 mod npv_distribution;
@@ -139,6 +146,37 @@ pub trait Chart: Sync {
     fn draw(&self, report: &Report, root: &Area) -> Result<(), DrawError>;
 }
 
+/// A chart file ready to draw: what [`render`] takes.
+///
+/// A [`Chart`] becomes one together with its report ([`OfReport`]); a chart
+/// that holds everything it shows, such as [`EfficientFrontier`], is one
+/// by itself and needs no [`Report`].
+pub trait Figure {
+    /// File name without extension, e.g. `roi-over-time`.
+    fn file_stem(&self) -> &'static str;
+    /// Draws the figure on `root`, a blank [`WIDTH`] × [`HEIGHT`] surface.
+    fn draw(&self, root: &Area) -> Result<(), DrawError>;
+}
+
+/// A [`Chart`] with the report it draws.
+#[derive(Clone, Copy)]
+pub struct OfReport<'c, 'r, 'a> {
+    /// The chart.
+    pub chart: &'c dyn Chart,
+    /// The report it draws.
+    pub report: &'r Report<'a>,
+}
+
+impl Figure for OfReport<'_, '_, '_> {
+    fn file_stem(&self) -> &'static str {
+        self.chart.file_stem()
+    }
+
+    fn draw(&self, root: &Area) -> Result<(), DrawError> {
+        self.chart.draw(self.report, root)
+    }
+}
+
 /// The charts every `roicast run` writes, in the order a deck would show them.
 pub fn standard_charts() -> Vec<Box<dyn Chart>> {
     vec![
@@ -175,8 +213,8 @@ impl Format {
     }
 }
 
-/// Draws one chart in one format to `path`.
-pub fn render(chart: &dyn Chart, report: &Report, format: Format, path: &Path) -> Result<(), ChartError> {
+/// Draws one figure in one format to `path`.
+pub fn render(figure: &dyn Figure, format: Format, path: &Path) -> Result<(), ChartError> {
     let fail = |message: String| ChartError { file: path.to_path_buf(), message };
     style::register_fonts().map_err(|e| fail(e.to_string()))?;
     let canvas = match format {
@@ -184,8 +222,22 @@ pub fn render(chart: &dyn Chart, report: &Report, format: Format, path: &Path) -
         Format::Svg => Canvas::Svg(SVGBackend::new(path, (WIDTH, HEIGHT))),
     };
     let root = canvas.into_drawing_area();
-    chart.draw(report, &root).map_err(|e| fail(e.0))?;
+    figure.draw(&root).map_err(|e| fail(e.0))?;
     root.present().map_err(|e| fail(e.to_string()))
+}
+
+/// Draws one figure as `<dir>/<stem>.png` and `<dir>/<stem>.svg`.
+///
+/// Creates `dir` when needed and returns the files written, PNG before SVG.
+pub fn render_formats(figure: &dyn Figure, dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
+    std::fs::create_dir_all(dir).map_err(|e| ChartError { file: dir.to_path_buf(), message: e.to_string() })?;
+    let mut written = Vec::new();
+    for format in Format::ALL {
+        let path = dir.join(format!("{}.{}", figure.file_stem(), format.extension()));
+        render(figure, format, &path)?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 /// Draws every [`standard_charts`] chart as `<dir>/<stem>.png` and `<dir>/<stem>.svg`.
@@ -193,14 +245,9 @@ pub fn render(chart: &dyn Chart, report: &Report, format: Format, path: &Path) -
 /// Creates `dir` when needed and returns the files written, PNG before SVG
 /// for each chart.
 pub fn render_all(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
-    std::fs::create_dir_all(dir).map_err(|e| ChartError { file: dir.to_path_buf(), message: e.to_string() })?;
     let mut written = Vec::new();
     for chart in standard_charts() {
-        for format in Format::ALL {
-            let path = dir.join(format!("{}.{}", chart.file_stem(), format.extension()));
-            render(chart.as_ref(), report, format, &path)?;
-            written.push(path);
-        }
+        written.extend(render_formats(&OfReport { chart: chart.as_ref(), report }, dir)?);
     }
     Ok(written)
 }

@@ -11,7 +11,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::data::{central_range, histogram};
+use super::data::{central_range, histogram, histogram_bins};
+use super::layout::{draw_histogram, histogram_axes, stacked_panels};
 use super::style::{self, AXIS, Heading, INK, LOSS, LegendItem, MUTED, Mark};
 use super::{Area, Chart, DrawError, WIDTH};
 use crate::compare::Comparison;
@@ -113,14 +114,10 @@ impl Chart for NpvDifference<'_> {
         }
         let samples: Vec<&[f64]> = panels.iter().map(|p| p.differences.as_slice()).collect();
         let range = central_range(&samples, 0.01);
-        let bins = ((report.results.trials as f64).sqrt() * 0.7).clamp(20.0, 100.0) as usize;
-        let (w, h) = plot.dim_in_pixel();
-        let height = (h as i32 - AXIS_HEIGHT) / panels.len() as i32;
-        for (i, panel) in panels.iter().enumerate() {
-            let last = i + 1 == panels.len();
-            let area =
-                plot.clone().shrink((0, i as i32 * height), (w, (height + if last { AXIS_HEIGHT } else { 0 }) as u32));
-            draw_panel(root, &area, panel, range, bins, last, currency)?;
+        let bins = histogram_bins(report.results.trials);
+        let areas = stacked_panels(&plot, panels.len(), AXIS_HEIGHT);
+        for (i, (panel, area)) in panels.iter().zip(&areas).enumerate() {
+            draw_panel(root, area, panel, range, bins, i + 1 == panels.len(), currency)?;
         }
         Ok(())
     }
@@ -141,27 +138,9 @@ fn draw_panel(
     let hist = histogram(&panel.differences, range, bins);
     let (lo, hi) = (hist.bins.first().map_or(range.0, |b| b.lo), hist.bins.last().map_or(range.1, |b| b.hi));
     let body = area.margin(6, 0, NAMES, 16);
-    let mut chart = ChartBuilder::on(&body)
-        .x_label_area_size(if last { AXIS_HEIGHT } else { 0 })
-        .build_cartesian_2d(lo..hi, 0.0..1.0)?;
-    let x_fmt = |v: &f64| style::money_tick(*v, currency);
-    let mut mesh = style::mesh(&mut chart);
-    mesh.disable_y_mesh().disable_y_axis().x_labels(8).x_label_formatter(&x_fmt);
-    if last {
-        mesh.x_desc(format!("NPV(B) − NPV(A) ({currency})"));
-    }
-    mesh.draw()?;
-    if lo < 0.0 {
-        chart.draw_series(std::iter::once(Rectangle::new([(lo, 0.0), (hi.min(0.0), 1.0)], LOSS.mix(0.12).filled())))?;
-    }
-    let max_share = hist.max_share().max(f64::MIN_POSITIVE);
-    chart.draw_series(
-        hist.bins
-            .iter()
-            .filter(|b| b.share > 0.0)
-            .map(|b| Rectangle::new([(b.lo, 0.0), (b.hi, b.share / max_share * 0.78)], panel.color.filled())),
-    )?;
-    chart.draw_series(std::iter::once(PathElement::new(vec![(lo, 0.0), (hi, 0.0)], AXIS.stroke_width(2))))?;
+    let (axis, x_desc) = if last { (AXIS_HEIGHT, Some(format!("NPV(B) − NPV(A) ({currency})"))) } else { (0, None) };
+    let mut chart = histogram_axes(&body, (lo, hi), axis, x_desc, currency)?;
+    draw_histogram(&mut chart, &hist, (lo, hi), panel.color, 0.12, 0.78)?;
     if lo < 0.0 && hi > 0.0 {
         chart.draw_series(std::iter::once(DashedPathElement::new(
             vec![(0.0, 0.0), (0.0, 1.0)],

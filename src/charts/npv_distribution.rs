@@ -10,8 +10,9 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::data::{Histogram, assign_rows, central_range, histogram};
-use super::style::{self, AXIS, Heading, INK, LOSS};
+use super::data::{Histogram, assign_rows, central_range, histogram, histogram_bins};
+use super::layout::{draw_histogram, histogram_axes, stacked_panels};
+use super::style::{self, Heading, INK, LOSS};
 use super::{Area, Chart, DrawError};
 use crate::format::money;
 use crate::report::Report;
@@ -23,10 +24,6 @@ pub struct NpvDistribution;
 
 /// Smallest share of the axis width given to the loss side.
 const LOSS_SIDE: f64 = 0.25;
-/// Bins across the axis (about), for `trials` trials: more trials, finer bins.
-fn bins(trials: u64) -> usize {
-    ((trials as f64).sqrt() * 0.7).clamp(20.0, 100.0) as usize
-}
 
 /// Height of a row of labels in pixels.
 const ROW: i32 = 42;
@@ -84,7 +81,8 @@ impl Chart for NpvDistribution {
         let title = headline(&groups.iter().map(|g| (g.label, g.loss)).collect::<Vec<_>>());
         let samples: Vec<&[f64]> = groups.iter().map(|g| g.npv).collect();
         let range = with_loss_side(central_range(&samples, 0.01));
-        let hists: Vec<Histogram> = samples.iter().map(|s| histogram(s, range, bins(report.results.trials))).collect();
+        let bins = histogram_bins(report.results.trials);
+        let hists: Vec<Histogram> = samples.iter().map(|s| histogram(s, range, bins)).collect();
         let outside = hists.iter().map(|h| h.below + h.above).fold(0.0, f64::max);
         let sim = &report.scenario.simulation;
         let mut subtitle = format!(
@@ -97,14 +95,9 @@ impl Chart for NpvDistribution {
             subtitle.push_str(&format!("; {} beyond the axis", style::share_label(outside)));
         }
         let plot = style::frame(root, report, &Heading { title: &title, subtitle: &subtitle, legend: &[] })?;
-        let (w, h) = plot.dim_in_pixel();
-        let n = groups.len().max(1) as i32;
-        let panel = (h as i32 - AXIS_HEIGHT) / n;
-        for (i, (group, hist)) in groups.iter().zip(&hists).enumerate() {
-            let last = i + 1 == groups.len();
-            let area =
-                plot.clone().shrink((0, i as i32 * panel), (w, (panel + if last { AXIS_HEIGHT } else { 0 }) as u32));
-            draw_group(report, root, &area, group, hist, last)?;
+        let panels = stacked_panels(&plot, groups.len(), AXIS_HEIGHT);
+        for (i, ((group, hist), area)) in groups.iter().zip(&hists).zip(&panels).enumerate() {
+            draw_group(report, root, area, group, hist, i + 1 == groups.len())?;
         }
         if groups.is_empty() {
             style::message(&plot, "No initiatives in this scenario")?;
@@ -126,11 +119,7 @@ fn draw_group(
     area.draw_text(name, &style::bold(style::HEADING, group.color), (0, 12))?;
     let (lo, hi) = (hist.bins.first().map_or(-1.0, |b| b.lo), hist.bins.last().map_or(1.0, |b| b.hi));
     let body = area.margin(6, 0, NAMES, 16);
-    let mut chart = ChartBuilder::on(&body)
-        .x_label_area_size(if last { AXIS_HEIGHT } else { 0 })
-        .build_cartesian_2d(lo..hi, 0.0..1.0)?;
-    let x_fmt = |v: &f64| style::money_tick(*v, currency);
-    style::mesh(&mut chart).disable_y_mesh().disable_y_axis().x_labels(8).x_label_formatter(&x_fmt).draw()?;
+    let mut chart = histogram_axes(&body, (lo, hi), if last { AXIS_HEIGHT } else { 0 }, None, currency)?;
 
     // Labels first: their rows decide how tall the bars may be.
     let (top, bottom) = (chart.backend_coord(&(lo, 1.0)).1, chart.backend_coord(&(lo, 0.0)).1);
@@ -173,17 +162,7 @@ fn draw_group(
     let used = rows.iter().max().map_or(0, |r| r + 1) as i32;
     let bar_top = (1.0 - f64::from(used * ROW + 12) / f64::from((bottom - top).max(1))).max(0.2);
 
-    let max_share = hist.max_share().max(f64::MIN_POSITIVE);
-    if lo < 0.0 {
-        chart.draw_series(std::iter::once(Rectangle::new([(lo, 0.0), (hi.min(0.0), 1.0)], LOSS.mix(0.10).filled())))?;
-    }
-    chart.draw_series(
-        hist.bins
-            .iter()
-            .filter(|b| b.share > 0.0)
-            .map(|b| Rectangle::new([(b.lo, 0.0), (b.hi, b.share / max_share * bar_top)], group.color.filled())),
-    )?;
-    chart.draw_series(std::iter::once(PathElement::new(vec![(lo, 0.0), (hi, 0.0)], AXIS.stroke_width(2))))?;
+    draw_histogram(&mut chart, hist, (lo, hi), group.color, 0.10, bar_top)?;
     if lo < 0.0 && hi > 0.0 {
         chart.draw_series(std::iter::once(PathElement::new(vec![(0.0, 0.0), (0.0, 1.0)], LOSS.stroke_width(2))))?;
     }
@@ -219,14 +198,6 @@ mod tests {
             headline(&[("IT automation", 0.021), ("BPA", 0.24), ("portfolio", 0.053)]),
             "Chance of losing money: IT automation 2.1%, BPA 24%, portfolio 5.3%"
         );
-    }
-
-    #[test]
-    fn bins_get_finer_with_more_trials() {
-        assert_eq!(bins(100), 20);
-        assert_eq!(bins(2_000), 31);
-        assert_eq!(bins(20_000), 98);
-        assert_eq!(bins(1_000_000), 100);
     }
 
     #[test]

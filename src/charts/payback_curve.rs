@@ -120,8 +120,7 @@ impl Chart for PaybackCurve {
             for (i, (kind, shares)) in curves.iter().enumerate() {
                 let color = style::kind_color(Some(*kind));
                 let y = dots[i] as i32;
-                root.draw(&Circle::new((x, y), 11, color.filled()))?;
-                root.draw(&Circle::new((x, y), 11, WHITE.stroke_width(3)))?;
+                style::ringed_dot(root, (x, y), 11, color, WHITE, 3)?;
                 let text = style::share_label(shares[milestone]);
                 let anchor = if below[i] { HPos::Left } else { HPos::Right };
                 let label = style::anchored(style::bold(style::LABEL, color), anchor, VPos::Center);

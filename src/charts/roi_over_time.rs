@@ -10,7 +10,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::{Fan, band, fan, padded_range};
-use super::style::{self, AXIS, Heading, INK, LegendItem, Mark, MonthAxis, PORTFOLIO};
+use super::layout::month_money_axes;
+use super::style::{self, AXIS, Heading, INK, LegendItem, Mark, PORTFOLIO};
 use super::{Area, Chart, DrawError};
 use crate::format::month;
 use crate::report::Report;
@@ -116,20 +117,7 @@ fn draw_panel(report: &Report, root: &Area, area: &Area, panel: &Panel, (lo, hi)
         return style::message(&body, &format!("No {name} initiatives in this scenario"));
     };
     let horizon = f.months.len() - 1;
-    let currency = &report.scenario.currency;
-    let mut chart = ChartBuilder::on(&body)
-        .x_label_area_size(90)
-        .y_label_area_size(140)
-        .build_cartesian_2d(MonthAxis::new(horizon as f64, horizon), lo..hi)?;
-    let y_fmt = |v: &f64| style::money_tick(*v, currency);
-    let x_fmt = |v: &f64| format!("{v:.0}");
-    style::mesh(&mut chart)
-        .x_desc("Month")
-        .y_labels(8)
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .disable_x_mesh()
-        .draw()?;
+    let mut chart = month_money_axes(&body, horizon, (lo, hi), &report.scenario.currency)?;
     chart.draw_series(std::iter::once(Polygon::new(band(&f.months, &f.p5, &f.p95), color.mix(OUTER).filled())))?;
     chart.draw_series(std::iter::once(Polygon::new(band(&f.months, &f.p25, &f.p75), color.mix(INNER).filled())))?;
     chart.draw_series(std::iter::once(DashedPathElement::new(
@@ -144,8 +132,7 @@ fn draw_panel(report: &Report, root: &Area, area: &Area, panel: &Panel, (lo, hi)
         let (x, y0) = chart.backend_coord(&(m, 0.0));
         let (_, y_top) = chart.backend_coord(&(m, hi));
         root.draw(&DashedPathElement::new(vec![(x, y_top), (x, y0)], 6, 6, INK.stroke_width(2)))?;
-        root.draw(&Circle::new((x, y0), 11, color.filled()))?;
-        root.draw(&Circle::new((x, y0), 11, WHITE.stroke_width(3)))?;
+        style::ringed_dot(root, (x, y0), 11, color, WHITE, 3)?;
         let style = style::text(style::LABEL, INK);
         let (left, right) = (chart.backend_coord(&(0.0, 0.0)).0, chart.backend_coord(&(horizon as f64, 0.0)).0);
         let when = format!("month {}", month(Some(m)));

@@ -30,7 +30,7 @@ use super::data::month_ticks;
 use super::{Area, Canvas, DrawError, HEIGHT, WIDTH};
 use crate::format::{currency_prefix, money};
 use crate::report::Report;
-use crate::scenario::Kind;
+use crate::scenario::{Kind, Scenario};
 
 /// IT automation: Okabe–Ito blue.
 pub const IT: RGBColor = RGBColor(0x00, 0x72, 0xB2);
@@ -48,6 +48,8 @@ pub const MUTED: RGBColor = RGBColor(0x55, 0x55, 0x55);
 pub const GRID: RGBColor = RGBColor(0xDD, 0xDD, 0xDD);
 /// Axis lines and reference lines (zero, horizon).
 pub const AXIS: RGBColor = RGBColor(0x33, 0x33, 0x33);
+/// Light background of every other row in charts with a row per item.
+pub const ZEBRA: RGBColor = RGBColor(0xF3, 0xF3, 0xF3);
 
 /// Headline title size (plotters units: about 48 px letters in the PNG and SVG).
 pub const TITLE: f64 = 60.0;
@@ -215,18 +217,42 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
-/// The footnote every chart carries: scenario, trials, seed, horizon, version.
-pub fn footnote(report: &Report) -> String {
-    let sim = &report.scenario.simulation;
-    format!(
-        "{} · {} trials · seed {} · {} months · discount rate {}% a year · roicast {}",
-        report.scenario.name,
-        grouped(report.results.trials),
-        report.results.seed,
-        sim.horizon_months,
-        (sim.discount_rate * 1000.0).round() / 10.0,
-        report.manifest.roicast_version
-    )
+/// What the footnote of every chart names: the scenario and the run the
+/// chart comes from (its trials and seed).
+///
+/// A [`Report`] gives it for the charts of a run (`Footnote::from(&report)`);
+/// a chart drawn from other results, such as a plan's, builds it from the
+/// scenario and the run settings, without a [`Report`].
+#[derive(Debug, Clone, Copy)]
+pub struct Footnote<'a> {
+    /// The scenario run.
+    pub scenario: &'a Scenario,
+    /// Trials run.
+    pub trials: u64,
+    /// Seed of every random stream.
+    pub seed: u64,
+}
+
+impl Footnote<'_> {
+    /// The footnote's text: scenario, trials, seed, horizon, discount rate, version.
+    pub fn text(&self) -> String {
+        let sim = &self.scenario.simulation;
+        format!(
+            "{} · {} trials · seed {} · {} months · discount rate {}% a year · roicast {}",
+            self.scenario.name,
+            grouped(self.trials),
+            self.seed,
+            sim.horizon_months,
+            (sim.discount_rate * 1000.0).round() / 10.0,
+            env!("CARGO_PKG_VERSION")
+        )
+    }
+}
+
+impl<'a> From<&Report<'a>> for Footnote<'a> {
+    fn from(report: &Report<'a>) -> Footnote<'a> {
+        Footnote { scenario: report.scenario, trials: report.results.trials, seed: report.results.seed }
+    }
 }
 
 /// Splits a text into at most two lines that each pass `fits`, breaking at a
@@ -321,15 +347,27 @@ pub fn draw_mark(root: &Area, mark: Mark, x: i32, y: i32) -> Result<(), DrawErro
         Mark::Band(c, opacity) => {
             root.draw(&Rectangle::new([(x, y - 13), (x + w, y + 13)], c.mix(opacity).filled()))?
         }
-        Mark::Dot(c) => {
-            root.draw(&Circle::new((x + w / 2, y), 11, WHITE.filled()))?;
-            root.draw(&Circle::new((x + w / 2, y), 11, c.stroke_width(4)))?;
-        }
+        Mark::Dot(c) => ringed_dot(root, (x + w / 2, y), 11, WHITE, c, 4)?,
         Mark::Range(c) => root.draw(&Rectangle::new([(x, y - 8), (x + w, y + 8)], c.filled()))?,
         Mark::Symbol(s, c) => {
             root.draw_text(s, &anchored(bold(LABEL, c), HPos::Center, VPos::Center), (x + w / 2, y))?;
         }
     }
+    Ok(())
+}
+
+/// Draws a dot of `radius` pixels centred on `center`, filled with `fill`
+/// and ringed in `ring` `ring_width` pixels wide.
+pub fn ringed_dot(
+    area: &Area,
+    center: (i32, i32),
+    radius: i32,
+    fill: RGBColor,
+    ring: RGBColor,
+    ring_width: u32,
+) -> Result<(), DrawError> {
+    area.draw(&Circle::new(center, radius, fill.filled()))?;
+    area.draw(&Circle::new(center, radius, ring.stroke_width(ring_width)))?;
     Ok(())
 }
 
@@ -362,7 +400,13 @@ const FOOT_SPACE: i32 = 64;
 
 /// Draws the white page, title, subtitle, legend and footnote; returns the
 /// area left for the plot (inside the page margins).
-pub fn frame<'a>(root: &Area<'a>, report: &Report, heading: &Heading) -> Result<Area<'a>, DrawError> {
+///
+/// `footnote` is a [`Footnote`] or the [`Report`] the chart draws.
+pub fn frame<'a, 'f>(
+    root: &Area<'a>,
+    footnote: impl Into<Footnote<'f>>,
+    heading: &Heading,
+) -> Result<Area<'a>, DrawError> {
     root.fill(&WHITE)?;
     let width = WIDTH as i32 - 2 * MARGIN;
     let (lines, size) = fit_title(root, heading.title, width)?;
@@ -383,7 +427,7 @@ pub fn frame<'a>(root: &Area<'a>, report: &Report, heading: &Heading) -> Result<
         y += 52;
     }
     root.draw_text(
-        &footnote(report),
+        &footnote.into().text(),
         &anchored(text(FOOTNOTE, MUTED), HPos::Left, VPos::Bottom),
         (MARGIN, HEIGHT as i32 - 22),
     )?;

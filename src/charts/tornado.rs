@@ -14,7 +14,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::padded_range;
-use super::style::{self, AXIS, BPA, Heading, INK, IT, LegendItem, MUTED, Mark};
+use super::style::{self, AXIS, BPA, Heading, INK, IT, LegendItem, MUTED, Mark, ZEBRA};
 use super::{Area, Chart, DrawError};
 use crate::format::{shorten, signed_money};
 use crate::report::Report;
@@ -30,8 +30,6 @@ pub const BARS: usize = 10;
 const VALUE_SPACE: i32 = 190;
 /// Longest initiative name, and longest quantity, quoted in the headline.
 pub const HEADLINE_PART: usize = 32;
-/// Light background of every other row.
-const ZEBRA: RGBColor = RGBColor(0xF3, 0xF3, 0xF3);
 
 /// The headline: the input with the largest swing, or why there is none.
 ///

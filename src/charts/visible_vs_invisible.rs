@@ -10,7 +10,8 @@
 use plotters::prelude::*;
 
 use super::data::{benefit_curves, padded_range, visible_share};
-use super::style::{self, Heading, LegendItem, Mark, MonthAxis, PORTFOLIO};
+use super::layout::month_money_axes;
+use super::style::{self, Heading, LegendItem, Mark, PORTFOLIO};
 use super::{Area, Chart, DrawError};
 use crate::report::Report;
 use crate::scenario::Kind;
@@ -100,21 +101,7 @@ fn draw_panel(report: &Report, area: &Area, panel: &Panel, (lo, hi): (f64, f64))
     if rows.iter().all(|r| r.benefit_mean == 0.0) {
         return style::message(&body, "No benefit in any trial");
     }
-    let horizon = rows.len();
-    let currency = &report.scenario.currency;
-    let mut chart = ChartBuilder::on(&body)
-        .x_label_area_size(90)
-        .y_label_area_size(140)
-        .build_cartesian_2d(MonthAxis::new(horizon as f64, horizon), lo..hi)?;
-    let y_fmt = |v: &f64| style::money_tick(*v, currency);
-    let x_fmt = |v: &f64| format!("{v:.0}");
-    style::mesh(&mut chart)
-        .x_desc("Month")
-        .y_labels(8)
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .disable_x_mesh()
-        .draw()?;
+    let mut chart = month_money_axes(&body, rows.len(), (lo, hi), &report.scenario.currency)?;
     let (benefit, visible) = benefit_curves(rows);
     chart.draw_series(
         AreaSeries::new(benefit.iter().copied(), 0.0, color.mix(HIDDEN).filled()).border_style(color.stroke_width(3)),

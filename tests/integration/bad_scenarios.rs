@@ -24,6 +24,23 @@ fn init_with(name: &str, kind: &str, omit: &[&str], extra: &str) -> String {
     s + extra
 }
 
+/// A risk, whose lines can be overridden by `extra`.
+fn risk(extra: &str) -> String {
+    format!("\n[[initiatives.risks]]\nname = \"R\"\nevents_per_year = 1\ncost_per_event = 100\n{extra}")
+}
+
+/// A valid scenario whose initiative A has `line` as well, marked as the
+/// offending line.
+fn with_line(line: &str) -> String {
+    SIM.to_string() + &init("A", &format!("{line}{M}\n"))
+}
+
+/// A valid scenario whose initiative A has a risk with `line` as well, marked
+/// as the offending line.
+fn with_risk_line(line: &str) -> String {
+    SIM.to_string() + &init("A", &risk(&format!("{line}{M}\n")))
+}
+
 const THREE_UNCERTAIN: &str = r#"
 [[initiatives]]
 name = "A"
@@ -42,48 +59,38 @@ fn corr(a: &str, b: &str, rho: &str) -> String {
 const M: &str = "   # <-";
 
 /// `(label, toml, expected substring of key, expected substring of message)`.
-/// A line ending in `# <-` is the line the error must point at.
-fn catalogue() -> Vec<(&'static str, String, &'static str, &'static str)> {
-    let risk = |extra: &str| {
-        format!("\n[[initiatives.risks]]\nname = \"R\"\nevents_per_year = 1\ncost_per_event = 100\n{extra}")
-    };
+type Case = (&'static str, String, &'static str, &'static str);
+
+/// Scenarios with one mistake each. A line ending in `# <-` is the line the
+/// error must point at.
+fn catalogue() -> Vec<Case> {
     vec![
         (
             "pert min > mode",
-            SIM.to_string() + &init("A", &format!("run_cost_per_month = {{ pert = [5, 1, 9] }}{M}\n")),
+            with_line("run_cost_per_month = { pert = [5, 1, 9] }"),
             "run_cost_per_month",
             "min <= mode <= max",
         ),
         (
             "lognormal p10 >= p90",
-            SIM.to_string() + &init("A", &format!("ramp_months = {{ lognormal = {{ p10 = 3, p90 = 3 }} }}{M}\n")),
+            with_line("ramp_months = { lognormal = { p10 = 3, p90 = 3 } }"),
             "ramp_months",
             "p10 < p90",
         ),
         (
             "lognormal p5 > p95",
-            SIM.to_string() + &init("A", &format!("ramp_months = {{ lognormal = {{ p5 = 4, p95 = 3 }} }}{M}\n")),
+            with_line("ramp_months = { lognormal = { p5 = 4, p95 = 3 } }"),
             "ramp_months",
             "p5 < p95",
         ),
-        (
-            "pnl_visibility 1.3",
-            SIM.to_string() + &init("A", &format!("pnl_visibility = 1.3{M}\n")),
-            "pnl_visibility",
-            "[0, 1]",
-        ),
+        ("pnl_visibility 1.3", with_line("pnl_visibility = 1.3"), "pnl_visibility", "[0, 1]"),
         (
             "uniform visibility above 1",
-            SIM.to_string() + &init("A", &format!("pnl_visibility = {{ uniform = [0.5, 1.2] }}{M}\n")),
+            with_line("pnl_visibility = { uniform = [0.5, 1.2] }"),
             "pnl_visibility",
             "[0, 1]",
         ),
-        (
-            "abandon_probability 1.3",
-            SIM.to_string() + &init("A", &risk(&format!("abandon_probability = 1.3{M}\n"))),
-            "abandon_probability",
-            "[0, 1]",
-        ),
+        ("abandon_probability 1.3", with_risk_line("abandon_probability = 1.3"), "abandon_probability", "[0, 1]"),
         (
             "normal build cost without min",
             SIM.to_string()
@@ -101,49 +108,33 @@ fn catalogue() -> Vec<(&'static str, String, &'static str, &'static str)> {
             SIM.to_string()
                 + &init(
                     "A",
-                    &format!(
-                        "\n[[initiatives.risks]]\nname = \"R\"\nevents_per_year = 1\ncost_per_event = {{ normal = {{ mean = 5000, sd = 1000 }} }}{M}\n"
+                    &risk("").replace(
+                        "cost_per_event = 100",
+                        &format!("cost_per_event = {{ normal = {{ mean = 5000, sd = 1000 }} }}{M}"),
                     ),
                 ),
             "cost_per_event",
             "negative",
         ),
-        (
-            "negative fixed cost",
-            SIM.to_string() + &init("A", &format!("run_cost_per_month = -5{M}\n")),
-            "run_cost_per_month",
-            "negative",
-        ),
+        ("negative fixed cost", with_line("run_cost_per_month = -5"), "run_cost_per_month", "negative"),
         (
             "negative events_per_year",
             SIM.to_string()
                 + &init(
                     "A",
-                    &format!(
-                        "\n[[initiatives.risks]]\nname = \"R\"\nevents_per_year = {{ uniform = [-1, 2] }}{M}\ncost_per_event = 100\n"
-                    ),
+                    &risk("").replace("events_per_year = 1", &format!("events_per_year = {{ uniform = [-1, 2] }}{M}")),
                 ),
             "events_per_year",
             "negative",
         ),
-        (
-            "depends on unknown",
-            SIM.to_string() + &init("A", &format!("depends_on = [\"Nobody\"]{M}\n")),
-            "depends_on",
-            "Nobody",
-        ),
+        ("depends on unknown", with_line("depends_on = [\"Nobody\"]"), "depends_on", "Nobody"),
         (
             "dependency cycle",
-            SIM.to_string() + &init("A", &format!("depends_on = [\"B\"]{M}\n")) + &init("B", "depends_on = [\"A\"]\n"),
+            with_line("depends_on = [\"B\"]") + &init("B", "depends_on = [\"A\"]\n"),
             "depends_on",
             "cycle",
         ),
-        (
-            "self dependency",
-            SIM.to_string() + &init("A", &format!("depends_on = [\"A\"]{M}\n")),
-            "depends_on",
-            "itself",
-        ),
+        ("self dependency", with_line("depends_on = [\"A\"]"), "depends_on", "itself"),
         (
             "impossible correlations",
             // The error points at the first entry involved (its table header).
@@ -242,16 +233,10 @@ fn catalogue() -> Vec<(&'static str, String, &'static str, &'static str)> {
             "buld_cost",
             "unknown",
         ),
-        (
-            "unknown key in a distribution",
-            SIM.to_string() + &init("A", &format!("ramp_months = {{ uniform = [1, 2], mn = 0 }}{M}\n")),
-            "ramp_months",
-            "mn",
-        ),
+        ("unknown key in a distribution", with_line("ramp_months = { uniform = [1, 2], mn = 0 }"), "ramp_months", "mn"),
         (
             "unknown key in a normal",
-            SIM.to_string()
-                + &init("A", &format!("ramp_months = {{ normal = {{ mean = 1, sdev = 2 }}, min = 0 }}{M}\n")),
+            with_line("ramp_months = { normal = { mean = 1, sdev = 2 }, min = 0 }"),
             "ramp_months",
             "sdev",
         ),
@@ -261,41 +246,32 @@ fn catalogue() -> Vec<(&'static str, String, &'static str, &'static str)> {
             "simulaton",
             "unknown",
         ),
-        (
-            "unknown key in a risk",
-            SIM.to_string() + &init("A", &risk(&format!("pause_months = 2{M}\n"))),
-            "pause_months",
-            "unknown",
-        ),
+        ("unknown key in a risk", with_risk_line("pause_months = 2"), "pause_months", "unknown"),
         ("kind rpa", SIM.to_string() + &init_with("A", "rpa", &[], ""), "kind", "rpa"),
-        ("owner finance", SIM.to_string() + &init("A", &format!("owner = \"finance\"{M}\n")), "owner", "finance"),
+        ("owner finance", with_line("owner = \"finance\""), "owner", "finance"),
         (
             "duplicate names",
             SIM.to_string() + &init("A", "") + &init(&format!("A\"{M}\n#\""), ""),
             "name",
             "two initiatives",
         ),
-        ("start_month = -1", SIM.to_string() + &init("A", &format!("start_month = -1{M}\n")), "start_month", "-1"),
+        ("start_month = -1", with_line("start_month = -1"), "start_month", "-1"),
         (
             "truncation with no probability",
-            SIM.to_string() + &init("A", &format!("ramp_months = {{ uniform = [1, 2], min = 3 }}{M}\n")),
+            with_line("ramp_months = { uniform = [1, 2], min = 3 }"),
             "ramp_months",
             "no probability",
         ),
-        (
-            "uniform lo > hi",
-            SIM.to_string() + &init("A", &format!("ramp_months = {{ uniform = [2, 1] }}{M}\n")),
-            "ramp_months",
-            "lo <= hi",
-        ),
+        ("uniform lo > hi", with_line("ramp_months = { uniform = [2, 1] }"), "ramp_months", "lo <= hi"),
         ("no initiatives", SIM.to_string(), "initiatives", ""),
         ("empty file", String::new(), "simulation", "missing"),
     ]
 }
 
-/// Checks each case; returns a description of every case that is wrong, and
-/// the number of cases whose line was checked.
-fn check(cases: Vec<(&'static str, String, &'static str, &'static str)>) -> (Vec<String>, usize) {
+/// Asserts that every case is rejected as described; returns the number of
+/// cases whose line was checked.
+fn assert_rejected(cases: Vec<Case>) -> usize {
+    let n = cases.len();
     let mut failures = Vec::new();
     let mut lines_checked = 0;
     for (label, text, key, message) in cases {
@@ -330,37 +306,28 @@ fn check(cases: Vec<(&'static str, String, &'static str, &'static str)>) -> (Vec
             failures.push(format!("{label}: {}\n    error: {shown}", problems.join("; ")));
         }
     }
-    (failures, lines_checked)
+    assert!(failures.is_empty(), "{} of {n} cases wrong:\n{}", failures.len(), failures.join("\n"));
+    lines_checked
 }
 
 #[test]
 fn bad_scenarios_are_rejected_with_file_line_and_key() {
-    let n = catalogue().len();
-    let (failures, lines_checked) = check(catalogue());
+    let lines_checked = assert_rejected(catalogue());
     assert!(lines_checked >= 25, "only {lines_checked} cases check the line");
-    assert!(failures.is_empty(), "{} of {n} cases wrong:\n{}", failures.len(), failures.join("\n"));
 }
 
 /// Values of the wrong TOML type: rejected by serde, and the error must still
 /// name the key, like every other error.
-fn wrong_types() -> Vec<(&'static str, String, &'static str, &'static str)> {
-    let risk = |extra: &str| {
-        format!("\n[[initiatives.risks]]\nname = \"R\"\nevents_per_year = 1\ncost_per_event = 100\n{extra}")
-    };
+fn wrong_types() -> Vec<Case> {
     vec![
-        (
-            "benefit_pause_months = 1.5",
-            SIM.to_string() + &init("A", &risk(&format!("benefit_pause_months = 1.5{M}\n"))),
-            "benefit_pause_months",
-            "",
-        ),
+        ("benefit_pause_months = 1.5", with_risk_line("benefit_pause_months = 1.5"), "benefit_pause_months", ""),
         (
             "horizon_months = 24.5",
             format!("[simulation]\nhorizon_months = 24.5{M}\ndiscount_rate = 0.1\n") + &init("A", ""),
             "horizon_months",
             "",
         ),
-        ("start_month = 1.5", SIM.to_string() + &init("A", &format!("start_month = 1.5{M}\n")), "start_month", ""),
+        ("start_month = 1.5", with_line("start_month = 1.5"), "start_month", ""),
         (
             "depends_on not a list",
             SIM.to_string() + &init("B", "") + &init("A", &format!("depends_on = \"B\"{M}\n")),
@@ -379,9 +346,7 @@ fn wrong_types() -> Vec<(&'static str, String, &'static str, &'static str)> {
 #[test]
 fn values_of_the_wrong_type_name_their_key() {
     let n = wrong_types().len();
-    let (failures, lines_checked) = check(wrong_types());
-    assert_eq!(lines_checked, n);
-    assert!(failures.is_empty(), "{} of {n} cases wrong:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(assert_rejected(wrong_types()), n, "every case checks its line");
 }
 
 #[test]
@@ -391,11 +356,7 @@ fn the_catalogue_differs_from_a_valid_scenario_only_in_its_mistake() {
     ok(&(SIM.to_string() + &init("A", "")));
     ok(&(SIM.to_string() + THREE_UNCERTAIN + &corr("A.build_cost", "A.build_months", "0.9")));
     ok(&(SIM.to_string() + &init("A", "") + &init("B", "depends_on = [\"A\"]\n")));
-    ok(&(SIM.to_string()
-        + &init(
-            "A",
-            "\n[[initiatives.risks]]\nname = \"R\"\nevents_per_year = 1\ncost_per_event = 100\nbenefit_pause_months = 2\n",
-        )));
+    ok(&(SIM.to_string() + &init("A", &risk("benefit_pause_months = 2\n"))));
     // Integers are accepted where a float is expected.
     ok(&("[simulation]\nhorizon_months = 24\ndiscount_rate = 0\n[conflation]\nbenefit_multiplier = 1\n".to_string()
         + THREE_UNCERTAIN

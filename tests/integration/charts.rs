@@ -224,8 +224,7 @@ fn run_writes_charts_unless_told_not_to() {
         let mut args = vec!["run", scenario_file.to_str().unwrap(), "--trials", "500", "-q", "--out"];
         args.push(out.to_str().unwrap());
         args.extend(extra);
-        let output = assert_cmd::Command::cargo_bin("roicast").unwrap().args(&args).output().unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        run_cli(&args);
         let charts = out.join("charts");
         if extra.is_none() {
             let mut names: Vec<String> =

@@ -59,7 +59,8 @@ fn run_prints_the_summary_and_writes_every_output() {
                 assert!(set[figure][key].is_number(), "{name}.{figure}.{key}");
             }
         }
-        for key in ["prob_npv_negative", "expected_shortfall_5", "prob_payback_within_12", "prob_payback_within_horizon"]
+        for key in
+            ["prob_npv_negative", "expected_shortfall_5", "prob_payback_within_12", "prob_payback_within_horizon"]
         {
             assert!(set[key].is_number(), "{name}.{key}");
         }
@@ -84,7 +85,8 @@ fn run_prints_the_summary_and_writes_every_output() {
     let mean = npv.iter().sum::<f64>() / npv.len() as f64;
     let reported = summary["sets"]["portfolio"]["npv"]["mean"].as_f64().unwrap();
     assert!((mean - reported).abs() <= 1e-9 * reported.abs(), "{mean} vs {reported}");
-    for column in ["trial", "bpa.payback_month", "it.abandoned", "Invoice approval.npv", "Invoice approval.build_cost"] {
+    for column in ["trial", "bpa.payback_month", "it.abandoned", "Invoice approval.npv", "Invoice approval.build_cost"]
+    {
         assert!(frame.column(column).is_ok(), "missing column {column}");
     }
     assert!(!out.join("charts").exists(), "--no-charts wrote charts");

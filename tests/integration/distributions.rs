@@ -131,7 +131,7 @@ fn cases() -> Vec<Case> {
 
 /// One initiative per case, the case's distribution as its benefit_per_month.
 fn scenario_text(sampling: &str) -> String {
-    let mut text = format!("[simulation]\nhorizon_months = 3\ndiscount_rate = 0.1\nsampling = \"{sampling}\"\n");
+    let mut text = simulation(3, 0.1, sampling);
     for c in cases() {
         text += &format!(
             "\n[[initiatives]]\nname = \"{}\"\nkind = \"bpa\"\nbuild_cost = 0\nbuild_months = 1\nbenefit_per_month = {}\n",
@@ -145,6 +145,17 @@ const TRIALS: u64 = 10_000;
 
 fn sampled(sampling: &str, seed: u64) -> roicast::engine::RunResults {
     run(&scenario(&scenario_text(sampling)), TRIALS, seed)
+}
+
+/// Samples every case with Latin hypercube and random sampling (seeds in
+/// that order) and calls `check` with the method, the case and its draws.
+fn check_draws(seeds: [u64; 2], check: impl Fn(&str, &Case, &[f64])) {
+    for (sampling, seed) in ["latin-hypercube", "random"].into_iter().zip(seeds) {
+        let r = sampled(sampling, seed);
+        for c in cases() {
+            check(sampling, &c, column(&r, &format!("{}.benefit_per_month", c.name)));
+        }
+    }
 }
 
 #[test]
@@ -203,27 +214,17 @@ fn distribution_mean_matches_closed_forms() {
 
 #[test]
 fn sampled_means_match_closed_forms_for_both_sampling_methods() {
-    for (sampling, seed) in [("latin-hypercube", 17), ("random", 18)] {
-        let r = sampled(sampling, seed);
-        for c in cases() {
-            let x = column(&r, &format!("{}.benefit_per_month", c.name));
-            assert_eq!(x.len() as u64, TRIALS);
-            if let Some(mean) = c.mean {
-                assert_mean_near(&format!("{sampling}: {}", c.name), x, mean, 4.0);
-            }
+    check_draws([17, 18], |sampling, c, x| {
+        assert_eq!(x.len() as u64, TRIALS);
+        if let Some(mean) = c.mean {
+            assert_mean_near(&format!("{sampling}: {}", c.name), x, mean, 4.0);
         }
-    }
+    });
 }
 
 #[test]
 fn sampled_marginals_pass_kolmogorov_smirnov_for_both_sampling_methods() {
-    for (sampling, seed) in [("latin-hypercube", 27), ("random", 28)] {
-        let r = sampled(sampling, seed);
-        for c in cases() {
-            let x = column(&r, &format!("{}.benefit_per_month", c.name));
-            assert_ks(&format!("{sampling}: {}", c.name), x, &c.cdf);
-        }
-    }
+    check_draws([27, 28], |sampling, c, x| assert_ks(&format!("{sampling}: {}", c.name), x, &c.cdf));
 }
 
 #[test]
@@ -238,21 +239,10 @@ fn the_ks_check_can_tell_similar_shapes_apart() {
 
 #[test]
 fn truncation_conditions_and_never_clamps() {
-    for (sampling, seed) in [("latin-hypercube", 37), ("random", 38)] {
-        let r = sampled(sampling, seed);
-        for c in cases() {
-            let x = column(&r, &format!("{}.benefit_per_month", c.name));
-            let (lo, hi) = c.bounds;
-            if let Some(lo) = lo {
-                assert!(x.iter().all(|&v| v >= lo), "{sampling}: {} below its min", c.name);
-                let at = x.iter().filter(|&&v| v == lo).count();
-                assert_eq!(at, 0, "{sampling}: {} has {at} draws exactly at its min", c.name);
-            }
-            if let Some(hi) = hi {
-                assert!(x.iter().all(|&v| v <= hi), "{sampling}: {} above its max", c.name);
-                let at = x.iter().filter(|&&v| v == hi).count();
-                assert_eq!(at, 0, "{sampling}: {} has {at} draws exactly at its max", c.name);
-            }
-        }
-    }
+    check_draws([37, 38], |sampling, c, x| {
+        let (lo, hi) = (c.bounds.0.unwrap_or(f64::NEG_INFINITY), c.bounds.1.unwrap_or(f64::INFINITY));
+        assert!(x.iter().all(|&v| v >= lo && v <= hi), "{sampling}: {} outside [{lo}, {hi}]", c.name);
+        let at = x.iter().filter(|&&v| v == lo || v == hi).count();
+        assert_eq!(at, 0, "{sampling}: {} has {at} draws exactly at its min or max", c.name);
+    });
 }

@@ -2,6 +2,7 @@
 //! of docs/model.md for fixed inputs, and against closed forms for risk events
 //! and the conflation multipliers.
 
+use roicast::engine::{RunResults, SetResults};
 use roicast::model::NEVER;
 use roicast::stats::{SetSummary, monthly_rows};
 
@@ -21,7 +22,7 @@ struct Ev {
 }
 
 /// One initiative with every input fixed (after conflation).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Hand {
     start: usize,
     build_cost: f64,
@@ -32,6 +33,25 @@ struct Hand {
     vis: f64,
     deps: Vec<usize>,
     events: Vec<Ev>,
+}
+
+impl Hand {
+    /// An initiative with the three keys a scenario requires; the others as
+    /// a scenario leaves them: no start month, run cost, ramp, dependency or
+    /// event, and fully visible in the P&L.
+    fn new(build_cost: f64, build_months: f64, benefit: f64) -> Hand {
+        Hand {
+            start: 0,
+            build_cost,
+            build_months,
+            run: 0.0,
+            benefit,
+            ramp: 0.0,
+            vis: 1.0,
+            deps: vec![],
+            events: vec![],
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -122,7 +142,10 @@ fn payback_of(running: &[f64]) -> u16 {
     if was_negative { NEVER } else { 0 }
 }
 
-fn hand_metrics(members: &[&HandFlows], h: usize, annual_rate: f64) -> HandMetrics {
+/// The metrics of the set made of the initiatives `idx` of `flows`.
+fn hand_metrics(flows: &[HandFlows], idx: &[usize], annual_rate: f64) -> HandMetrics {
+    let members: Vec<&HandFlows> = idx.iter().map(|&i| &flows[i]).collect();
+    let h = flows[0].benefit.len();
     let rm = (1.0 + annual_rate).powf(1.0 / 12.0) - 1.0;
     let (mut npv, mut pv_cost, mut pv_benefit, mut pv_visible) = (0.0, 0.0, 0.0, 0.0);
     let (mut cum, mut disc_cum) = (Vec::new(), Vec::new());
@@ -162,10 +185,6 @@ fn hand_metrics(members: &[&HandFlows], h: usize, annual_rate: f64) -> HandMetri
     }
 }
 
-fn members<'a>(flows: &'a [HandFlows], idx: &[usize]) -> Vec<&'a HandFlows> {
-    idx.iter().map(|&i| &flows[i]).collect()
-}
-
 fn assert_opt(what: &str, got: f64, want: Option<f64>) {
     match want {
         None => assert!(got.is_nan(), "{what}: got {got}, want undefined (NaN)"),
@@ -173,8 +192,8 @@ fn assert_opt(what: &str, got: f64, want: Option<f64>) {
     }
 }
 
-/// Every trial of `set` in `results` equals the hand metrics.
-fn check_set(results: &roicast::engine::RunResults, name: &str, want: &HandMetrics) {
+/// Every trial of `set` in `results` has the hand NPV, ROIs and paybacks.
+fn check_returns(results: &RunResults, name: &str, want: &HandMetrics) {
     let s = set(results, name);
     assert_eq!(s.npv.len() as u64, results.trials);
     for k in 0..s.npv.len() {
@@ -183,6 +202,14 @@ fn check_set(results: &roicast::engine::RunResults, name: &str, want: &HandMetri
         assert_opt(&format!("{name} visible_roi, trial {k}"), s.visible_roi[k], want.visible_roi);
         assert_eq!(s.payback[k], want.payback, "{name} payback, trial {k}");
         assert_eq!(s.discounted_payback[k], want.discounted_payback, "{name} discounted payback, trial {k}");
+    }
+}
+
+/// Every trial of `set` in `results` equals the hand metrics.
+fn check_set(results: &RunResults, name: &str, want: &HandMetrics) {
+    check_returns(results, name, want);
+    let s = set(results, name);
+    for k in 0..s.npv.len() {
         assert_close(&format!("{name} loss, trial {k}"), s.loss[k], want.loss);
         assert_eq!(s.events[k], want.events, "{name} events, trial {k}");
         assert_eq!(s.abandoned[k], want.abandoned, "{name} abandoned, trial {k}");
@@ -190,7 +217,7 @@ fn check_set(results: &roicast::engine::RunResults, name: &str, want: &HandMetri
 }
 
 /// The monthly rows of a fixed scenario equal the hand cumulative cash flow.
-fn check_monthly(results: &roicast::engine::RunResults, name: &str, want: &HandMetrics) {
+fn check_monthly(results: &RunResults, name: &str, want: &HandMetrics) {
     let rows = monthly_rows(results, set_index(results, name));
     assert_eq!(rows.len(), want.cum.len());
     for (t, row) in rows.iter().enumerate() {
@@ -208,6 +235,20 @@ fn check_monthly(results: &roicast::engine::RunResults, name: &str, want: &HandM
     }
 }
 
+/// The number of risk events of each trial.
+fn event_counts(s: &SetResults) -> Vec<f64> {
+    s.events.iter().map(|&e| f64::from(e)).collect()
+}
+
+/// Asserts that the mean of Poisson counts is within 4 standard errors,
+/// `sqrt(mu / n)`, of `mu`.
+fn assert_poisson_mean(what: &str, events: &[f64], mu: f64) {
+    let n = events.len() as f64;
+    let mean = events.iter().sum::<f64>() / n;
+    let se = (mu / n).sqrt();
+    assert!((mean - mu).abs() <= 4.0 * se, "{what}: mean {mean}, want {mu} +- 4 x {se}");
+}
+
 // ---------------------------------------------------------------------------
 // Fixed inputs: exact agreement with the hand implementation.
 // ---------------------------------------------------------------------------
@@ -215,17 +256,9 @@ fn check_monthly(results: &roicast::engine::RunResults, name: &str, want: &HandM
 #[test]
 fn hand_model_reproduces_the_worked_example_of_the_docs() {
     // docs/model.md section 11; guards the test oracle itself.
-    let it = Hand {
-        build_cost: 12000.0,
-        build_months: 1.5,
-        run: 500.0,
-        benefit: 6000.0,
-        ramp: 2.0,
-        vis: 0.2,
-        ..Hand::default()
-    };
+    let it = Hand { run: 500.0, ramp: 2.0, vis: 0.2, ..Hand::new(12000.0, 1.5, 6000.0) };
     let f = hand_flows(std::slice::from_ref(&it), 6);
-    let m = hand_metrics(&members(&f, &[0]), 6, 0.10);
+    let m = hand_metrics(&f, &[0], 0.10);
     assert!((m.npv - 6441.08).abs() < 0.005, "{}", m.npv);
     assert!((m.pv_cost - 13787.83).abs() < 0.005, "{}", m.pv_cost);
     assert!((m.pv_benefit - 20228.91).abs() < 0.005, "{}", m.pv_benefit);
@@ -235,7 +268,7 @@ fn hand_model_reproduces_the_worked_example_of_the_docs() {
 
     let with_event = Hand { events: vec![Ev { month: 4, cost: 3000.0, pause: 1, abandons: false }], ..it.clone() };
     let f = hand_flows(&[with_event], 6);
-    let m = hand_metrics(&members(&f, &[0]), 6, 0.10);
+    let m = hand_metrics(&f, &[0], 0.10);
     assert_eq!(m.cum, vec![-6000.0, -12000.0, -9500.0, -7000.0, -7500.0, -2000.0]);
     assert!((m.npv + 2231.51).abs() < 0.005, "{}", m.npv);
     assert!((m.roi.unwrap() + 0.134).abs() < 0.0005);
@@ -260,7 +293,7 @@ pnl_visibility = 0.2
     );
     let r = run(&s, 3, 1);
     let f = hand_flows(&[it], 6);
-    check_set(&r, "Example", &hand_metrics(&members(&f, &[0]), 6, 0.10));
+    check_set(&r, "Example", &hand_metrics(&f, &[0], 0.10));
 }
 
 const TWO_FIXED: &str = r#"
@@ -300,25 +333,8 @@ pnl_visibility = 0.3
 "#;
 
 fn two_fixed_by_hand() -> Vec<HandFlows> {
-    let invoices = Hand {
-        build_cost: 12000.0,
-        build_months: 1.0,
-        run: 500.0,
-        benefit: 4000.0,
-        vis: 0.9,
-        deps: vec![1],
-        ..Hand::default()
-    };
-    let platform = Hand {
-        start: 1,
-        build_cost: 30000.0,
-        build_months: 2.5,
-        run: 800.0,
-        benefit: 9000.0,
-        ramp: 2.5,
-        vis: 0.3,
-        ..Hand::default()
-    };
+    let invoices = Hand { run: 500.0, vis: 0.9, deps: vec![1], ..Hand::new(12000.0, 1.0, 4000.0) };
+    let platform = Hand { start: 1, run: 800.0, ramp: 2.5, vis: 0.3, ..Hand::new(30000.0, 2.5, 9000.0) };
     hand_flows(&[invoices, platform], 24)
 }
 
@@ -328,14 +344,14 @@ fn fixed_inputs_give_the_hand_computed_metrics_for_every_set() {
     let r = run(&s, 50, 3);
     let f = two_fixed_by_hand();
     // Sanity of the fixture: it goes negative and pays back inside the horizon.
-    let portfolio = hand_metrics(&members(&f, &[0, 1]), 24, 0.10);
+    let portfolio = hand_metrics(&f, &[0, 1], 0.10);
     assert!(portfolio.payback > 5 && portfolio.payback < 24);
     assert!(portfolio.discounted_payback >= portfolio.payback && portfolio.discounted_payback < 24);
     check_set(&r, "portfolio", &portfolio);
-    check_set(&r, "bpa", &hand_metrics(&members(&f, &[0]), 24, 0.10));
-    check_set(&r, "Invoices", &hand_metrics(&members(&f, &[0]), 24, 0.10));
-    check_set(&r, "it", &hand_metrics(&members(&f, &[1]), 24, 0.10));
-    check_set(&r, "Platform", &hand_metrics(&members(&f, &[1]), 24, 0.10));
+    check_set(&r, "bpa", &hand_metrics(&f, &[0], 0.10));
+    check_set(&r, "Invoices", &hand_metrics(&f, &[0], 0.10));
+    check_set(&r, "it", &hand_metrics(&f, &[1], 0.10));
+    check_set(&r, "Platform", &hand_metrics(&f, &[1], 0.10));
     let summary = SetSummary::of(set(&r, "portfolio"));
     assert_eq!(summary.payback_month_p50, Some(f64::from(portfolio.payback)));
     assert_eq!(summary.discounted_payback_month_p50, Some(f64::from(portfolio.discounted_payback)));
@@ -349,9 +365,9 @@ fn monthly_means_of_a_fixed_scenario_are_the_hand_cumulative_cash_flow() {
     let s = scenario(TWO_FIXED);
     let r = run(&s, 37, 11);
     let f = two_fixed_by_hand();
-    check_monthly(&r, "portfolio", &hand_metrics(&members(&f, &[0, 1]), 24, 0.10));
-    check_monthly(&r, "it", &hand_metrics(&members(&f, &[1]), 24, 0.10));
-    check_monthly(&r, "Invoices", &hand_metrics(&members(&f, &[0]), 24, 0.10));
+    check_monthly(&r, "portfolio", &hand_metrics(&f, &[0, 1], 0.10));
+    check_monthly(&r, "it", &hand_metrics(&f, &[1], 0.10));
+    check_monthly(&r, "Invoices", &hand_metrics(&f, &[0], 0.10));
 }
 
 #[test]
@@ -403,18 +419,18 @@ depends_on = ["Too late"]
     );
     let r = run(&s, 20, 5);
     let hand = [
-        Hand { build_months: 0.0, benefit: 100.0, vis: 1.0, ..Hand::default() },
-        Hand { build_cost: 50000.0, build_months: 1.0, run: 200.0, benefit: 100.0, vis: 1.0, ..Hand::default() },
-        Hand { build_cost: 1000.0, build_months: 1.0, benefit: 500.0, vis: 1.0, ..Hand::default() },
-        Hand { start: 30, build_cost: 1000.0, build_months: 1.0, benefit: 500.0, vis: 1.0, ..Hand::default() },
-        Hand { build_cost: 2000.0, build_months: 2.0, benefit: 1000.0, vis: 1.0, deps: vec![3], ..Hand::default() },
+        Hand::new(0.0, 0.0, 100.0),
+        Hand { run: 200.0, ..Hand::new(50000.0, 1.0, 100.0) },
+        Hand::new(1000.0, 1.0, 500.0),
+        Hand { start: 30, ..Hand::new(1000.0, 1.0, 500.0) },
+        Hand { deps: vec![3], ..Hand::new(2000.0, 2.0, 1000.0) },
     ];
     let f = hand_flows(&hand, 24);
     let names = ["Free win", "Money pit", "Break even", "Too late", "Waits forever"];
     for (i, name) in names.iter().enumerate() {
-        check_set(&r, name, &hand_metrics(&members(&f, &[i]), 24, 0.05));
+        check_set(&r, name, &hand_metrics(&f, &[i], 0.05));
     }
-    check_set(&r, "portfolio", &hand_metrics(&members(&f, &[0, 1, 2, 3, 4]), 24, 0.05));
+    check_set(&r, "portfolio", &hand_metrics(&f, &[0, 1, 2, 3, 4], 0.05));
 
     let free = set(&r, "Free win");
     assert!(free.payback.iter().all(|&p| p == 0), "never negative gives payback 0");
@@ -496,47 +512,25 @@ benefit_pause_months = 2
     );
     let r = run(&s, 40, 9);
     let quit = Hand {
-        build_cost: 2000.0,
-        build_months: 2.0,
         run: 300.0,
-        benefit: 1000.0,
         ramp: 2.0,
         vis: 0.5,
         events: vec![Ev { month: 3, cost: 0.0, pause: 0, abandons: true }],
-        ..Hand::default()
+        ..Hand::new(2000.0, 2.0, 1000.0)
     };
-    let child = Hand {
-        build_cost: 900.0,
-        build_months: 1.0,
-        run: 100.0,
-        benefit: 700.0,
-        vis: 1.0,
-        deps: vec![0],
-        ..Hand::default()
-    };
+    let child = Hand { run: 100.0, deps: vec![0], ..Hand::new(900.0, 1.0, 700.0) };
     // Paused: live from month 3 + 2 = 5; an event in every live month.
     let paused = Hand {
         start: 3,
-        build_cost: 3000.0,
-        build_months: 1.2,
         run: 250.0,
-        benefit: 2000.0,
         ramp: 4.0,
-        vis: 1.0,
         events: (6..=24).map(|t| Ev { month: t, cost: 0.0, pause: 2, abandons: false }).collect(),
-        ..Hand::default()
+        ..Hand::new(3000.0, 1.2, 2000.0)
     };
     let f = hand_flows(&[quit, child, paused], 24);
     let sets = [("Quit", vec![0]), ("Child", vec![1]), ("Paused", vec![2]), ("portfolio", vec![0, 1, 2])];
     for (name, idx) in &sets {
-        let want = hand_metrics(&members(&f, idx), 24, 0.10);
-        let got = set(&r, name);
-        for k in 0..got.npv.len() {
-            assert_close(&format!("{name} npv, trial {k}"), got.npv[k], want.npv);
-            assert_opt(&format!("{name} roi, trial {k}"), got.roi[k], want.roi);
-            assert_opt(&format!("{name} visible roi, trial {k}"), got.visible_roi[k], want.visible_roi);
-            assert_eq!(got.payback[k], want.payback, "{name} payback");
-        }
+        check_returns(&r, name, &hand_metrics(&f, idx, 0.10));
     }
     assert!(set(&r, "Quit").abandoned.iter().all(|&a| a));
     assert!(set(&r, "Quit").events.iter().all(|&e| e >= 1));
@@ -544,9 +538,7 @@ benefit_pause_months = 2
     assert!(set(&r, "Child").abandoned.iter().all(|&a| !a));
     assert!(set(&r, "Paused").abandoned.iter().all(|&a| !a));
     // About 100 events in each of the 19 live months (6..=24) of Paused: Poisson, mean 1900.
-    let events: Vec<f64> = set(&r, "Paused").events.iter().map(|&e| f64::from(e)).collect();
-    let mean = events.iter().sum::<f64>() / events.len() as f64;
-    assert!((mean - 1900.0).abs() <= 4.0 * (1900.0 / events.len() as f64).sqrt(), "{mean}");
+    assert_poisson_mean("Paused events", &event_counts(set(&r, "Paused")), 1900.0);
 }
 
 // ---------------------------------------------------------------------------
@@ -597,11 +589,10 @@ cost_per_event = { uniform = [0, 2000] }
     let n = 20_000;
     let r = run(&s, n, 21);
     let mu = 2.4 * 19.0 / 12.0;
-    let se = (mu / n as f64).sqrt();
     let app = set(&r, "App");
-    let events: Vec<f64> = app.events.iter().map(|&e| f64::from(e)).collect();
-    let (mean, sd) = mean_sd(&events);
-    assert!((mean - mu).abs() <= 4.0 * se, "mean events {mean}, want {mu} +- 4 x {se}");
+    let events = event_counts(app);
+    assert_poisson_mean("App events", &events, mu);
+    let (_, sd) = mean_sd(&events);
     // Poisson: variance = mean. SE of a sample variance = sqrt((mu4 - sigma^4)/n)
     // with mu4 = mu + 3 mu^2 for a Poisson.
     let var_se = ((mu + 2.0 * mu * mu) / n as f64).sqrt();
@@ -614,8 +605,7 @@ cost_per_event = { uniform = [0, 2000] }
 
     // App2: live months 24 - (2 + 3) = 19 as well; cost drawn per event, mean 1000.
     let app2 = set(&r, "App2");
-    let events2: Vec<f64> = app2.events.iter().map(|&e| f64::from(e)).collect();
-    assert_mean_near("App2 events", &events2, mu, 4.0);
+    assert_mean_near("App2 events", &event_counts(app2), mu, 4.0);
     assert_mean_near("App2 loss", &app2.loss, 1000.0 * mu, 4.0);
     // Each event draws its own cost: given exactly one event, loss ~ U(0, 2000);
     // given exactly two, loss is the sum of two uniforms (triangular on [0, 4000]),
@@ -678,26 +668,17 @@ pnl_visibility = 0.4
     let s = scenario(&text);
     assert_eq!(s.initiatives.iter().map(|i| i.is_mismatched()).collect::<Vec<_>>(), [false, true, false, true]);
     let r = run(&s, 10, 1);
-    let hand = |benefit: f64| Hand {
-        start: 1,
-        build_cost: 20000.0,
-        build_months: 2.0,
-        run: 300.0,
-        benefit,
-        ramp: 3.0,
-        vis: 0.4,
-        ..Hand::default()
-    };
+    let hand = |benefit: f64| Hand { start: 1, run: 300.0, ramp: 3.0, vis: 0.4, ..Hand::new(20000.0, 2.0, benefit) };
     let f = hand_flows(&[hand(3000.0), hand(3000.0 * 0.45), hand(3000.0), hand(3000.0 * 0.45)], 24);
-    check_set(&r, "BPA ops", &hand_metrics(&members(&f, &[0]), 24, 0.10));
-    check_set(&r, "BPA it", &hand_metrics(&members(&f, &[1]), 24, 0.10));
-    check_set(&r, "IT it", &hand_metrics(&members(&f, &[2]), 24, 0.10));
-    check_set(&r, "IT ops", &hand_metrics(&members(&f, &[3]), 24, 0.10));
+    check_set(&r, "BPA ops", &hand_metrics(&f, &[0], 0.10));
+    check_set(&r, "BPA it", &hand_metrics(&f, &[1], 0.10));
+    check_set(&r, "IT it", &hand_metrics(&f, &[2], 0.10));
+    check_set(&r, "IT ops", &hand_metrics(&f, &[3], 0.10));
     // Sets by kind, whoever owns them.
-    check_set(&r, "bpa", &hand_metrics(&members(&f, &[0, 1]), 24, 0.10));
-    check_set(&r, "it", &hand_metrics(&members(&f, &[2, 3]), 24, 0.10));
+    check_set(&r, "bpa", &hand_metrics(&f, &[0, 1], 0.10));
+    check_set(&r, "it", &hand_metrics(&f, &[2, 3], 0.10));
     // The NPV lost is (1 - m) times the PV of the benefit.
-    let matched = hand_metrics(&members(&f, &[0]), 24, 0.10);
+    let matched = hand_metrics(&f, &[0], 0.10);
     let lost = set(&r, "BPA ops").npv[0] - set(&r, "BPA it").npv[0];
     assert_close("NPV lost to conflation", lost, 0.55 * matched.pv_benefit);
 }
@@ -733,11 +714,7 @@ fn conflation_multiplies_the_risk_rate() {
     let n = 20_000;
     let r = run(&s, n, 4);
     for (name, mult) in [("Matched", 1.0), ("Mismatched", 2.5)] {
-        let mu = 1.2 * mult * 22.0 / 12.0;
-        let events: Vec<f64> = set(&r, name).events.iter().map(|&e| f64::from(e)).collect();
-        let mean = events.iter().sum::<f64>() / n as f64;
-        let se = (mu / n as f64).sqrt();
-        assert!((mean - mu).abs() <= 4.0 * se, "{name}: mean events {mean}, want {mu} +- 4 x {se}");
+        assert_poisson_mean(&format!("{name} events"), &event_counts(set(&r, name)), 1.2 * mult * 22.0 / 12.0);
         assert!(set(&r, name).abandoned.iter().all(|&a| !a));
     }
 }

@@ -7,63 +7,23 @@ use roicast::stats::{SetSummary, monthly_rows};
 
 use crate::util::*;
 
+/// The busy initiatives, with rank correlations across initiatives and
+/// between a risk rate and a cost.
 fn busy(sampling: &str) -> Scenario {
-    scenario(&format!(
-        r#"
-[simulation]
-horizon_months = 30
-discount_rate = 0.08
-sampling = "{sampling}"
-
-[[initiatives]]
-name = "Alpha"
-kind = "it"
-build_cost = {{ pert = [1000, 2000, 5000] }}
-build_months = {{ uniform = [0.5, 4] }}
-run_cost_per_month = {{ triangular = [10, 20, 40] }}
-benefit_per_month = {{ lognormal = {{ p10 = 300, p90 = 900 }} }}
-ramp_months = {{ uniform = [0, 3] }}
-pnl_visibility = {{ uniform = [0.1, 0.4] }}
-[[initiatives.risks]]
-name = "Outage"
-events_per_year = {{ pert = [0.5, 2, 6] }}
-cost_per_event = {{ lognormal = {{ p10 = 100, p90 = 2000 }} }}
-benefit_pause_months = 1
-abandon_probability = 0.1
-
-[[initiatives]]
-name = "Beta"
-kind = "bpa"
-owner = "it"
-start_month = 2
-build_cost = {{ normal = {{ mean = 3000, sd = 1500 }}, min = 0 }}
-build_months = {{ pert = [2, 3, 6] }}
-benefit_per_month = {{ normal = {{ mean = 800, sd = 300 }} }}
-depends_on = ["Alpha"]
-[[initiatives.risks]]
-name = "Breakage"
-events_per_year = {{ uniform = [1, 4] }}
-cost_per_event = {{ pert = [0, 100, 900] }}
-benefit_pause_months = 2
-abandon_probability = {{ uniform = [0, 0.3] }}
-
+    let correlations = r#"
 [[correlations]]
 between = ["Alpha.benefit_per_month", "Beta.benefit_per_month"]
 rank_correlation = 0.6
 
 [[correlations]]
-between = ["Beta.Breakage.events_per_year", "Alpha.build_cost"]
+between = ["Gamma.Breakage.events_per_year", "Alpha.build_cost"]
 rank_correlation = -0.3
-"#
-    ))
+"#;
+    scenario(&(simulation(30, 0.08, sampling) + BUSY_INITIATIVES + correlations))
 }
 
 fn in_pool(threads: usize, s: &Scenario, trials: u64, seed: u64) -> RunResults {
     rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(|| run(s, trials, seed))
-}
-
-fn bits(x: &[f64]) -> Vec<u64> {
-    x.iter().map(|v| v.to_bits()).collect()
 }
 
 /// Asserts two runs are identical, bit for bit.
@@ -102,10 +62,10 @@ fn same_seed_gives_identical_results_on_one_two_and_four_threads() {
         let s = busy(sampling);
         let one = in_pool(1, &s, 5000, 42);
         assert!(set(&one, "portfolio").events.iter().any(|&e| e > 0), "the fixture must have risk events");
-        assert_identical(&one, &in_pool(2, &s, 5000, 42), &format!("{sampling}, 1 vs 2 threads"));
-        assert_identical(&one, &in_pool(4, &s, 5000, 42), &format!("{sampling}, 1 vs 4 threads"));
-        // And twice on the same pool.
-        assert_identical(&one, &in_pool(1, &s, 5000, 42), &format!("{sampling}, rerun"));
+        // Two and four threads, and once more on one.
+        for (threads, what) in [(2, "1 vs 2 threads"), (4, "1 vs 4 threads"), (1, "rerun")] {
+            assert_identical(&one, &in_pool(threads, &s, 5000, 42), &format!("{sampling}, {what}"));
+        }
     }
 }
 

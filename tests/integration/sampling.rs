@@ -8,24 +8,19 @@ use crate::util::*;
 
 /// Four uncertain inputs in three initiatives, three of them correlated.
 fn correlated(sampling: &str) -> String {
-    format!(
-        r#"
-[simulation]
-horizon_months = 12
-discount_rate = 0.1
-sampling = "{sampling}"
-
+    simulation(12, 0.1, sampling)
+        + r#"
 [[initiatives]]
 name = "A"
 kind = "bpa"
 build_cost = 1000
 build_months = 1
-benefit_per_month = {{ lognormal = {{ p10 = 9000, p90 = 30000 }} }}
+benefit_per_month = { lognormal = { p10 = 9000, p90 = 30000 } }
 
 [[initiatives]]
 name = "B"
 kind = "it"
-build_cost = {{ pert = [60000, 90000, 180000] }}
+build_cost = { pert = [60000, 90000, 180000] }
 build_months = 2
 benefit_per_month = 100
 
@@ -34,8 +29,8 @@ name = "C"
 kind = "it"
 build_cost = 1000
 build_months = 1
-run_cost_per_month = {{ triangular = [1500, 2500, 4000] }}
-benefit_per_month = {{ normal = {{ mean = 500, sd = 100 }} }}
+run_cost_per_month = { triangular = [1500, 2500, 4000] }
+benefit_per_month = { normal = { mean = 500, sd = 100 } }
 
 [[correlations]]
 between = ["A.benefit_per_month", "B.build_cost"]
@@ -49,7 +44,13 @@ rank_correlation = -0.4
 between = ["B.build_cost", "C.run_cost_per_month"]
 rank_correlation = 0.2
 "#
-    )
+}
+
+/// The marginal of `A.benefit_per_month` in [`correlated`]: P10 9000, P90 30000.
+fn a_benefit() -> LogNormal {
+    let (mu, sigma) =
+        ((9000f64.ln() + 30000f64.ln()) / 2.0, (30000f64.ln() - 9000f64.ln()) / (2.0 * 1.2815515655446004));
+    LogNormal::new(mu, sigma).unwrap()
 }
 
 /// Spearman's rho in `k` equal batches: the mean of the batch estimates and
@@ -94,9 +95,7 @@ fn requested_rank_correlations_are_reached_and_marginals_kept() {
             );
         }
         // The marginals are untouched by the copula.
-        let (mu, sigma) =
-            ((9000f64.ln() + 30000f64.ln()) / 2.0, (30000f64.ln() - 9000f64.ln()) / (2.0 * 1.2815515655446004));
-        let ln = LogNormal::new(mu, sigma).unwrap();
+        let ln = a_benefit();
         assert_ks(&format!("{sampling}: A marginal"), a, |x| if x <= 0.0 { 0.0 } else { ln.cdf(x) });
         let beta = Beta::new(1.0 + 4.0 * 30000.0 / 120000.0, 1.0 + 4.0 * 90000.0 / 120000.0).unwrap();
         assert_ks(&format!("{sampling}: B marginal"), b, |x| beta.cdf(((x - 60000.0) / 120000.0).clamp(0.0, 1.0)));
@@ -127,21 +126,15 @@ const EXACT: f64 = 1e-12;
 const TABULATED: f64 = 2e-5;
 
 fn one_input(sampling: &str) -> String {
-    format!(
-        r#"
-[simulation]
-horizon_months = 6
-discount_rate = 0.1
-sampling = "{sampling}"
-
+    simulation(6, 0.1, sampling)
+        + r#"
 [[initiatives]]
 name = "S"
 kind = "it"
-build_cost = {{ triangular = [1000, 1500, 4000] }}
+build_cost = { triangular = [1000, 1500, 4000] }
 build_months = 1
-benefit_per_month = {{ normal = {{ mean = 0, sd = 1 }}, min = -1 }}
+benefit_per_month = { normal = { mean = 0, sd = 1 }, min = -1 }
 "#
-    )
 }
 
 #[test]
@@ -163,9 +156,7 @@ fn latin_hypercube_puts_one_draw_in_each_stratum_of_a_block() {
     // In a correlated group the first input (in Cholesky order) keeps its
     // exact stratification (docs/model.md, decision b).
     let r = run(&scenario(&correlated("latin-hypercube")), BLOCK_TRIALS, 7);
-    let (mu, sigma) =
-        ((9000f64.ln() + 30000f64.ln()) / 2.0, (30000f64.ln() - 9000f64.ln()) / (2.0 * 1.2815515655446004));
-    let ln = LogNormal::new(mu, sigma).unwrap();
+    let ln = a_benefit();
     assert!(
         stratified(column(&r, "A.benefit_per_month"), |x| ln.cdf(x), TABULATED),
         "LHS: first correlated input lost its stratification"
@@ -181,70 +172,16 @@ fn latin_hypercube_puts_one_draw_in_each_stratum_of_a_block() {
     assert!(!stratified(&x[..4096], |v| tri.cdf(v), TABULATED), "two blocks are not one stratification");
 }
 
-fn portfolio(b_build_cost: &str, extra: &str) -> String {
-    format!(
-        r#"
-[simulation]
-horizon_months = 24
-discount_rate = 0.1
-seed = 3
-{extra}
-
-[[initiatives]]
-name = "Alpha"
-kind = "it"
-build_cost = {{ pert = [1000, 2000, 5000] }}
-build_months = {{ uniform = [1, 4] }}
-run_cost_per_month = {{ triangular = [10, 20, 40] }}
-benefit_per_month = {{ lognormal = {{ p10 = 300, p90 = 900 }} }}
-ramp_months = {{ uniform = [0, 3] }}
-[[initiatives.risks]]
-name = "Outage"
-events_per_year = {{ pert = [0.5, 2, 6] }}
-cost_per_event = {{ lognormal = {{ p10 = 100, p90 = 2000 }} }}
-benefit_pause_months = 1
-abandon_probability = 0.1
-
-[[initiatives]]
-name = "Beta"
-kind = "bpa"
-build_cost = {b_build_cost}
-build_months = {{ pert = [2, 3, 6] }}
-benefit_per_month = {{ normal = {{ mean = 800, sd = 300 }} }}
-[[initiatives.risks]]
-name = "Outage"
-events_per_year = 3
-cost_per_event = {{ uniform = [0, 500] }}
-abandon_probability = 0.2
-
-[[initiatives]]
-name = "Gamma"
-kind = "bpa"
-owner = "it"
-build_cost = {{ uniform = [500, 1500] }}
-build_months = 2
-benefit_per_month = {{ triangular = [100, 400, 600] }}
-depends_on = ["Alpha"]
-[[initiatives.risks]]
-name = "Breakage"
-events_per_year = {{ uniform = [1, 4] }}
-cost_per_event = {{ pert = [0, 100, 900] }}
-benefit_pause_months = 2
-abandon_probability = {{ uniform = [0, 0.3] }}
-"#
-    )
-}
-
 #[test]
 fn editing_one_initiative_leaves_the_others_draws_unchanged() {
-    let base = scenario(&portfolio("{ pert = [2000, 3000, 9000] }", ""));
-    let edited = scenario(&portfolio("{ triangular = [100, 7000, 20000] }", ""));
+    let header = "[simulation]\nhorizon_months = 24\ndiscount_rate = 0.1\nseed = 3\n";
+    let base = scenario(&(header.to_string() + BUSY_INITIATIVES));
+    let edited_beta = BUSY_INITIATIVES.replace(BETA_BUILD_COST, "build_cost = { triangular = [100, 7000, 20000] }");
+    let edited = scenario(&(header.to_string() + &edited_beta));
     // A new initiative, listed first so that every other input moves in
     // `Scenario::inputs`.
-    let added = scenario(&portfolio(
-        "{ pert = [2000, 3000, 9000] }",
-        "\n[[initiatives]]\nname = \"Delta\"\nkind = \"it\"\nbuild_cost = { uniform = [1, 2] }\nbuild_months = 1\nbenefit_per_month = { uniform = [1, 2] }\n",
-    ));
+    let delta = "\n[[initiatives]]\nname = \"Delta\"\nkind = \"it\"\nbuild_cost = { uniform = [1, 2] }\nbuild_months = 1\nbenefit_per_month = { uniform = [1, 2] }\n";
+    let added = scenario(&(header.to_string() + delta + BUSY_INITIATIVES));
     let n = 5000;
     let r0 = run(&base, n, 3);
     for other in [&edited, &added] {
@@ -254,9 +191,9 @@ fn editing_one_initiative_leaves_the_others_draws_unchanged() {
             if c0.name == "Beta.build_cost" {
                 continue;
             }
-            let c1 = column(&r1, &c0.name);
-            assert!(
-                c0.values.iter().zip(c1).all(|(a, b)| a.to_bits() == b.to_bits()),
+            assert_eq!(
+                bits(&c0.values),
+                bits(column(&r1, &c0.name)),
                 "{}: draws changed by an edit elsewhere",
                 c0.name
             );
@@ -267,9 +204,9 @@ fn editing_one_initiative_leaves_the_others_draws_unchanged() {
         // risk events included.
         for name in ["Alpha", "Gamma"] {
             let (a, b) = (set(&r0, name), set(&r1, name));
-            assert!(a.npv.iter().zip(&b.npv).all(|(x, y)| x.to_bits() == y.to_bits()), "{name}: npv changed");
+            assert_eq!(bits(&a.npv), bits(&b.npv), "{name}: npv changed");
             assert_eq!(a.events, b.events, "{name}: events changed");
-            assert!(a.loss.iter().zip(&b.loss).all(|(x, y)| x.to_bits() == y.to_bits()), "{name}: loss changed");
+            assert_eq!(bits(&a.loss), bits(&b.loss), "{name}: loss changed");
         }
         assert!(set(&r0, "Gamma").events.iter().any(|&e| e > 0), "the fixture must have events");
     }

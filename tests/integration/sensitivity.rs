@@ -3,7 +3,7 @@
 //! construction.
 
 use roicast::convergence::{self, Convergence, MeanMethod, PrecisionTarget, mean_interval};
-use roicast::engine::RunSettings;
+use roicast::engine::{RunResults, RunSettings};
 use roicast::sampling::BLOCK_TRIALS;
 use roicast::scenario::Sampling;
 use roicast::sensitivity::{Sensitivity, SetSensitivity};
@@ -39,19 +39,31 @@ benefit_per_month = {{ uniform = [900, 1100] }}
     )
 }
 
+/// A scenario driven by A's benefit, in which A's P&L visibility is
+/// uncertain as well (followed by `extra`).
+fn benefit_dominated(extra: &str) -> String {
+    dominated_by(
+        "{ uniform = [95000, 105000] }",
+        "{ uniform = [5000, 40000] }",
+        &format!("pnl_visibility = {{ uniform = [0, 1] }}\n{extra}"),
+    )
+}
+
+/// Parses and runs a scenario, and measures what drives its NPV.
+fn sensitivity(toml: &str, trials: u64, seed: u64) -> (RunResults, Sensitivity) {
+    let s = scenario(toml);
+    let r = run(&s, trials, seed);
+    let sens = Sensitivity::of(&s, &r);
+    (r, sens)
+}
+
 fn portfolio(s: &Sensitivity) -> &SetSensitivity {
     s.set("portfolio").expect("portfolio drivers")
 }
 
 #[test]
 fn a_dominant_benefit_ranks_first_with_positive_sign_and_largest_swing() {
-    let s = scenario(&dominated_by(
-        "{ uniform = [95000, 105000] }",
-        "{ uniform = [5000, 40000] }",
-        "pnl_visibility = { uniform = [0, 1] }",
-    ));
-    let r = run(&s, 20_000, 1);
-    let sens = Sensitivity::of(&s, &r);
+    let (_, sens) = sensitivity(&benefit_dominated(""), 20_000, 1);
     let top = &portfolio(&sens).drivers[0];
     assert_eq!(top.name, "A.benefit_per_month");
     assert!(top.rank_correlation > 0.9, "{top:?}");
@@ -68,9 +80,8 @@ fn a_dominant_benefit_ranks_first_with_positive_sign_and_largest_swing() {
 
 #[test]
 fn a_dominant_build_cost_ranks_first_with_negative_sign() {
-    let s = scenario(&dominated_by("{ uniform = [50000, 500000] }", "{ uniform = [19000, 21000] }", ""));
-    let r = run(&s, 20_000, 2);
-    let sens = Sensitivity::of(&s, &r);
+    let (_, sens) =
+        sensitivity(&dominated_by("{ uniform = [50000, 500000] }", "{ uniform = [19000, 21000] }", ""), 20_000, 2);
     let drivers = &portfolio(&sens).drivers;
     let top = &drivers[0];
     assert_eq!(top.name, "A.build_cost");
@@ -88,14 +99,8 @@ fn a_dominant_build_cost_ranks_first_with_negative_sign() {
 #[test]
 fn an_input_without_effect_gets_no_credit() {
     // pnl_visibility changes only the P&L view, never NPV.
-    let s = scenario(&dominated_by(
-        "{ uniform = [95000, 105000] }",
-        "{ uniform = [5000, 40000] }",
-        "pnl_visibility = { uniform = [0, 1] }",
-    ));
     let n = 40_000;
-    let r = run(&s, n, 3);
-    let sens = Sensitivity::of(&s, &r);
+    let (r, sens) = sensitivity(&benefit_dominated(""), n, 3);
     let vis = portfolio(&sens).drivers.iter().find(|d| d.name == "A.pnl_visibility").expect("visibility is drawn");
     assert!(vis.rank_correlation.abs() <= 4.0 / (n as f64).sqrt(), "{vis:?}");
     // Swing: the difference of two means of n/10 trials each, under no effect.
@@ -111,16 +116,11 @@ fn an_input_without_effect_gets_no_credit() {
 fn correlated_inputs_share_credit() {
     // Visibility has no effect of its own but moves with the benefit (rank
     // correlation 0.8), so it shows about 0.8 × ρ(benefit, NPV).
-    let s = scenario(&dominated_by(
-        "{ uniform = [95000, 105000] }",
-        "{ uniform = [5000, 40000] }",
-        r#"pnl_visibility = { uniform = [0, 1] }
+    let correlation = r#"
 [[correlations]]
 between = ["A.benefit_per_month", "A.pnl_visibility"]
-rank_correlation = 0.8"#,
-    ));
-    let r = run(&s, 40_000, 4);
-    let sens = Sensitivity::of(&s, &r);
+rank_correlation = 0.8"#;
+    let (r, sens) = sensitivity(&benefit_dominated(correlation), 40_000, 4);
     let drivers = &portfolio(&sens).drivers;
     let find = |name: &str| drivers.iter().find(|d| d.name == name).unwrap();
     let (benefit, vis) = (find("A.benefit_per_month"), find("A.pnl_visibility"));
@@ -134,7 +134,7 @@ rank_correlation = 0.8"#,
 #[test]
 fn a_set_with_constant_npv_reports_zeros_never_nan() {
     // Only BPA initiatives: the it set is empty and its NPV is always 0.
-    let s = scenario(
+    let (_, sens) = sensitivity(
         r#"
 [simulation]
 horizon_months = 12
@@ -146,9 +146,9 @@ build_cost = { uniform = [1000, 2000] }
 build_months = 1
 benefit_per_month = 500
 "#,
+        5_000,
+        5,
     );
-    let r = run(&s, 5_000, 5);
-    let sens = Sensitivity::of(&s, &r);
     let it = sens.set("it").unwrap();
     assert_eq!(it.drivers.len(), 1);
     let d = &it.drivers[0];
@@ -250,13 +250,8 @@ fn run_writes_sensitivity_and_convergence_and_prints_drivers() {
     let out = dir.path().join("out");
     let scenario_file = dir.path().join("noisy.toml");
     std::fs::write(&scenario_file, NOISY).unwrap();
-    let output = assert_cmd::Command::cargo_bin("roicast")
-        .unwrap()
-        .args(["run", scenario_file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--precision", "2%", "-q"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let stdout =
+        run_cli(&["run", scenario_file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--precision", "2%", "-q"]);
     assert!(stdout.contains("What drives portfolio NPV"), "{stdout}");
     assert!(stdout.contains("precision target 2.0%"), "{stdout}");
 

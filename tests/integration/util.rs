@@ -16,6 +16,76 @@ pub fn run(s: &Scenario, trials: u64, seed: u64) -> RunResults {
     roicast::engine::run(s, RunSettings { trials, seed }, &|_| {})
 }
 
+/// Runs the `roicast` binary, asserts that it succeeds and returns its
+/// standard output.
+pub fn run_cli(args: &[&str]) -> String {
+    let output = assert_cmd::Command::cargo_bin("roicast").unwrap().args(args).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    stdout
+}
+
+/// The `[simulation]` table of a test scenario.
+pub fn simulation(horizon_months: u32, discount_rate: f64, sampling: &str) -> String {
+    format!(
+        "[simulation]\nhorizon_months = {horizon_months}\ndiscount_rate = {discount_rate}\nsampling = \"{sampling}\"\n"
+    )
+}
+
+/// Three initiatives (to follow a `[simulation]` table) that draw from every
+/// shape of distribution, truncated ones included, and have risks with
+/// uncertain rates, costs and abandonment. Gamma is a BPA owned by IT that
+/// starts in month 2 and depends on Alpha; nothing depends on Beta, whose
+/// build cost is [`BETA_BUILD_COST`].
+pub const BUSY_INITIATIVES: &str = r#"
+[[initiatives]]
+name = "Alpha"
+kind = "it"
+build_cost = { pert = [1000, 2000, 5000] }
+build_months = { uniform = [0.5, 4] }
+run_cost_per_month = { triangular = [10, 20, 40] }
+benefit_per_month = { lognormal = { p10 = 300, p90 = 900 } }
+ramp_months = { uniform = [0, 3] }
+pnl_visibility = { uniform = [0.1, 0.4] }
+[[initiatives.risks]]
+name = "Outage"
+events_per_year = { pert = [0.5, 2, 6] }
+cost_per_event = { lognormal = { p10 = 100, p90 = 2000 } }
+benefit_pause_months = 1
+abandon_probability = 0.1
+
+[[initiatives]]
+name = "Beta"
+kind = "bpa"
+build_cost = { normal = { mean = 3000, sd = 1500 }, min = 0 }
+build_months = { pert = [2, 3, 6] }
+benefit_per_month = { normal = { mean = 800, sd = 300 } }
+[[initiatives.risks]]
+name = "Outage"
+events_per_year = 3
+cost_per_event = { uniform = [0, 500] }
+abandon_probability = 0.2
+
+[[initiatives]]
+name = "Gamma"
+kind = "bpa"
+owner = "it"
+start_month = 2
+build_cost = { uniform = [500, 1500] }
+build_months = 2
+benefit_per_month = { triangular = [100, 400, 600] }
+depends_on = ["Alpha"]
+[[initiatives.risks]]
+name = "Breakage"
+events_per_year = { uniform = [1, 4] }
+cost_per_event = { pert = [0, 100, 900] }
+benefit_pause_months = 2
+abandon_probability = { uniform = [0, 0.3] }
+"#;
+
+/// The line of Beta's build cost in [`BUSY_INITIATIVES`].
+pub const BETA_BUILD_COST: &str = "build_cost = { normal = { mean = 3000, sd = 1500 }, min = 0 }";
+
 /// The results of a reported set, which must exist.
 pub fn set<'a>(results: &'a RunResults, name: &str) -> &'a SetResults {
     results.set(name).unwrap_or_else(|| panic!("no set named {name:?}"))
@@ -37,6 +107,11 @@ pub fn column<'a>(results: &'a RunResults, name: &str) -> &'a [f64] {
             panic!("no input column {name:?}; have {names:?}")
         })
         .values
+}
+
+/// The bits of each value, to compare floats exactly (NaN included).
+pub fn bits(x: &[f64]) -> Vec<u64> {
+    x.iter().map(|v| v.to_bits()).collect()
 }
 
 /// Sample mean and sample standard deviation (n - 1).
