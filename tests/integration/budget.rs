@@ -12,7 +12,6 @@ use roicast::engine::RunSettings;
 use roicast::error::Error;
 use roicast::plan::{InitiativeTrials, Plan, PlanSettings};
 use roicast::scenario::Scenario;
-use serde_json::Value;
 
 use crate::charts::{check_png, check_svg};
 use crate::util::*;
@@ -25,17 +24,6 @@ fn shipped(name: &str) -> PathBuf {
 }
 
 /// Runs the binary; returns (exit code, stdout, stderr).
-fn roicast(args: &[&str]) -> (i32, String, String) {
-    let output = assert_cmd::Command::cargo_bin("roicast").unwrap().args(args).output().unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (output.status.code().unwrap_or(-1), text(&output.stdout), text(&output.stderr))
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
-
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();

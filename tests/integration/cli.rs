@@ -4,16 +4,9 @@ use std::fs;
 use std::path::Path;
 
 use polars::prelude::*;
-use serde_json::Value;
+use crate::util::{read_json, roicast};
 
 const DEFAULT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/it-vs-bpa.toml");
-
-/// Runs the binary; returns exit code, stdout and stderr.
-fn roicast(args: &[&str]) -> (i32, String, String) {
-    let output = assert_cmd::Command::cargo_bin("roicast").unwrap().args(args).output().unwrap();
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (output.status.code().unwrap_or(-1), text(&output.stdout), text(&output.stderr))
-}
 
 /// Runs the default scenario into `out` with a small trial count.
 fn run_default(out: &Path, extra: &[&str]) -> String {
@@ -28,10 +21,6 @@ fn run_default_with(out: &Path, trials: &str, extra: &[&str]) -> String {
     let (code, stdout, stderr) = roicast(&args);
     assert_eq!(code, 0, "run failed: {stderr}");
     stdout
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&fs::read_to_string(path).unwrap()).unwrap()
 }
 
 #[test]

@@ -19,10 +19,22 @@ pub fn run(s: &Scenario, trials: u64, seed: u64) -> RunResults {
 /// Runs the `roicast` binary, asserts that it succeeds and returns its
 /// standard output.
 pub fn run_cli(args: &[&str]) -> String {
-    let output = assert_cmd::Command::cargo_bin("roicast").unwrap().args(args).output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let (code, stdout, stderr) = roicast(args);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
     stdout
+}
+
+/// Runs the `roicast` binary; returns its exit code, stdout and stderr.
+pub fn roicast(args: &[&str]) -> (i32, String, String) {
+    let output = assert_cmd::Command::cargo_bin("roicast").unwrap().args(args).output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (output.status.code().unwrap_or(-1), text(&output.stdout), text(&output.stderr))
+}
+
+/// Reads a JSON file.
+pub fn read_json(path: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
 }
 
 /// The `[simulation]` table of a test scenario.
