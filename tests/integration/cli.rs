@@ -3,8 +3,8 @@
 use std::fs;
 use std::path::Path;
 
-use polars::prelude::*;
 use crate::util::{read_json, roicast};
+use polars::prelude::*;
 
 const DEFAULT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/it-vs-bpa.toml");
 
