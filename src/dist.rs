@@ -208,10 +208,10 @@ impl Distribution {
         if let Some(m) = max {
             finite(m, "max")?;
         }
-        if let (Some(lo), Some(hi)) = (min, max) {
-            if lo > hi {
-                return Err(format!("truncation needs min <= max, got min = {lo}, max = {hi}"));
-            }
+        if let (Some(lo), Some(hi)) = (min, max)
+            && lo > hi
+        {
+            return Err(format!("truncation needs min <= max, got min = {lo}, max = {hi}"));
         }
         let p_low = min.map_or(0.0, |m| kernel.cdf(m));
         let p_high = max.map_or(1.0, |m| kernel.cdf(m));
@@ -220,7 +220,7 @@ impl Distribution {
             if min.is_some_and(|m| v < m) || max.is_some_and(|m| v > m) {
                 return Err(format!("the value {v} lies outside the truncation range"));
             }
-        } else if !(dist.p_high - dist.p_low > 1e-12) {
+        } else if (dist.p_high - dist.p_low).is_nan() || dist.p_high - dist.p_low <= 1e-12 {
             return Err(format!(
                 "the truncation range [{}, {}] holds no probability of this distribution",
                 fmt_bound(min, f64::NEG_INFINITY),

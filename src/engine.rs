@@ -139,12 +139,6 @@ pub struct SetResults {
     pub abandoned: Vec<bool>,
 }
 
-impl Default for SetSpec {
-    fn default() -> Self {
-        SetSpec { name: String::new(), members: Vec::new(), kind: None }
-    }
-}
-
 impl SetResults {
     fn with_capacity(trials: usize) -> SetResults {
         SetResults {

@@ -130,7 +130,7 @@ impl<'a> Model<'a> {
             let mismatched = init.is_mismatched();
             let conflation = &scenario.conflation;
             let build_cost = inputs[init.build_cost];
-            let build_months = (inputs[init.build_months].ceil().max(1.0)).min(1e15) as u64;
+            let build_months = inputs[init.build_months].ceil().clamp(1.0, 1e15) as u64;
             let run_cost = inputs[init.run_cost_per_month];
             let mut benefit = inputs[init.benefit_per_month];
             if mismatched {
@@ -211,7 +211,7 @@ impl<'a> Model<'a> {
 }
 
 /// Which initiatives make up a reported set.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SetSpec {
     /// Name as reported: `portfolio`, `it`, `bpa` or an initiative's name.
     pub name: String,

@@ -318,7 +318,7 @@ impl Scenario {
     /// Parses and validates a scenario from its text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         let ctx = Context { file, text };
-        let raw: raw::RawScenario = toml::from_str(text).map_err(|e| ctx.from_toml(&e))?;
+        let raw: raw::RawScenario = toml::from_str(text).map_err(|e| ctx.toml_error(&e))?;
         build(raw, &ctx)
     }
 
@@ -374,7 +374,7 @@ impl Context<'_> {
         ScenarioError { file: self.file.to_string(), line, column, key: key.into(), message: message.into() }
     }
 
-    fn from_toml(&self, e: &toml::de::Error) -> ScenarioError {
+    fn toml_error(&self, e: &toml::de::Error) -> ScenarioError {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().trim().replace("expected i64", "expected a whole number");
         // serde names the key in backticks for unknown and missing fields;
