@@ -411,20 +411,36 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 #[derive(Debug, Clone, Copy)]
 enum Domain {
     NonNegative,
+    /// Events per year: not negative, and at most [`MAX_EVENTS_PER_YEAR`].
+    Rate,
     Probability,
     Any,
 }
 
+/// Largest magnitude any draw may reach: far beyond any budget, small enough
+/// that sums and squares over a run stay finite (no infinity or NaN in a report).
+pub const MAX_MAGNITUDE: f64 = 1e100;
+
+/// Largest rate of risk events accepted (about 8,300 a month).
+pub const MAX_EVENTS_PER_YEAR: f64 = 1e5;
+
 impl Domain {
     fn check(self, dist: &Distribution) -> Result<(), String> {
         let (lo, hi) = dist.support();
+        // The most extreme values a draw can actually take.
+        let extreme = dist.quantile(1e-300).abs().max(dist.quantile(1.0 - f64::EPSILON / 2.0).abs());
         match self {
-            Domain::Any => Ok(()),
-            Domain::NonNegative if lo < 0.0 => {
+            Domain::NonNegative | Domain::Rate if lo < 0.0 => {
                 Err(format!("must not be negative, but its distribution reaches {lo} (truncate it with `min = 0`)"))
             }
             Domain::Probability if lo < 0.0 || hi > 1.0 => Err(format!(
                 "must lie in [0, 1], but its distribution spans [{lo}, {hi}] (truncate it with `min`/`max`)"
+            )),
+            Domain::Rate if extreme > MAX_EVENTS_PER_YEAR => Err(format!(
+                "can reach {extreme:e} events a year, more than the {MAX_EVENTS_PER_YEAR:e} roicast accepts (truncate it with `max`)"
+            )),
+            _ if !(extreme <= MAX_MAGNITUDE) => Err(format!(
+                "can reach {extreme:e}, beyond the {MAX_MAGNITUDE:e} roicast can add up without overflow (truncate it with `min`/`max`)"
             )),
             _ => Ok(()),
         }
@@ -610,7 +626,7 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                 0.0,
                 InputSlot::EventsPerYear(r),
                 Some(&risk_name),
-                Domain::NonNegative,
+                Domain::Rate,
             )?;
             let abandon_probability = add_input(
                 risk.abandon_probability.as_ref(),
@@ -824,6 +840,27 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse_with(build_cost: &str, events_per_year: &str) -> Result<Scenario, ScenarioError> {
+        let text = format!(
+            "[simulation]\nhorizon_months = 12\ndiscount_rate = 0.1\n[[initiatives]]\nname = \"A\"\nkind = \"it\"\n\
+             build_cost = {build_cost}\nbuild_months = 1\nbenefit_per_month = 10\n[[initiatives.risks]]\n\
+             name = \"R\"\nevents_per_year = {events_per_year}\ncost_per_event = 5\n"
+        );
+        Scenario::parse(&text, "t.toml")
+    }
+
+    #[test]
+    fn inputs_that_could_overflow_a_report_are_rejected() {
+        assert!(parse_with("{ lognormal = { p10 = 1, p90 = 1e12 } }", "1").is_ok());
+        let err = parse_with("1e308", "1").unwrap_err();
+        assert!(err.key.ends_with("build_cost") && err.message.contains("overflow"), "{err}");
+        let err = parse_with("{ normal = { mean = 1e99, sd = 1e100 }, min = 0 }", "1").unwrap_err();
+        assert!(err.message.contains("overflow"), "{err}");
+        let err = parse_with("100", "2e5").unwrap_err();
+        assert!(err.key.ends_with("R.events_per_year") && err.message.contains("events a year"), "{err}");
+        assert!(parse_with("100", "{ lognormal = { p10 = 1, p90 = 100 }, max = 1e5 }").is_ok());
+    }
 
     #[test]
     fn line_and_column_are_one_based() {
