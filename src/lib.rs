@@ -8,9 +8,9 @@
 //! which inputs drive NPV and [`convergence`] how precise the figures are
 //! (and runs until a precision is met); [`compare`] pairs two runs under
 //! common random numbers, [`plan`] chooses a portfolio under a budget and
-//! [`gates`] checks a run's figures against conditions; [`export`] and [`report`]
-//! turn them into files and tables. Only [`app`] touches files and the
-//! terminal.
+//! [`gates`] checks a run's figures against conditions; [`export`],
+//! [`report`] and [`charts`] turn them into files, tables and pictures. Only
+//! [`app`] decides where files go and touches the terminal.
 
 pub mod app;
 pub mod charts;

@@ -439,7 +439,7 @@ impl Domain {
             Domain::Rate if extreme > MAX_EVENTS_PER_YEAR => Err(format!(
                 "can reach {extreme:e} events a year, more than the {MAX_EVENTS_PER_YEAR:e} roicast accepts (truncate it with `max`)"
             )),
-            _ if !(extreme <= MAX_MAGNITUDE) => Err(format!(
+            _ if extreme.is_nan() || extreme > MAX_MAGNITUDE => Err(format!(
                 "can reach {extreme:e}, beyond the {MAX_MAGNITUDE:e} roicast can add up without overflow (truncate it with `min`/`max`)"
             )),
             _ => Ok(()),
