@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::{Progress, chart_error, load_scenario, run_settings, with_threads, write_folder_atomically};
 use crate::charts::style::Footnote;
-use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, OfReport, render_formats};
+use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, render_formats};
 use crate::cli::{CompareOptions, ConflationOptions, PlanOptions, SimulationOptions};
 use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Source};
 use crate::error::Error;
@@ -70,9 +70,8 @@ pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
     write_folder_atomically(&options.out, |dir| {
         write_json(dir, "compare.json", &json)?;
         if options.charts {
-            let report = Report::new(&a, &comparison.runs.a, &file_a);
-            let chart = NpvDifference { comparison: &comparison, b_name: &b.name };
-            write_chart(&OfReport { chart: &chart, report: &report }, dir)?;
+            let footnote = Footnote { scenario: &a, trials: settings.trials, seed: settings.seed };
+            write_chart(&NpvDifference { comparison: &comparison, b_name: &b.name, footnote }, dir)?;
         }
         Ok(())
     })?;
@@ -173,8 +172,8 @@ pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
     write_folder_atomically(&options.out, |dir| {
         write_json(dir, "conflation.json", &json)?;
         if options.charts {
-            let report = Report::new(&scenario, &cost.runs.a, &file);
-            write_chart(&OfReport { chart: &ConflationCostChart { cost: &cost }, report: &report }, dir)?;
+            let footnote = Footnote { scenario: &scenario, trials: settings.trials, seed: settings.seed };
+            write_chart(&ConflationCostChart { cost: &cost, footnote }, dir)?;
         }
         Ok(())
     })?;

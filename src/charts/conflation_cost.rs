@@ -12,17 +12,18 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::padded_range;
 use super::layout::{RangeBar, RangeLayout, range_rows};
-use super::style::{self, BPA, Heading, INK, IT, LegendItem, Mark, PORTFOLIO};
-use super::{Area, Chart, DrawError};
+use super::style::{self, BPA, Footnote, Heading, INK, IT, LegendItem, Mark, PORTFOLIO};
+use super::{Area, DrawError, Figure};
 use crate::compare::{ConflationCost, PairedSet};
 use crate::format::money;
-use crate::report::Report;
 
-/// The `conflation-cost` chart; the report is the run of the scenario as written.
+/// The `conflation-cost` chart.
 #[derive(Debug, Clone, Copy)]
 pub struct ConflationCostChart<'c> {
     /// The paired runs and their statistics.
     pub cost: &'c ConflationCost,
+    /// The scenario as written and the paired run's trials and seed.
+    pub footnote: Footnote<'c>,
 }
 
 /// Width of the column of means right of the plot.
@@ -49,13 +50,13 @@ struct Row<'p> {
     set: &'p PairedSet,
 }
 
-impl Chart for ConflationCostChart<'_> {
+impl Figure for ConflationCostChart<'_> {
     fn file_stem(&self) -> &'static str {
         "conflation-cost"
     }
 
-    fn draw(&self, report: &Report, root: &Area) -> Result<(), DrawError> {
-        let scenario = report.scenario;
+    fn draw(&self, root: &Area) -> Result<(), DrawError> {
+        let scenario = self.footnote.scenario;
         let currency = &scenario.currency;
         let mut rows: Vec<Row> = self
             .cost
@@ -77,7 +78,7 @@ impl Chart for ConflationCostChart<'_> {
             LegendItem::new(Mark::Range(PORTFOLIO), "portfolio"),
             LegendItem::new(Mark::Dot(INK), "mean"),
         ];
-        let plot = style::frame(root, report, &Heading { title: &title, subtitle, legend: &legend })?;
+        let plot = style::frame(root, self.footnote, &Heading { title: &title, subtitle, legend: &legend })?;
         let name_style = style::anchored(style::text(style::LABEL, INK), HPos::Right, VPos::Center);
         let max_names = (plot.dim_in_pixel().0 as i32) * 2 / 5;
         let mut names_width = 0;

@@ -14,8 +14,10 @@
 //!   [`render_all`] draws each twice, once as PNG and once as SVG, into a
 //!   folder. [`render`] draws any [`Figure`]: a chart with its report
 //!   ([`OfReport`]), or a chart that holds all it shows and needs no
-//!   report, like the plan's [`EfficientFrontier`] (its footnote is a
-//!   [`style::Footnote`] built from the scenario, trials and seed).
+//!   report, like the charts of `plan`, `compare` and `conflation`
+//!   ([`EfficientFrontier`], [`NpvDifference`], [`ConflationCostChart`]),
+//!   whose footnote is a [`style::Footnote`] built from the scenario,
+//!   trials and seed.
 //! - **Drawn once for both formats.** [`Canvas`] is a drawing backend that
 //!   holds either plotters' bitmap or its SVG backend, so `draw` is ordinary
 //!   code rather than a generic function per backend, and charts can live in

@@ -13,20 +13,21 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::data::{central_range, histogram, histogram_bins};
 use super::layout::{draw_histogram, histogram_axes, stacked_panels};
-use super::style::{self, AXIS, Heading, INK, LOSS, LegendItem, MUTED, Mark};
-use super::{Area, Chart, DrawError, WIDTH};
+use super::style::{self, AXIS, Footnote, Heading, INK, LOSS, LegendItem, MUTED, Mark};
+use super::{Area, DrawError, Figure, WIDTH};
 use crate::compare::Comparison;
 use crate::format::money;
-use crate::report::Report;
 use crate::scenario::Kind;
 
-/// The `npv-difference` chart of a comparison; the report is scenario A's run.
+/// The `npv-difference` chart of a comparison.
 #[derive(Debug, Clone, Copy)]
 pub struct NpvDifference<'c> {
     /// The comparison to draw.
     pub comparison: &'c Comparison,
     /// Scenario B's name, for the subtitle.
     pub b_name: &'c str,
+    /// Scenario A and the paired run's trials and seed.
+    pub footnote: Footnote<'c>,
 }
 
 /// Width of the column with the set names.
@@ -56,13 +57,14 @@ struct Panel {
     prob_b_beats_a: f64,
 }
 
-impl Chart for NpvDifference<'_> {
+impl Figure for NpvDifference<'_> {
     fn file_stem(&self) -> &'static str {
         "npv-difference"
     }
 
-    fn draw(&self, report: &Report, root: &Area) -> Result<(), DrawError> {
-        let currency = &report.scenario.currency;
+    fn draw(&self, root: &Area) -> Result<(), DrawError> {
+        let footnote = self.footnote;
+        let currency = &footnote.scenario.currency;
         let runs = &self.comparison.runs;
         let panels: Vec<Panel> = self
             .comparison
@@ -88,7 +90,8 @@ impl Chart for NpvDifference<'_> {
             })
             .collect();
         let Some(portfolio) = panels.first() else {
-            let plot = style::frame(root, report, &Heading { title: "Nothing to compare", subtitle: "", legend: &[] })?;
+            let plot =
+                style::frame(root, footnote, &Heading { title: "Nothing to compare", subtitle: "", legend: &[] })?;
             return style::message(&plot, "No trials");
         };
         let identical = panels.iter().all(|p| p.differences.iter().all(|&d| d == 0.0));
@@ -97,9 +100,9 @@ impl Chart for NpvDifference<'_> {
             root,
             &format!(
                 "NPV(B) − NPV(A) in each of {} trials, same random numbers in both; B: {}, A: {}",
-                style::grouped(report.results.trials),
+                style::grouped(footnote.trials),
                 self.b_name,
-                report.scenario.name
+                footnote.scenario.name
             ),
             &style::text(style::SUBTITLE, MUTED),
             WIDTH as i32 - 2 * style::MARGIN,
@@ -108,13 +111,13 @@ impl Chart for NpvDifference<'_> {
             LegendItem::new(Mark::Band(LOSS, 0.12), "B worse than A"),
             LegendItem::new(Mark::Line(INK, 4), "mean difference"),
         ];
-        let plot = style::frame(root, report, &Heading { title: &title, subtitle: &subtitle, legend: &legend })?;
+        let plot = style::frame(root, footnote, &Heading { title: &title, subtitle: &subtitle, legend: &legend })?;
         if identical {
             return style::message(&plot, "The two scenarios give identical results in every trial");
         }
         let samples: Vec<&[f64]> = panels.iter().map(|p| p.differences.as_slice()).collect();
         let range = central_range(&samples, 0.01);
-        let bins = histogram_bins(report.results.trials);
+        let bins = histogram_bins(footnote.trials);
         let areas = stacked_panels(&plot, panels.len(), AXIS_HEIGHT);
         for (i, (panel, area)) in panels.iter().zip(&areas).enumerate() {
             draw_panel(root, area, panel, range, bins, i + 1 == panels.len(), currency)?;
