@@ -9,7 +9,7 @@
 //!
 //! [`run`] is the standard visitor: it keeps, per reported set, every trial's
 //! metrics (NPV, ROI, payback, ...), every uncertain input's draws, and per
-//! set and month the sums and a [`QuantileSketch`] of the cumulative cash flow
+//! set and month the sums and a [`RangeHistogram`] of the cumulative cash flow
 //! — never every trial's every month. [`simulate_blocks`] is the general
 //! mechanism for any other per-trial collection (budget planning, ...).
 
