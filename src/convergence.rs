@@ -42,6 +42,7 @@ use statrs::function::gamma::ln_gamma;
 
 use crate::engine::{self, RunResults, RunSettings};
 use crate::format::{money, percent};
+use crate::rank;
 use crate::sampling::BLOCK_TRIALS;
 use crate::scenario::{Sampling, Scenario};
 use crate::stats::quantile_sorted;
@@ -299,8 +300,7 @@ impl Convergence {
     /// The Monte Carlo error of a run's portfolio NPV.
     pub fn of(results: &RunResults, sampling: Sampling) -> Convergence {
         let npv = portfolio_npv(results);
-        let mut sorted = npv.to_vec();
-        sorted.sort_by(f64::total_cmp);
+        let sorted = rank::sorted(npv.iter().copied());
         Convergence {
             set: "portfolio".into(),
             figure: "npv".into(),

@@ -34,9 +34,10 @@
 //! right answer to "which assumptions should we firm up", but the shares of a
 //! correlated group should be read together.
 //!
-//! Ranking each input is a sort of the trials, done in parallel across inputs
-//! with rayon; each input's ranks are dropped as soon as its figures are
-//! computed, so memory stays at a few columns per worker.
+//! Ranking each input is a radix sort of the trials ([`crate::rank`]), done in
+//! parallel across inputs with rayon; one pass over an input's ranks then
+//! gives its figures for every set. Each input's ranks are dropped as soon as
+//! its figures are computed, so memory stays at a few columns per worker.
 
 use std::fmt::Write as _;
 
@@ -44,6 +45,7 @@ use rayon::prelude::*;
 
 use crate::engine::{RunResults, SetResults};
 use crate::format::{shorten, signed_money};
+use crate::rank::{self, Workspace};
 use crate::scenario::{InputSlot, Kind, Scenario};
 
 /// The sets whose drivers are analysed, in report order.
@@ -98,73 +100,99 @@ pub struct Sensitivity {
 /// assert_eq!(average_ranks(&[10.0, 30.0, 20.0, 30.0]), vec![1.0, 3.5, 2.0, 3.5]);
 /// ```
 pub fn average_ranks(values: &[f64]) -> Vec<f64> {
-    let mut order: Vec<(u64, u32)> = values.iter().zip(0u32..).map(|(&v, i)| (sort_key(v), i)).collect();
-    order.sort_unstable();
-    let mut ranks = vec![0.0; values.len()];
-    let mut start = 0;
-    while start < order.len() {
-        let mut end = start + 1;
-        while end < order.len() && order[end].0 == order[start].0 {
-            end += 1;
-        }
-        // Positions start..end (0-based) share ranks start+1..=end.
-        let average = (start + end + 1) as f64 / 2.0;
-        for &(_, i) in &order[start..end] {
-            ranks[i as usize] = average;
-        }
-        start = end;
-    }
-    ranks
+    rank::doubled_ranks(values).into_iter().map(|twice| f64::from(twice) / 2.0).collect()
 }
 
-/// An integer that sorts like the number, with −0 and +0 equal: integer
-/// keys sort several times faster than floats compared with `total_cmp`.
-fn sort_key(x: f64) -> u64 {
-    let bits = (x + 0.0).to_bits();
-    if bits >> 63 == 1 { !bits } else { bits | (1 << 63) }
-}
-
-/// A sample's average ranks with their centred sum of squares.
-struct Ranked {
-    ranks: Vec<f64>,
-    /// `Σ (rank − mean rank)²`; zero when every value is the same.
+/// An outcome a sample may drive: its values, their doubled ranks (see
+/// [`rank::doubled_ranks`]) and the ranks' [`spread`].
+#[derive(Clone, Copy)]
+struct Outcome<'a> {
+    values: &'a [f64],
+    doubled_ranks: &'a [u32],
     spread: f64,
 }
 
-impl Ranked {
-    fn of(values: &[f64]) -> Ranked {
-        let ranks = average_ranks(values);
-        let centre = (ranks.len() as f64 + 1.0) / 2.0;
-        let spread = ranks.iter().map(|r| (r - centre) * (r - centre)).sum();
-        Ranked { ranks, spread }
-    }
+/// How one sample drives one outcome.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Figures {
+    /// Spearman rank correlation; 0 when either has no spread.
+    rank_correlation: f64,
+    /// Mean outcome over the sample's top decile minus over its bottom decile.
+    swing: f64,
+}
 
-    /// Pearson correlation of two rank vectors of the same length; 0 when either has no spread.
-    fn correlation(&self, other: &Ranked) -> f64 {
-        if self.spread <= 0.0 || other.spread <= 0.0 {
-            return 0.0;
-        }
-        let centre = (self.ranks.len() as f64 + 1.0) / 2.0;
-        let cross: f64 = self.ranks.iter().zip(&other.ranks).map(|(a, b)| (a - centre) * (b - centre)).sum();
-        (cross / (self.spread * other.spread).sqrt()).clamp(-1.0, 1.0)
-    }
+/// `Σ (rank − mean rank)²` of doubled ranks, in sample order; zero when every value is the same.
+fn spread(doubled_ranks: &[u32]) -> f64 {
+    let centre = (doubled_ranks.len() as f64 + 1.0) / 2.0;
+    doubled_ranks.iter().map(|&r| f64::from(r) / 2.0 - centre).map(|d| d * d).sum()
+}
 
-    /// Mean of `outcome` over the top decile of these ranks minus over the bottom decile.
-    fn swing(&self, outcome: &[f64]) -> f64 {
-        let n = self.ranks.len() as f64;
-        let (mut low, mut low_n, mut high, mut high_n) = (0.0, 0usize, 0.0, 0usize);
-        for (&r, &y) in self.ranks.iter().zip(outcome) {
-            let position = r - 0.5;
-            if position < SWING_TAIL * n {
-                low += y;
-                low_n += 1;
-            } else if position > (1.0 - SWING_TAIL) * n {
-                high += y;
-                high_n += 1;
-            }
+/// A sample, given by its doubled ranks, as a driver of `N` outcomes of the same length.
+///
+/// Every sum is taken in trial order, as separate passes would take it (the
+/// rank correlation's numerator and the sample's spread from −0, as
+/// `Iterator::sum` does, the decile sums from +0), so the figures are the
+/// same bit for bit. One pass over the ranks takes the rank sums, whose
+/// dependency chains then overlap, and lists the trials of the two deciles
+/// in `deciles` (a buffer kept from sample to sample); a pass over that list
+/// sums the outcomes' values, with no branch on the decile to mispredict.
+fn drives<const N: usize>(doubled_ranks: &[u32], outcomes: [Outcome; N], deciles: &mut Vec<u32>) -> [Figures; N] {
+    let n = doubled_ranks.len();
+    let centre = (n as f64 + 1.0) / 2.0;
+    let (low_limit, high_limit) = (SWING_TAIL * n as f64, (1.0 - SWING_TAIL) * n as f64);
+    // Every outcome has the sample's length (slicing panics otherwise).
+    let ranks: [&[u32]; N] = outcomes.map(|o| &o.doubled_ranks[..n]);
+    let values: [&[f64]; N] = outcomes.map(|o| &o.values[..n]);
+    deciles.resize(n, 0);
+    let (mut spread, mut cross, mut listed, mut high_n) = (-0.0, [-0.0; N], 0, 0);
+    for (i, &own) in doubled_ranks.iter().enumerate() {
+        let d = f64::from(own) / 2.0 - centre;
+        spread += d * d;
+        for k in 0..N {
+            cross[k] += d * (f64::from(ranks[k][i]) / 2.0 - centre);
         }
-        if low_n == 0 || high_n == 0 { 0.0 } else { high / high_n as f64 - low / low_n as f64 }
+        // Mid-rank position (rank − ½) against the deciles' limits. The list
+        // takes every trial, with its decile in the lowest bit, and keeps it
+        // only when it is in one.
+        let position = f64::from(own) / 2.0 - 0.5;
+        let (is_low, is_high) = (position < low_limit, position > high_limit);
+        deciles[listed] = (i as u32) << 1 | u32::from(is_high);
+        listed += usize::from(is_low || is_high);
+        high_n += usize::from(is_high);
     }
+    let low_n = listed - high_n;
+    // sums[k] = [bottom decile, top decile] of outcome k.
+    let mut sums = [[0.0; 2]; N];
+    for &entry in &deciles[..listed] {
+        let (i, decile) = ((entry >> 1) as usize, (entry & 1) as usize);
+        for k in 0..N {
+            sums[k][decile] += values[k][i];
+        }
+    }
+    std::array::from_fn(|k| {
+        let outcome_spread = outcomes[k].spread;
+        let rank_correlation = if spread <= 0.0 || outcome_spread <= 0.0 {
+            0.0
+        } else {
+            (cross[k] / (spread * outcome_spread).sqrt()).clamp(-1.0, 1.0)
+        };
+        let [low, high] = sums[k];
+        let swing = if low_n == 0 || high_n == 0 { 0.0 } else { high / high_n as f64 - low / low_n as f64 };
+        Figures { rank_correlation, swing }
+    })
+}
+
+/// [`drives`] for any number of outcomes, three at a time.
+fn drives_all(doubled_ranks: &[u32], outcomes: &[Outcome], deciles: &mut Vec<u32>) -> Vec<Figures> {
+    outcomes
+        .chunks(3)
+        .flat_map(|chunk| match *chunk {
+            [a, b, c] => drives(doubled_ranks, [a, b, c], deciles).to_vec(),
+            [a, b] => drives(doubled_ranks, [a, b], deciles).to_vec(),
+            [a] => drives(doubled_ranks, [a], deciles).to_vec(),
+            _ => unreachable!("chunks of one to three"),
+        })
+        .collect()
 }
 
 /// Spearman rank correlation of two samples of the same length, ties given
@@ -177,34 +205,45 @@ impl Ranked {
 /// ```
 pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
     assert_eq!(x.len(), y.len(), "spearman needs two samples of the same length");
-    Ranked::of(x).correlation(&Ranked::of(y))
+    let y_ranks = rank::doubled_ranks(y);
+    let outcome = Outcome { values: y, doubled_ranks: &y_ranks, spread: spread(&y_ranks) };
+    let [figures] = drives(&rank::doubled_ranks(x), [outcome], &mut Default::default());
+    figures.rank_correlation
 }
 
 impl Sensitivity {
     /// The drivers of the `portfolio`, `it` and `bpa` sets of a run.
     pub fn of(scenario: &Scenario, results: &RunResults) -> Sensitivity {
         let sets: Vec<&SetResults> = ANALYSED_SETS.iter().filter_map(|name| results.set(name)).collect();
-        let outcomes: Vec<Ranked> = sets.par_iter().map(|set| Ranked::of(&set.npv)).collect();
-        // figures[input][set] = (rank correlation, swing)
-        let figures: Vec<Vec<(f64, f64)>> = results
+        let ranks: Vec<Vec<u32>> = sets.par_iter().map(|set| rank::doubled_ranks(&set.npv)).collect();
+        let outcomes: Vec<Outcome> = sets
+            .iter()
+            .zip(&ranks)
+            .map(|(set, ranks)| Outcome { values: &set.npv, doubled_ranks: ranks, spread: spread(ranks) })
+            .collect();
+        // figures[input][set]; each worker reuses its buffers from input to input.
+        let figures: Vec<Vec<Figures>> = results
             .inputs
             .par_iter()
-            .map(|column| {
-                let input = Ranked::of(&column.values);
-                sets.iter().zip(&outcomes).map(|(set, npv)| (input.correlation(npv), input.swing(&set.npv))).collect()
-            })
+            .map_init(
+                || (Workspace::default(), Vec::new(), Vec::new()),
+                |(workspace, ranks, deciles), column| {
+                    workspace.doubled_ranks(&column.values, ranks);
+                    drives_all(ranks, &outcomes, deciles)
+                },
+            )
             .collect();
         let sets = sets
             .iter()
             .enumerate()
             .map(|(s, set)| {
-                let total: f64 = figures.iter().map(|f| f[s].0 * f[s].0).sum();
+                let total: f64 = figures.iter().map(|f| f[s].rank_correlation * f[s].rank_correlation).sum();
                 let mut drivers: Vec<Driver> = results
                     .inputs
                     .iter()
                     .zip(&figures)
                     .map(|(column, f)| {
-                        let (rho, swing) = f[s];
+                        let Figures { rank_correlation: rho, swing } = f[s];
                         let initiative = scenario.inputs[column.input].initiative;
                         Driver {
                             input: column.input,
@@ -312,7 +351,95 @@ pub fn input_label(scenario: &Scenario, input: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use rand::rngs::ChaCha8Rng;
+    use rand::{RngExt, SeedableRng};
+
     use super::*;
+    use crate::rank::SortKey;
+
+    /// `x` as a driver of `y`.
+    fn figures(x: &[f64], y: &[f64]) -> Figures {
+        let ranks = rank::doubled_ranks(y);
+        let outcome = Outcome { values: y, doubled_ranks: &ranks, spread: spread(&ranks) };
+        drives_all(&rank::doubled_ranks(x), &[outcome], &mut Default::default())[0]
+    }
+
+    /// Average ranks from a plain sort (the former implementation).
+    fn reference_ranks(values: &[f64]) -> Vec<f64> {
+        let mut order: Vec<(u64, u32)> = values.iter().zip(0u32..).map(|(v, i)| (v.sort_key(), i)).collect();
+        order.sort_unstable();
+        let mut ranks = vec![0.0; values.len()];
+        let mut start = 0;
+        while start < order.len() {
+            let end = start + order[start..].iter().take_while(|o| o.0 == order[start].0).count();
+            for &(_, i) in &order[start..end] {
+                ranks[i as usize] = (start + end + 1) as f64 / 2.0;
+            }
+            start = end;
+        }
+        ranks
+    }
+
+    /// The figures as separate passes over `f64` ranks compute them (the former implementation).
+    fn reference_figures(x: &[f64], y: &[f64]) -> Figures {
+        let (rx, ry) = (reference_ranks(x), reference_ranks(y));
+        let centre = (x.len() as f64 + 1.0) / 2.0;
+        let spread = |r: &[f64]| -> f64 { r.iter().map(|r| (r - centre) * (r - centre)).sum() };
+        let (sx, sy) = (spread(&rx), spread(&ry));
+        let rank_correlation = if sx <= 0.0 || sy <= 0.0 {
+            0.0
+        } else {
+            let cross: f64 = rx.iter().zip(&ry).map(|(a, b)| (a - centre) * (b - centre)).sum();
+            (cross / (sx * sy).sqrt()).clamp(-1.0, 1.0)
+        };
+        let n = x.len() as f64;
+        let (mut low, mut low_n, mut high, mut high_n) = (0.0, 0usize, 0.0, 0usize);
+        for (&r, &v) in rx.iter().zip(y) {
+            let position = r - 0.5;
+            if position < SWING_TAIL * n {
+                low += v;
+                low_n += 1;
+            } else if position > (1.0 - SWING_TAIL) * n {
+                high += v;
+                high_n += 1;
+            }
+        }
+        let swing = if low_n == 0 || high_n == 0 { 0.0 } else { high / high_n as f64 - low / low_n as f64 };
+        Figures { rank_correlation, swing }
+    }
+
+    #[test]
+    fn one_pass_gives_the_figures_of_separate_passes_bit_for_bit() {
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        for n in [1, 2, 10, 999, 200_000] {
+            let x: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
+            let ties: Vec<f64> = x.iter().map(|v| (v * 7.0).floor()).collect();
+            let y: Vec<f64> = x.iter().map(|v| 1e6 * (v - 0.4) + 3e5 * rng.random::<f64>()).collect();
+            let z: Vec<f64> = (0..n).map(|_| -1e7 * rng.random::<f64>().powi(5)).collect();
+            let zeros = vec![0.0; n];
+            // Infinite, NaN and negative-zero outcomes in the middle and the deciles.
+            let odd: Vec<f64> = (0..n).map(|i| [f64::INFINITY, -0.0, f64::NAN, 1.0, -2.5][i % 5]).collect();
+            let outcomes = [&y, &z, &ties, &zeros, &odd, &y];
+            let ranks: Vec<Vec<u32>> = outcomes.iter().map(|o| rank::doubled_ranks(o)).collect();
+            let given: Vec<Outcome> = outcomes
+                .iter()
+                .zip(&ranks)
+                .map(|(o, r)| Outcome { values: o, doubled_ranks: r, spread: spread(r) })
+                .collect();
+            let mut deciles = Default::default();
+            for input in [&x, &ties, &z] {
+                let ranks = rank::doubled_ranks(input);
+                // Six outcomes: two passes over three.
+                let all = drives_all(&ranks, &given, &mut deciles);
+                assert_eq!(all.len(), 6);
+                for (figures, outcome) in all.iter().zip(outcomes) {
+                    let expected = reference_figures(input, outcome);
+                    assert_eq!(figures.rank_correlation.to_bits(), expected.rank_correlation.to_bits(), "n = {n}");
+                    assert_eq!(figures.swing.to_bits(), expected.swing.to_bits(), "n = {n}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn spearman_with_ties_matches_reference_values() {
@@ -336,7 +463,7 @@ mod tests {
         let y: Vec<f64> = (0..10).map(f64::from).collect();
         assert_eq!(spearman(&x, &y), 0.0);
         assert_eq!(spearman(&y, &x), 0.0);
-        assert_eq!(Ranked::of(&x).swing(&y), 0.0);
+        assert_eq!(figures(&x, &y), Figures { rank_correlation: 0.0, swing: 0.0 });
     }
 
     #[test]
@@ -344,7 +471,7 @@ mod tests {
         // Input 1..=20: bottom decile = trials 1, 2; top decile = trials 19, 20.
         let input: Vec<f64> = (1..=20).map(f64::from).collect();
         let outcome: Vec<f64> = input.iter().map(|x| 10.0 * x).collect();
-        let swing = Ranked::of(&input).swing(&outcome);
+        let swing = figures(&input, &outcome).swing;
         assert!((swing - (195.0 - 15.0)).abs() < 1e-12, "{swing}");
     }
 }

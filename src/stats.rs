@@ -6,6 +6,12 @@
 //! value at all is `None`, which every report writes as empty or `null` —
 //! never as NaN. A payback that never came counts as later than every month.
 //!
+//! The mean and standard deviation are summed over the sorted sample, in
+//! ascending order; as floating-point sums depend on their order, that is
+//! part of the numbers, so every figure is sorted in full (by the radix sort
+//! of [`crate::rank`], which gives the order `f64::total_cmp` does). Payback
+//! months are counted instead of sorted.
+//!
 //! ```
 //! use roicast::stats::quantile_sorted;
 //! assert_eq!(quantile_sorted(&[1.0, 2.0, 3.0, 4.0], 0.5), Some(2.5));
@@ -16,6 +22,7 @@ use serde::Serialize;
 
 use crate::engine::{RunResults, SetResults};
 use crate::model::NEVER;
+use crate::rank::Workspace;
 
 /// Probability levels of the percentiles every summary reports.
 pub const PERCENTILES: [(&str, f64); 7] =
@@ -73,9 +80,12 @@ pub struct Summary {
 impl Summary {
     /// Summarises the finite values of a sample; `None` when there are none.
     pub fn of(values: &[f64]) -> Option<Summary> {
-        let mut sorted: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
-        sorted.sort_by(f64::total_cmp);
-        Summary::of_sorted(&sorted)
+        Summary::of_finite(values, &mut Workspace::default())
+    }
+
+    /// [`Summary::of`], sorting in `workspace`.
+    fn of_finite(values: &[f64], workspace: &mut Workspace) -> Option<Summary> {
+        Summary::of_sorted(workspace.sorted(values.iter().copied().filter(|x| x.is_finite())))
     }
 
     /// Summarises an ascending sample of finite values.
@@ -156,10 +166,24 @@ pub struct SetSummary {
 }
 
 /// Median of payback months where [`NEVER`] sorts after every month.
+///
+/// Months are small integers, so the order statistics come from a count of
+/// each month rather than a sort.
 fn payback_median(months: &[u16]) -> Option<f64> {
-    let mut sorted: Vec<f64> = months.iter().map(|&m| if m == NEVER { f64::INFINITY } else { f64::from(m) }).collect();
-    sorted.sort_by(f64::total_cmp);
-    quantile_sorted(&sorted, 0.5).filter(|m| m.is_finite())
+    let mut counts = vec![0usize; usize::from(u16::MAX) + 1];
+    months.iter().for_each(|&m| counts[usize::from(m)] += 1);
+    let order_statistic = |rank: u64| {
+        let mut below = 0;
+        let month = counts.iter().position(|&c| {
+            below += c as u64;
+            below > rank
+        });
+        match month {
+            Some(m) if m != usize::from(NEVER) => m as f64,
+            _ => f64::INFINITY,
+        }
+    };
+    type7(months.len() as u64, 0.5, order_statistic).filter(|m| m.is_finite())
 }
 
 fn share(n: usize, total: usize) -> f64 {
@@ -169,17 +193,22 @@ fn share(n: usize, total: usize) -> f64 {
 impl SetSummary {
     /// Summarises one set's per-trial results.
     pub fn of(set: &SetResults) -> SetSummary {
+        SetSummary::sorting_in(set, &mut Workspace::default())
+    }
+
+    /// [`SetSummary::of`], sorting in `workspace`.
+    fn sorting_in(set: &SetResults, workspace: &mut Workspace) -> SetSummary {
         let n = set.npv.len();
-        let mut npv_sorted = set.npv.clone();
-        npv_sorted.sort_by(f64::total_cmp);
+        let npv_sorted = workspace.sorted(set.npv.iter().copied());
         let tail = n.div_ceil(20);
         let expected_shortfall_5 = (tail > 0).then(|| npv_sorted[..tail].iter().sum::<f64>() / tail as f64);
+        let npv = Summary::of_sorted(npv_sorted);
         let paid_by = |limit: u16| share(set.payback.iter().filter(|&&m| m != NEVER && m <= limit).count(), n);
         SetSummary {
             name: set.spec.name.clone(),
-            npv: Summary::of_sorted(&npv_sorted),
-            roi: Summary::of(&set.roi),
-            visible_roi: Summary::of(&set.visible_roi),
+            npv,
+            roi: Summary::of_finite(&set.roi, workspace),
+            visible_roi: Summary::of_finite(&set.visible_roi, workspace),
             prob_npv_negative: share(set.npv.iter().filter(|&&x| x < 0.0).count(), n),
             expected_shortfall_5,
             prob_payback_within_12: paid_by(12),
@@ -195,9 +224,15 @@ impl SetSummary {
 }
 
 /// Summaries of every set of a run, in report order.
+///
+/// Sets are summarised in parallel; each worker sorts in one [`Workspace`].
 pub fn summarize(results: &RunResults) -> Vec<SetSummary> {
     use rayon::prelude::*;
-    results.sets.par_iter().map(SetSummary::of).collect()
+    results
+        .sets
+        .par_iter()
+        .map_init(Workspace::default, |workspace, set| SetSummary::sorting_in(set, workspace))
+        .collect()
 }
 
 /// One month of one set in the monthly table.
@@ -248,7 +283,76 @@ pub fn monthly_rows(results: &RunResults, set: usize) -> Vec<MonthRow> {
 
 #[cfg(test)]
 mod tests {
+    use rand::rngs::ChaCha8Rng;
+    use rand::{RngExt, SeedableRng};
+
     use super::*;
+
+    /// A set summary from full comparison sorts (the former implementation).
+    fn reference_summary(set: &SetResults) -> SetSummary {
+        let sorted = |values: &[f64]| {
+            let mut sorted: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+            sorted.sort_by(f64::total_cmp);
+            sorted
+        };
+        let median = |months: &[u16]| {
+            let mut sorted: Vec<f64> =
+                months.iter().map(|&m| if m == NEVER { f64::INFINITY } else { f64::from(m) }).collect();
+            sorted.sort_by(f64::total_cmp);
+            quantile_sorted(&sorted, 0.5).filter(|m| m.is_finite())
+        };
+        let n = set.npv.len();
+        let npv_sorted = sorted(&set.npv);
+        let tail = n.div_ceil(20);
+        let paid_by = |limit: u16| share(set.payback.iter().filter(|&&m| m != NEVER && m <= limit).count(), n);
+        SetSummary {
+            name: set.spec.name.clone(),
+            npv: Summary::of_sorted(&npv_sorted),
+            roi: Summary::of_sorted(&sorted(&set.roi)),
+            visible_roi: Summary::of_sorted(&sorted(&set.visible_roi)),
+            prob_npv_negative: share(set.npv.iter().filter(|&&x| x < 0.0).count(), n),
+            expected_shortfall_5: (tail > 0).then(|| npv_sorted[..tail].iter().sum::<f64>() / tail as f64),
+            prob_payback_within_12: paid_by(12),
+            prob_payback_within_horizon: paid_by(NEVER - 1),
+            payback_month_p50: median(&set.payback),
+            discounted_payback_month_p50: median(&set.discounted_payback),
+            loss_mean: if n == 0 { 0.0 } else { set.loss.iter().sum::<f64>() / n as f64 },
+            events_mean: if n == 0 { 0.0 } else { set.events.iter().map(|&e| f64::from(e)).sum::<f64>() / n as f64 },
+            prob_abandoned: share(set.abandoned.iter().filter(|&&a| a).count(), n),
+            prob_roi_undefined: share(set.roi.iter().filter(|x| !x.is_finite()).count(), n),
+        }
+    }
+
+    #[test]
+    fn summaries_match_full_sorts_bit_for_bit() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        let mut workspace = Workspace::default();
+        for n in [0, 1, 2, 3, 20, 21, 999, 100_000] {
+            let month =
+                |rng: &mut ChaCha8Rng| if rng.random::<f64>() < 0.3 { NEVER } else { rng.random_range(0..60u16) };
+            let set = SetResults {
+                npv: (0..n)
+                    .map(|i| match i % 7 {
+                        0 => -0.0,
+                        1 => 0.0,
+                        _ => 1e6 * (rng.random::<f64>() - 0.3) * (1.0 + 9.0 * rng.random::<f64>().powi(6)),
+                    })
+                    .collect(),
+                roi: (0..n).map(|i| if i % 5 == 0 { f64::NAN } else { 3.0 * rng.random::<f64>() - 1.0 }).collect(),
+                visible_roi: (0..n).map(|_| (rng.random::<f64>() * 8.0).floor() / 4.0).collect(),
+                payback: (0..n).map(|_| month(&mut rng)).collect(),
+                discounted_payback: (0..n).map(|_| if n > 2 { NEVER } else { month(&mut rng) }).collect(),
+                loss: (0..n).map(|_| rng.random::<f64>() * 1e5).collect(),
+                events: (0..n).map(|_| rng.random_range(0..4u32)).collect(),
+                abandoned: (0..n).map(|_| rng.random::<bool>()).collect(),
+                ..SetResults::default()
+            };
+            let expected = serde_json::to_string(&reference_summary(&set)).unwrap();
+            assert_eq!(serde_json::to_string(&SetSummary::of(&set)).unwrap(), expected, "n = {n}");
+            // Again in a workspace that has sorted other sets.
+            assert_eq!(serde_json::to_string(&SetSummary::sorting_in(&set, &mut workspace)).unwrap(), expected);
+        }
+    }
 
     #[test]
     fn type_7_matches_reference_values() {
@@ -273,5 +377,7 @@ mod tests {
     fn payback_median_treats_never_as_latest() {
         assert_eq!(payback_median(&[3, 5, NEVER]), Some(5.0));
         assert_eq!(payback_median(&[3, NEVER, NEVER]), None);
+        assert_eq!(payback_median(&[4, 3, NEVER, 0]), Some(3.5));
+        assert_eq!(payback_median(&[]), None);
     }
 }
