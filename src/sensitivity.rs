@@ -190,7 +190,7 @@ impl Sensitivity {
             .inputs
             .par_iter()
             .map(|column| {
-                let input = Ranked::of(&column.values);
+                let input = Ranked::of(&column.values.iter().map(|&v| f64::from(v)).collect::<Vec<f64>>());
                 sets.iter().zip(&outcomes).map(|(set, npv)| (input.correlation(npv), input.swing(&set.npv))).collect()
             })
             .collect();
