@@ -445,15 +445,31 @@ impl SetMonths {
             let mut pv = [[0.0; N]; 4];
             let mut payback = [Payback::default(); N];
             let mut discounted = [Payback::default(); N];
+            // Small loops over the lanes, one step each, unroll into
+            // registers (one big loop body would keep the sums in memory).
             for (t, &d) in discount.iter().enumerate().take(h) {
                 for l in 0..N {
                     cum[l] += net[l][t];
+                }
+                for l in 0..N {
                     cumulative[l][t] = cum[l];
+                }
+                for l in 0..N {
                     pv[0][l] += net[l][t] * d;
+                }
+                for l in 0..N {
                     pv[1][l] += benefit[l][t] * d;
+                }
+                for l in 0..N {
                     pv[2][l] += visible[l][t] * d;
+                }
+                for l in 0..N {
                     pv[3][l] += cost[l][t] * d;
+                }
+                for l in 0..N {
                     payback[l].step(t + 1, cum[l]);
+                }
+                for l in 0..N {
                     discounted[l].step(t + 1, pv[0][l]);
                 }
             }
