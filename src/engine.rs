@@ -296,6 +296,12 @@ impl BlockOutput {
     }
 }
 
+/// Trials whose cumulative cash flows are gathered in rows before they are
+/// written into the block's columns: a trial's 900-odd values would each
+/// land in a different cache line of the columns, a tile of rows fills
+/// whole stretches of each column at once.
+const TILE_TRIALS: usize = 8;
+
 /// A worker's reusable buffers, lent to one block at a time.
 #[derive(Default)]
 struct Workspace {
@@ -303,6 +309,28 @@ struct Workspace {
     months: SetMonths,
     /// Metrics of every set in the trial at hand.
     metrics: Vec<SetMetrics>,
+    /// Sums over the block's trials per set and month, set-major: cumulative
+    /// net cash flow, benefit and visible benefit.
+    sums: [Vec<f64>; 3],
+    /// Cumulative cash flows of up to [`TILE_TRIALS`] trials, a row each.
+    rows: Vec<f32>,
+    /// Rows in use.
+    rows_used: usize,
+}
+
+impl Workspace {
+    /// Writes the rows in use into `columns` (a block's, column per set and
+    /// month) from trial `first` of the block on, and empties them.
+    fn flush_rows(&mut self, columns: &mut [f32], trials: usize, first: usize) {
+        let cells = self.rows.len() / TILE_TRIALS;
+        for cell in 0..cells {
+            let column = &mut columns[cell * trials + first..][..self.rows_used];
+            for (r, value) in column.iter_mut().enumerate() {
+                *value = self.rows[r * cells + cell];
+            }
+        }
+        self.rows_used = 0;
+    }
 }
 
 /// A block in progress: its output and a workspace on loan.
@@ -335,14 +363,20 @@ impl BlockVisitor for Collector {
     fn start(&self, block: u64) -> BlockState {
         let trials = block_trials(block, self.trials).count();
         let cells = self.specs.len() * self.horizon;
-        let work = self.workspaces.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+        let mut work = self.workspaces.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+        for sum in &mut work.sums {
+            sum.clear();
+            sum.resize(cells, 0.0);
+        }
+        work.rows.resize(TILE_TRIALS * cells, 0.0);
+        work.rows_used = 0;
         let mut columns = self.columns.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
         columns.resize(cells * trials, 0.0);
         BlockState {
             output: BlockOutput {
                 sets: self.specs.iter().map(|_| SetResults::with_capacity(trials)).collect(),
                 inputs: vec![Vec::with_capacity(trials); self.uncertain.len()],
-                cells: vec![MonthCell::default(); cells],
+                cells: Vec::new(),
                 trials,
                 columns,
             },
@@ -369,20 +403,29 @@ impl BlockVisitor for Collector {
             }
         }
         work.months.metrics(model.discount(), &mut work.metrics);
+        let cells = self.specs.len() * h;
+        let row = &mut work.rows[work.rows_used * cells..(work.rows_used + 1) * cells];
         for (s, metrics) in work.metrics.iter().enumerate() {
             output.sets[s].push(metrics);
-            let cells = &mut output.cells[s * h..(s + 1) * h];
-            let (cumulative, benefit, visible) =
-                (work.months.cumulative(s), work.months.benefit(s), work.months.visible(s));
-            for (t, cell) in cells.iter_mut().enumerate() {
-                cell.cumulative += cumulative[t];
-                cell.benefit += benefit[t];
-                cell.visible += visible[t];
+            let months = s * h..(s + 1) * h;
+            let [cumulative_sum, benefit_sum, visible_sum] = &mut work.sums;
+            let cumulative = work.months.cumulative(s);
+            for (sum, value) in cumulative_sum[months.clone()].iter_mut().zip(cumulative) {
+                *sum += value;
             }
-            let columns = output.columns[s * h * output.trials + k..].iter_mut().step_by(output.trials);
-            for (column, &value) in columns.zip(cumulative) {
-                *column = value as f32;
+            for (sum, value) in benefit_sum[months.clone()].iter_mut().zip(work.months.benefit(s)) {
+                *sum += value;
             }
+            for (sum, value) in visible_sum[months.clone()].iter_mut().zip(work.months.visible(s)) {
+                *sum += value;
+            }
+            for (cell, &value) in row[months].iter_mut().zip(cumulative) {
+                *cell = value as f32;
+            }
+        }
+        work.rows_used += 1;
+        if work.rows_used == TILE_TRIALS {
+            work.flush_rows(&mut output.columns, output.trials, k + 1 - TILE_TRIALS);
         }
         let values = inputs.trial(k);
         for (column, &j) in output.inputs.iter_mut().zip(&self.uncertain) {
@@ -391,10 +434,17 @@ impl BlockVisitor for Collector {
     }
 
     fn finish(&self, state: BlockState) -> BlockOutput {
+        let (mut work, mut output) = (state.work, state.output);
+        let first = output.trials - work.rows_used;
+        work.flush_rows(&mut output.columns, output.trials, first);
+        let [cumulative, benefit, visible] = &work.sums;
+        output.cells = (0..cumulative.len())
+            .map(|c| MonthCell { cumulative: cumulative[c], benefit: benefit[c], visible: visible[c] })
+            .collect();
         if let Ok(mut pool) = self.workspaces.lock() {
-            pool.push(state.work);
+            pool.push(work);
         }
-        state.output
+        output
     }
 }
 
