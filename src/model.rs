@@ -191,13 +191,17 @@ impl<'a> Model<'a> {
             // Live months at the ramp's run rate, then each event's loss, then
             // the pauses (benefit zeroed in the months after an event).
             let live = go_live.min(end) as usize..end as usize;
-            let ramp_share =
-                |t: usize| if ramp <= 0.0 { 1.0 } else { ((t as u64 + 1 - go_live) as f64 / ramp).min(1.0) };
-            for idx in live {
-                let booked_benefit = benefit * ramp_share(idx);
-                flows.benefit[idx] = booked_benefit;
-                flows.visible[idx] = booked_benefit * visibility;
-                flows.cost[idx] += run_cost;
+            let (booked_benefit, seen) = (&mut flows.benefit[live.clone()], &mut flows.visible[live.clone()]);
+            let spent = &mut flows.cost[live];
+            // Months `x = t - g` with x < R ramp up (x / R < 1); from then on the
+            // share is exactly 1, so no division is needed.
+            let ramping = if ramp <= 0.0 { 0 } else { (ramp.ceil() - 1.0).min(booked_benefit.len() as f64) as usize };
+            for (x, (b, v)) in booked_benefit.iter_mut().zip(seen.iter_mut()).enumerate() {
+                *b = if x < ramping { benefit * ((x + 1) as f64 / ramp).min(1.0) } else { benefit };
+                *v = *b * visibility;
+            }
+            for c in spent.iter_mut() {
+                *c += run_cost;
             }
             let mut month_loss = (0, 0.0);
             for e in &events[..booked] {
