@@ -7,7 +7,7 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use roicast::dist::{Distribution, PercentileLevel, QuantileTable, Shape};
 use roicast::engine::{self, BlockVisitor, RunSettings, Simulator};
-use roicast::model::{Model, MonthlySet, SetMetrics, TrialFlows};
+use roicast::model::{Model, SetMetrics, SetMonths, TrialFlows};
 use roicast::sampling::InputBlock;
 use roicast::scenario::Scenario;
 use roicast::sketch::{HistogramRange, RangeHistogram};
@@ -24,10 +24,10 @@ struct PortfolioNpv {
 }
 
 impl BlockVisitor for PortfolioNpv {
-    type State = (f64, MonthlySet);
+    type State = (f64, SetMonths);
     type Output = f64;
     fn start(&self, _block: u64) -> Self::State {
-        (0.0, MonthlySet::default())
+        (0.0, SetMonths::default())
     }
     fn visit(&self, state: &mut Self::State, model: &Model, _: u64, _: &InputBlock, _: usize, flows: &TrialFlows) {
         state.0 += SetMetrics::compute(model, flows, &self.members, &mut state.1).npv;

@@ -17,7 +17,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::model::{Model, MonthlySet, NEVER, SetMetrics, SetSpec, Totals, TrialFlows, reported_sets};
+use crate::model::{Model, NEVER, SetMetrics, SetMonths, SetSpec, TrialFlows, reported_sets};
 use crate::sampling::{InputBlock, Sampler, block_count, block_trials};
 use crate::scenario::Scenario;
 use crate::sketch::{HistogramRange, RangeHistogram};
@@ -165,6 +165,19 @@ impl SetResults {
         self.abandoned.push(m.abandoned);
     }
 
+    /// Makes room for exactly `additional` more trials, so a long run never
+    /// reallocates (and briefly doubles) its largest vectors.
+    fn reserve_exact(&mut self, additional: usize) {
+        self.npv.reserve_exact(additional);
+        self.roi.reserve_exact(additional);
+        self.visible_roi.reserve_exact(additional);
+        self.payback.reserve_exact(additional);
+        self.discounted_payback.reserve_exact(additional);
+        self.loss.reserve_exact(additional);
+        self.events.reserve_exact(additional);
+        self.abandoned.reserve_exact(additional);
+    }
+
     fn append(&mut self, mut other: SetResults) {
         self.npv.append(&mut other.npv);
         self.roi.append(&mut other.roi);
@@ -227,12 +240,6 @@ impl MonthlyResults {
             a.visible += b.visible;
         }
     }
-
-    fn add_histograms(&mut self, other: &[RangeHistogram]) {
-        for (a, b) in self.histograms.iter_mut().zip(other) {
-            a.merge(b);
-        }
-    }
 }
 
 /// Draws of one uncertain input, one per trial.
@@ -242,8 +249,10 @@ pub struct InputColumn {
     pub input: usize,
     /// Its name, as correlations name it.
     pub name: String,
-    /// The value drawn in each trial.
-    pub values: Vec<f64>,
+    /// The value drawn in each trial, stored in single precision (seven
+    /// significant digits, far finer than any input is known) to halve the
+    /// memory a large run needs; the model itself used the full draw.
+    pub values: Vec<f32>,
 }
 
 /// Everything a run keeps: per-trial metrics per set, input draws, monthly sums.
@@ -271,48 +280,80 @@ impl RunResults {
 /// What one block contributes to a run.
 struct BlockOutput {
     sets: Vec<SetResults>,
-    inputs: Vec<Vec<f64>>,
+    inputs: Vec<Vec<f32>>,
     cells: Vec<MonthCell>,
-    /// The pilot block's cumulative cash flows, column per set and month.
-    pilot_columns: Option<Vec<f32>>,
-}
-
-/// A worker's reusable buffers and histograms, lent to one block at a time.
-#[derive(Default)]
-struct Workspace {
-    /// Histograms per set and month (empty during the pilot).
-    histograms: Vec<RangeHistogram>,
+    /// Trials in the block.
+    trials: usize,
     /// Cumulative cash flows of the block, column per set and month:
     /// `columns[(set * horizon + t) * trials + k]`.
     columns: Vec<f32>,
-    /// Monthly sums of each initiative alone.
-    initiatives: Vec<(MonthlySet, Totals)>,
-    /// Monthly sums of the set being computed.
-    set: MonthlySet,
+}
+
+impl BlockOutput {
+    /// The cumulative cash flows of histogram `cell` (set-major, then month), one per trial.
+    fn column(&self, cell: usize) -> &[f32] {
+        &self.columns[cell * self.trials..(cell + 1) * self.trials]
+    }
+}
+
+/// Trials whose cumulative cash flows are gathered in rows before they are
+/// written into the block's columns: a trial's 900-odd values would each
+/// land in a different cache line of the columns, a tile of rows fills
+/// whole stretches of each column at once.
+const TILE_TRIALS: usize = 8;
+
+/// A worker's reusable buffers, lent to one block at a time.
+#[derive(Default)]
+struct Workspace {
+    /// Monthly sums of every set in the trial at hand.
+    months: SetMonths,
+    /// Metrics of every set in the trial at hand.
+    metrics: Vec<SetMetrics>,
+    /// Sums over the block's trials per set and month, set-major: cumulative
+    /// net cash flow, benefit and visible benefit.
+    sums: [Vec<f64>; 3],
+    /// Cumulative cash flows of up to [`TILE_TRIALS`] trials, a row each.
+    rows: Vec<f32>,
+    /// Rows in use.
+    rows_used: usize,
+}
+
+impl Workspace {
+    /// Writes the rows in use into `columns` (a block's, column per set and
+    /// month) from trial `first` of the block on, and empties them.
+    fn flush_rows(&mut self, columns: &mut [f32], trials: usize, first: usize) {
+        let cells = self.rows.len() / TILE_TRIALS;
+        for cell in 0..cells {
+            let column = &mut columns[cell * trials + first..][..self.rows_used];
+            for (r, value) in column.iter_mut().enumerate() {
+                *value = self.rows[r * cells + cell];
+            }
+        }
+        self.rows_used = 0;
+    }
 }
 
 /// A block in progress: its output and a workspace on loan.
 struct BlockState {
     output: BlockOutput,
     work: Workspace,
-    trials: usize,
 }
 
 /// The standard collector behind [`run`].
 ///
 /// Cumulative cash flows are written per block into columns, one per set
-/// and month, then counted into that set and month's histogram a column at a
-/// time, so each histogram stays in cache while it is filled.
+/// and month; once a wave of blocks is done, each histogram counts its
+/// columns from every block of the wave in one go, so it stays in cache
+/// while it is filled, and no worker needs a copy of every histogram.
 struct Collector {
     specs: Vec<SetSpec>,
     horizon: usize,
     uncertain: Vec<usize>,
     trials: u64,
-    /// Histogram ranges per set and month; `None` while running the pilot block.
-    ranges: Option<Vec<HistogramRange>>,
-    /// Workspaces; their histograms are filled per worker and merged at the
-    /// end (integer counts: order-free).
-    pool: Mutex<Vec<Workspace>>,
+    /// Reusable workspaces, one per worker in use.
+    workspaces: Mutex<Vec<Workspace>>,
+    /// Column buffers of absorbed blocks, for reuse.
+    columns: Mutex<Vec<Vec<f32>>>,
 }
 
 impl BlockVisitor for Collector {
@@ -322,20 +363,24 @@ impl BlockVisitor for Collector {
     fn start(&self, block: u64) -> BlockState {
         let trials = block_trials(block, self.trials).count();
         let cells = self.specs.len() * self.horizon;
-        let mut work = self.pool.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
-        if let (Some(ranges), true) = (&self.ranges, work.histograms.is_empty()) {
-            work.histograms = ranges.iter().map(|&r| RangeHistogram::new(r)).collect();
+        let mut work = self.workspaces.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+        for sum in &mut work.sums {
+            sum.clear();
+            sum.resize(cells, 0.0);
         }
-        work.columns.resize(cells * trials, 0.0);
+        work.rows.resize(TILE_TRIALS * cells, 0.0);
+        work.rows_used = 0;
+        let mut columns = self.columns.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+        columns.resize(cells * trials, 0.0);
         BlockState {
             output: BlockOutput {
                 sets: self.specs.iter().map(|_| SetResults::with_capacity(trials)).collect(),
                 inputs: vec![Vec::with_capacity(trials); self.uncertain.len()],
-                cells: vec![MonthCell::default(); cells],
-                pilot_columns: None,
+                cells: Vec::new(),
+                trials,
+                columns,
             },
             work,
-            trials,
         }
     }
 
@@ -349,67 +394,64 @@ impl BlockVisitor for Collector {
         flows: &TrialFlows,
     ) {
         let h = self.horizon;
-        // Each initiative once; every larger set adds them up (in member order,
-        // so the sums are exactly those of SetMetrics::compute).
-        state.work.initiatives.resize_with(flows.initiatives.len(), Default::default);
-        for (part, f) in state.work.initiatives.iter_mut().zip(&flows.initiatives) {
-            part.0.reset(h);
-            part.0.add_flows(f);
-            part.1 = Totals::of(f);
-        }
+        let work = &mut state.work;
+        let output = &mut state.output;
+        work.months.reset(self.specs.len(), h);
         for (s, spec) in self.specs.iter().enumerate() {
-            let metrics = match spec.members[..] {
-                [only] => {
-                    let (monthly, totals) = &mut state.work.initiatives[only];
-                    let metrics = SetMetrics::from_monthly(model, monthly, *totals);
-                    std::mem::swap(&mut state.work.set, monthly);
-                    metrics
-                }
-                _ => {
-                    state.work.set.reset(h);
-                    let mut totals = Totals::default();
-                    for &m in &spec.members {
-                        state.work.set.add(&state.work.initiatives[m].0);
-                        totals.add(&state.work.initiatives[m].1);
-                    }
-                    SetMetrics::from_monthly(model, &mut state.work.set, totals)
-                }
-            };
-            state.output.sets[s].push(&metrics);
-            let cells = &mut state.output.cells[s * h..(s + 1) * h];
-            for (t, cell) in cells.iter_mut().enumerate() {
-                cell.cumulative += state.work.set.cumulative[t];
-                cell.benefit += state.work.set.benefit[t];
-                cell.visible += state.work.set.visible[t];
-                state.work.columns[(s * h + t) * state.trials + k] = state.work.set.cumulative[t] as f32;
+            for &m in &spec.members {
+                work.months.add_flows(s, &flows.initiatives[m]);
             }
-            if let [only] = spec.members[..] {
-                std::mem::swap(&mut state.work.set, &mut state.work.initiatives[only].0);
+        }
+        work.months.metrics(model.discount(), &mut work.metrics);
+        let cells = self.specs.len() * h;
+        let row = &mut work.rows[work.rows_used * cells..(work.rows_used + 1) * cells];
+        for (s, metrics) in work.metrics.iter().enumerate() {
+            output.sets[s].push(metrics);
+            let months = s * h..(s + 1) * h;
+            let [cumulative_sum, benefit_sum, visible_sum] = &mut work.sums;
+            let cumulative = work.months.cumulative(s);
+            for (sum, value) in cumulative_sum[months.clone()].iter_mut().zip(cumulative) {
+                *sum += value;
             }
+            for (sum, value) in benefit_sum[months.clone()].iter_mut().zip(work.months.benefit(s)) {
+                *sum += value;
+            }
+            for (sum, value) in visible_sum[months.clone()].iter_mut().zip(work.months.visible(s)) {
+                *sum += value;
+            }
+            for (cell, &value) in row[months].iter_mut().zip(cumulative) {
+                *cell = value as f32;
+            }
+        }
+        work.rows_used += 1;
+        if work.rows_used == TILE_TRIALS {
+            work.flush_rows(&mut output.columns, output.trials, k + 1 - TILE_TRIALS);
         }
         let values = inputs.trial(k);
-        for (column, &j) in state.output.inputs.iter_mut().zip(&self.uncertain) {
-            column.push(values[j]);
+        for (column, &j) in output.inputs.iter_mut().zip(&self.uncertain) {
+            column.push(values[j] as f32);
         }
     }
 
-    fn finish(&self, mut state: BlockState) -> BlockOutput {
-        let mut work = state.work;
-        if self.ranges.is_none() {
-            state.output.pilot_columns = Some(std::mem::take(&mut work.columns));
-        }
-        for (histogram, column) in work.histograms.iter_mut().zip(work.columns.chunks_exact(state.trials)) {
-            histogram.insert_all(column);
-        }
-        if let Ok(mut pool) = self.pool.lock() {
+    fn finish(&self, state: BlockState) -> BlockOutput {
+        let (mut work, mut output) = (state.work, state.output);
+        let first = output.trials - work.rows_used;
+        work.flush_rows(&mut output.columns, output.trials, first);
+        let [cumulative, benefit, visible] = &work.sums;
+        output.cells = (0..cumulative.len())
+            .map(|c| MonthCell { cumulative: cumulative[c], benefit: benefit[c], visible: visible[c] })
+            .collect();
+        if let Ok(mut pool) = self.workspaces.lock() {
             pool.push(work);
         }
-        state.output
+        output
     }
 }
 
-/// Blocks simulated together before their outputs join the results.
-const WAVE_BLOCKS: u64 = 32;
+/// Blocks simulated together before their outputs join the results: each
+/// holds its columns of cumulative cash flows (sets × months × 2,048 `f32`)
+/// until the wave is counted into the histograms.
+const WAVE_BLOCKS: u64 = 8;
 
 /// Runs a scenario and keeps its standard results.
 ///
@@ -447,28 +489,25 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
     if trials <= results.trials {
         return;
     }
-    let mut collector = Collector {
+    let collector = Collector {
         specs: results.sets.iter().map(|s| s.spec.clone()).collect(),
         horizon: results.monthly.horizon,
         uncertain: results.inputs.iter().map(|c| c.input).collect(),
         trials,
-        ranges: (done > 0).then(|| results.monthly.histograms.iter().map(|h| h.range()).collect()),
-        pool: Mutex::new(Vec::new()),
+        workspaces: Mutex::new(Vec::new()),
+        columns: Mutex::new(Vec::new()),
     };
+    let additional = (trials - results.trials) as usize;
+    results.sets.iter_mut().for_each(|set| set.reserve_exact(additional));
+    results.inputs.iter_mut().for_each(|input| input.values.reserve_exact(additional));
     let simulator = Simulator::new(scenario, results.seed);
     let mut first = done;
     if done == 0 {
-        let mut pilot = simulator.blocks(trials, 0..1, &collector, progress);
-        let mut output = pilot.remove(0);
-        let columns = output.pilot_columns.take().unwrap_or_default();
-        let m = block_trials(0, trials).count();
-        let ranges: Vec<HistogramRange> = columns.chunks_exact(m).map(HistogramRange::around).collect();
-        results.monthly.histograms = ranges.iter().map(|&r| RangeHistogram::new(r)).collect();
-        for (histogram, column) in results.monthly.histograms.iter_mut().zip(columns.chunks_exact(m)) {
-            histogram.insert_all(column);
-        }
-        results.absorb(output);
-        collector.ranges = Some(ranges);
+        let pilot = simulator.blocks(trials, 0..1, &collector, progress);
+        let cells = results.monthly.sets * results.monthly.horizon;
+        results.monthly.histograms =
+            (0..cells).map(|c| RangeHistogram::new(HistogramRange::around(pilot[0].column(c)))).collect();
+        results.absorb_wave(pilot, &collector);
         first = 1;
     }
     // Blocks run in waves, each absorbed before the next starts, so at most
@@ -476,17 +515,30 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
     let last = block_count(trials);
     for wave_start in (first..last).step_by(WAVE_BLOCKS as usize) {
         let wave = wave_start..(wave_start + WAVE_BLOCKS).min(last);
-        for output in simulator.blocks(trials, wave, &collector, progress) {
-            results.absorb(output);
-        }
-    }
-    for work in collector.pool.into_inner().unwrap_or_default() {
-        results.monthly.add_histograms(&work.histograms);
+        let outputs = simulator.blocks(trials, wave, &collector, progress);
+        results.absorb_wave(outputs, &collector);
     }
     results.trials = trials;
 }
 
 impl RunResults {
+    /// Counts a wave of blocks into the monthly histograms (in parallel, a
+    /// histogram at a time), then appends their outputs in block order.
+    fn absorb_wave(&mut self, outputs: Vec<BlockOutput>, collector: &Collector) {
+        self.monthly.histograms.par_iter_mut().enumerate().for_each(|(cell, histogram)| {
+            for output in &outputs {
+                histogram.insert_all(output.column(cell));
+            }
+        });
+        for mut output in outputs {
+            let columns = std::mem::take(&mut output.columns);
+            if let Ok(mut pool) = collector.columns.lock() {
+                pool.push(columns);
+            }
+            self.absorb(output);
+        }
+    }
+
     /// Appends one block's output (blocks must come in order).
     fn absorb(&mut self, output: BlockOutput) {
         for (set, part) in self.sets.iter_mut().zip(output.sets) {
@@ -545,14 +597,14 @@ abandon_probability = 0.1
     }
 
     impl BlockVisitor for CumulativeOf {
-        type State = (Vec<f64>, MonthlySet);
+        type State = (Vec<f64>, SetMonths);
         type Output = Vec<f64>;
         fn start(&self, _block: u64) -> Self::State {
-            (Vec::new(), MonthlySet::default())
+            (Vec::new(), SetMonths::default())
         }
         fn visit(&self, state: &mut Self::State, model: &Model, _: u64, _: &InputBlock, _: usize, flows: &TrialFlows) {
             SetMetrics::compute(model, flows, &self.members, &mut state.1);
-            state.0.push(state.1.cumulative[self.month]);
+            state.0.push(state.1.cumulative(0)[self.month]);
         }
         fn finish(&self, state: Self::State) -> Vec<f64> {
             state.0

@@ -39,6 +39,8 @@ pub struct Flows {
     pub cost: Vec<f64>,
     /// Risk loss alone (also included in `cost`).
     pub loss: Vec<f64>,
+    /// Total risk loss over the horizon (the sum of `loss`, month by month).
+    pub loss_total: f64,
     /// Risk events booked.
     pub events: u32,
     /// True when a risk event abandoned the initiative.
@@ -53,6 +55,7 @@ impl Flows {
             v.clear();
             v.resize(horizon, 0.0);
         }
+        self.loss_total = 0.0;
         self.events = 0;
         self.abandoned = false;
         self.go_live = 0;
@@ -172,39 +175,50 @@ impl<'a> Model<'a> {
                 }
             }
             events.sort_by_key(|e| e.month);
+            // The first event that abandons ends the live window after its month;
+            // events after it never happen.
+            let end = events.iter().find(|e| e.abandons).map_or(h, |e| e.month.min(h));
+            let booked = events.iter().take_while(|e| e.month <= end).count();
 
             let flows = &mut out.initiatives[i];
             flows.reset(self.horizon);
             flows.go_live = go_live;
+            flows.abandoned = events[..booked].iter().any(|e| e.abandons);
             let per_month = build_cost / build_months as f64;
             for t in start + 1..=(start + build_months).min(h) {
                 flows.cost[(t - 1) as usize] += per_month;
             }
-            let mut pause_end = 0u64;
-            let mut next_event = 0;
-            for t in go_live + 1..=h {
-                let idx = (t - 1) as usize;
-                if t > pause_end {
-                    let ramp_share = if ramp <= 0.0 { 1.0 } else { ((t - go_live) as f64 / ramp).min(1.0) };
-                    flows.benefit[idx] = benefit * ramp_share;
-                    flows.visible[idx] = benefit * ramp_share * visibility;
-                }
-                flows.cost[idx] += run_cost;
-                let mut abandoned_now = false;
-                while next_event < events.len() && events[next_event].month == t {
-                    let e = events[next_event];
-                    flows.loss[idx] += e.cost;
-                    flows.cost[idx] += e.cost;
-                    flows.events += 1;
-                    pause_end = pause_end.max(t + e.pause);
-                    abandoned_now |= e.abandons;
-                    next_event += 1;
-                }
-                if abandoned_now {
-                    flows.abandoned = true;
-                    break;
-                }
+            // Live months at the ramp's run rate, then each event's loss, then
+            // the pauses (benefit zeroed in the months after an event).
+            let live = go_live.min(end) as usize..end as usize;
+            let (booked_benefit, seen) = (&mut flows.benefit[live.clone()], &mut flows.visible[live.clone()]);
+            let spent = &mut flows.cost[live];
+            // Months `x = t - g` with x < R ramp up (x / R < 1); from then on the
+            // share is exactly 1, so no division is needed.
+            let ramping = if ramp <= 0.0 { 0 } else { (ramp.ceil() - 1.0).min(booked_benefit.len() as f64) as usize };
+            for (x, (b, v)) in booked_benefit.iter_mut().zip(seen.iter_mut()).enumerate() {
+                *b = if x < ramping { benefit * ((x + 1) as f64 / ramp).min(1.0) } else { benefit };
+                *v = *b * visibility;
             }
+            for c in spent.iter_mut() {
+                *c += run_cost;
+            }
+            let mut month_loss = (0, 0.0);
+            for e in &events[..booked] {
+                let idx = (e.month - 1) as usize;
+                flows.loss[idx] += e.cost;
+                flows.cost[idx] += e.cost;
+                if e.month != month_loss.0 {
+                    flows.loss_total += month_loss.1;
+                    month_loss = (e.month, 0.0);
+                }
+                month_loss.1 += e.cost;
+                let paused = e.month as usize..(e.month + e.pause).min(end) as usize;
+                flows.benefit[paused.clone()].fill(0.0);
+                flows.visible[paused].fill(0.0);
+            }
+            flows.loss_total += month_loss.1;
+            flows.events = booked as u32;
             out.events = events;
         }
     }
@@ -272,49 +286,16 @@ impl SetMetrics {
         (self.pv_cost > 0.0).then(|| (self.pv_visible - self.pv_cost) / self.pv_cost)
     }
 
-    /// Sums the members' flows into `monthly` (net, benefit, visible per month)
-    /// and computes the set's metrics.
-    pub fn compute(model: &Model, flows: &TrialFlows, members: &[usize], monthly: &mut MonthlySet) -> SetMetrics {
-        monthly.reset(model.horizon());
-        let mut totals = Totals::default();
+    /// Sums the members' flows and computes the set's metrics; `months`
+    /// keeps the set's monthly sums and cumulative cash flow (set 0).
+    pub fn compute(model: &Model, flows: &TrialFlows, members: &[usize], months: &mut SetMonths) -> SetMetrics {
+        months.reset(1, model.horizon());
         for &m in members {
-            let f = &flows.initiatives[m];
-            monthly.add_flows(f);
-            totals.add(&Totals::of(f));
+            months.add_flows(0, &flows.initiatives[m]);
         }
-        SetMetrics::from_monthly(model, monthly, totals)
-    }
-
-    /// The metrics of a set whose monthly net, benefit, visible benefit and
-    /// cost are summed in `monthly`; fills in its cumulative cash flow.
-    pub fn from_monthly(model: &Model, monthly: &mut MonthlySet, totals: Totals) -> SetMetrics {
-        let mut metrics = SetMetrics {
-            npv: 0.0,
-            pv_benefit: 0.0,
-            pv_visible: 0.0,
-            pv_cost: 0.0,
-            payback_month: 0,
-            discounted_payback_month: 0,
-            loss: totals.loss,
-            events: totals.events,
-            abandoned: totals.abandoned,
-        };
-        let mut cum = 0.0;
-        let mut payback = Payback::default();
-        let mut discounted = Payback::default();
-        for (t, &d) in model.discount().iter().enumerate() {
-            cum += monthly.net[t];
-            monthly.cumulative[t] = cum;
-            metrics.npv += monthly.net[t] * d;
-            metrics.pv_benefit += monthly.benefit[t] * d;
-            metrics.pv_visible += monthly.visible[t] * d;
-            metrics.pv_cost += monthly.cost[t] * d;
-            payback.step(t + 1, cum);
-            discounted.step(t + 1, metrics.npv);
-        }
-        metrics.payback_month = payback.month();
-        metrics.discounted_payback_month = discounted.month();
-        metrics
+        let mut metrics = Vec::with_capacity(1);
+        months.metrics(model.discount(), &mut metrics);
+        metrics[0]
     }
 }
 
@@ -332,7 +313,7 @@ pub struct Totals {
 impl Totals {
     /// The totals of one initiative's flows.
     pub fn of(flows: &Flows) -> Totals {
-        Totals { loss: flows.loss.iter().sum(), events: flows.events, abandoned: flows.abandoned }
+        Totals { loss: flows.loss_total, events: flows.events, abandoned: flows.abandoned }
     }
 
     /// Adds another set's totals.
@@ -343,75 +324,173 @@ impl Totals {
     }
 }
 
-/// Tracks the payback rule over a running sum.
-#[derive(Debug, Default)]
+/// Tracks the payback rule over a running sum, without branches: months
+/// are steps of a hot loop, and which way a trial goes is unpredictable.
+/// Both fields are `f64` so the steps of several sets can share SIMD lanes.
+#[derive(Debug, Default, Clone, Copy)]
 struct Payback {
-    went_negative: bool,
-    recovered: Option<usize>,
+    /// 1 once the running sum was negative, else 0.
+    went_negative: f64,
+    /// The month it recovered in; 0 while it has not.
+    recovered: f64,
 }
 
 impl Payback {
+    #[inline(always)]
     fn step(&mut self, month: usize, running: f64) {
-        if self.recovered.is_some() {
-            return;
-        }
-        if running < 0.0 {
-            self.went_negative = true;
-        } else if self.went_negative {
-            self.recovered = Some(month);
-        }
+        let open = self.recovered == 0.0;
+        let below = running < 0.0;
+        self.recovered = if open & !below & (self.went_negative != 0.0) { month as f64 } else { self.recovered };
+        self.went_negative = if open & below { 1.0 } else { self.went_negative };
     }
 
     fn month(&self) -> u16 {
-        match (self.went_negative, self.recovered) {
+        match (self.went_negative != 0.0, self.recovered) {
             (false, _) => 0,
-            (true, Some(m)) => m as u16,
-            (true, None) => NEVER,
+            (true, 0.0) => NEVER,
+            (true, m) => m as u16,
         }
     }
 }
 
-/// One set's monthly sums in one trial.
+/// Sets whose metrics [`SetMonths::metrics`] computes side by side: four
+/// independent running sums keep the processor busy where one would wait on
+/// each addition.
+const INTERLEAVED_SETS: usize = 4;
+
+/// The monthly sums of several sets in one trial, set-major:
+/// `series[set * horizon + t]` is month `t + 1`.
+///
+/// A set's months are the members' flows added in member order, and its
+/// metrics are summed month by month, so every figure is the same, bit for
+/// bit, whichever way a set is assembled.
 #[derive(Debug, Clone, Default)]
-pub struct MonthlySet {
-    /// Net cash flow per month.
+pub struct SetMonths {
+    horizon: usize,
+    sets: usize,
+    /// Net cash flow.
     pub net: Vec<f64>,
-    /// Cumulative net cash flow per month.
+    /// Cumulative net cash flow (filled by [`SetMonths::metrics`]).
     pub cumulative: Vec<f64>,
-    /// Benefit per month.
+    /// Benefit.
     pub benefit: Vec<f64>,
-    /// Visible benefit per month.
+    /// Visible benefit.
     pub visible: Vec<f64>,
-    /// Cost per month (build, run and loss).
+    /// Build, run and loss cost.
     pub cost: Vec<f64>,
+    totals: Vec<Totals>,
 }
 
-impl MonthlySet {
-    /// Adds one initiative's flows.
-    pub fn add_flows(&mut self, f: &Flows) {
-        for t in 0..self.net.len() {
-            self.net[t] += f.benefit[t] - f.cost[t];
-            self.benefit[t] += f.benefit[t];
-            self.visible[t] += f.visible[t];
-            self.cost[t] += f.cost[t];
-        }
-    }
-
-    /// Adds another set's net, benefit, visible benefit and cost.
-    pub fn add(&mut self, other: &MonthlySet) {
-        for t in 0..self.net.len() {
-            self.net[t] += other.net[t];
-            self.benefit[t] += other.benefit[t];
-            self.visible[t] += other.visible[t];
-            self.cost[t] += other.cost[t];
-        }
-    }
-
-    /// Zeroes every month of a horizon.
-    pub fn reset(&mut self, horizon: usize) {
-        for v in [&mut self.net, &mut self.cumulative, &mut self.benefit, &mut self.visible, &mut self.cost] {
+impl SetMonths {
+    /// Zeroes `sets` empty sets over a horizon.
+    pub fn reset(&mut self, sets: usize, horizon: usize) {
+        self.horizon = horizon;
+        self.sets = sets;
+        // Room for whole groups of interleaved sets; the spare ones stay zero.
+        let len = sets.next_multiple_of(INTERLEAVED_SETS) * horizon;
+        for v in [&mut self.net, &mut self.benefit, &mut self.visible, &mut self.cost] {
             v.clear();
-            v.resize(horizon, 0.0);
+            v.resize(len, 0.0);
+        }
+        self.cumulative.resize(len, 0.0);
+        self.totals.clear();
+        self.totals.resize(sets, Totals::default());
+    }
+
+    /// Adds one initiative's flows to set `set`.
+    pub fn add_flows(&mut self, set: usize, f: &Flows) {
+        // Slices of one length, so the loop runs without bounds checks (and in SIMD).
+        let n = self.horizon.min(f.benefit.len());
+        let months = set * self.horizon..set * self.horizon + n;
+        let (net, benefit) = (&mut self.net[months.clone()], &mut self.benefit[months.clone()]);
+        let (visible, cost) = (&mut self.visible[months.clone()], &mut self.cost[months]);
+        let (booked, seen, spent) = (&f.benefit[..n], &f.visible[..n], &f.cost[..n]);
+        for t in 0..n {
+            net[t] += booked[t] - spent[t];
+            benefit[t] += booked[t];
+            visible[t] += seen[t];
+            cost[t] += spent[t];
+        }
+        self.totals[set].add(&Totals::of(f));
+    }
+
+    /// The cumulative net cash flow of set `set`, month by month.
+    pub fn cumulative(&self, set: usize) -> &[f64] {
+        &self.cumulative[set * self.horizon..(set + 1) * self.horizon]
+    }
+
+    /// The benefit of set `set`, month by month.
+    pub fn benefit(&self, set: usize) -> &[f64] {
+        &self.benefit[set * self.horizon..(set + 1) * self.horizon]
+    }
+
+    /// The visible benefit of set `set`, month by month.
+    pub fn visible(&self, set: usize) -> &[f64] {
+        &self.visible[set * self.horizon..(set + 1) * self.horizon]
+    }
+
+    /// Computes every set's metrics into `out` (cleared first) and fills in
+    /// the cumulative cash flows; `discount` is [`Model::discount`].
+    pub fn metrics(&mut self, discount: &[f64], out: &mut Vec<SetMetrics>) {
+        const N: usize = INTERLEAVED_SETS;
+        let h = self.horizon;
+        out.clear();
+        for first in (0..self.sets).step_by(N) {
+            // Each lane's months as slices of one length: no bounds checks in the loop.
+            let lanes = first * h..(first + N) * h;
+            fn lanes_of(series: &[f64], first: usize, h: usize) -> [&[f64]; N] {
+                std::array::from_fn(|l| &series[(first + l) * h..][..h])
+            }
+            let (net, benefit) = (lanes_of(&self.net, first, h), lanes_of(&self.benefit, first, h));
+            let (visible, cost) = (lanes_of(&self.visible, first, h), lanes_of(&self.cost, first, h));
+            let mut cumulative = self.cumulative[lanes].chunks_exact_mut(h);
+            let cumulative: [&mut [f64]; N] = std::array::from_fn(|_| cumulative.next().unwrap_or_default());
+            let mut cum = [0.0; N];
+            let mut pv = [[0.0; N]; 4];
+            let mut payback = [Payback::default(); N];
+            let mut discounted = [Payback::default(); N];
+            // Small loops over the lanes, one step each, unroll into
+            // registers (one big loop body would keep the sums in memory).
+            for (t, &d) in discount.iter().enumerate().take(h) {
+                for l in 0..N {
+                    cum[l] += net[l][t];
+                }
+                for l in 0..N {
+                    cumulative[l][t] = cum[l];
+                }
+                for l in 0..N {
+                    pv[0][l] += net[l][t] * d;
+                }
+                for l in 0..N {
+                    pv[1][l] += benefit[l][t] * d;
+                }
+                for l in 0..N {
+                    pv[2][l] += visible[l][t] * d;
+                }
+                for l in 0..N {
+                    pv[3][l] += cost[l][t] * d;
+                }
+                for l in 0..N {
+                    payback[l].step(t + 1, cum[l]);
+                }
+                for l in 0..N {
+                    discounted[l].step(t + 1, pv[0][l]);
+                }
+            }
+            for l in 0..N.min(self.sets - first) {
+                let totals = self.totals[first + l];
+                out.push(SetMetrics {
+                    npv: pv[0][l],
+                    pv_benefit: pv[1][l],
+                    pv_visible: pv[2][l],
+                    pv_cost: pv[3][l],
+                    payback_month: payback[l].month(),
+                    discounted_payback_month: discounted[l].month(),
+                    loss: totals.loss,
+                    events: totals.events,
+                    abandoned: totals.abandoned,
+                });
+            }
         }
     }
 }

@@ -4,8 +4,9 @@
 //! `.visible_roi`, `.payback_month`, `.discounted_payback_month`, `.loss`,
 //! `.events`, `.abandoned`; `<initiative>.npv` for each initiative; then
 //! every input drawn once per trial under the name correlations use
-//! (`"Invoice approval.build_cost"`). Undefined ROI and a payback that never
-//! came are null. The file is written in row groups of 65,536 trials.
+//! (`"Invoice approval.build_cost"`), in single precision as the run keeps
+//! them. Undefined ROI and a payback that never came are null. The file is
+//! written in row groups of 65,536 trials, Snappy-compressed.
 
 use std::io::Write;
 use std::ops::Range;
@@ -71,7 +72,9 @@ impl Export for TrialsParquet {
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<(), ExportError> {
         let trials = report.results.trials as usize;
         let first = trials_frame(report, 0..trials.min(ROWS_PER_GROUP))?;
-        let mut writer = ParquetWriter::new(out).batched(first.schema())?;
+        // Snappy: random draws hardly compress, and it writes twice as fast as zstd.
+        let mut writer =
+            ParquetWriter::new(out).with_compression(ParquetCompression::Snappy).batched(first.schema())?;
         writer.write_batch(&first)?;
         for start in (ROWS_PER_GROUP..trials).step_by(ROWS_PER_GROUP) {
             writer.write_batch(&trials_frame(report, start..(start + ROWS_PER_GROUP).min(trials))?)?;

@@ -153,7 +153,7 @@ fn check_draws(seeds: [u64; 2], check: impl Fn(&str, &Case, &[f64])) {
     for (sampling, seed) in ["latin-hypercube", "random"].into_iter().zip(seeds) {
         let r = sampled(sampling, seed);
         for c in cases() {
-            check(sampling, &c, column(&r, &format!("{}.benefit_per_month", c.name)));
+            check(sampling, &c, &column(&r, &format!("{}.benefit_per_month", c.name)));
         }
     }
 }
@@ -232,7 +232,7 @@ fn the_ks_check_can_tell_similar_shapes_apart() {
     // Guards the power of the test above: a PERT sample must fail against
     // the triangular CDF with the same parameters.
     let r = sampled("random", 28);
-    let x = column(&r, "Pert.benefit_per_month");
+    let x = &column(&r, "Pert.benefit_per_month");
     let tri = Triangular::new(100.0, 900.0, 250.0).unwrap();
     assert!(ks_statistic(x, |v| tri.cdf(v)) > ks_critical(x.len()));
 }

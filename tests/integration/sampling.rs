@@ -74,10 +74,10 @@ fn requested_rank_correlations_are_reached_and_marginals_kept() {
     let tol = 4.0 / ((n - 1) as f64).sqrt();
     for (sampling, seed) in [("latin-hypercube", 101), ("random", 102)] {
         let r = run(&scenario(&correlated(sampling)), n, seed);
-        let a = column(&r, "A.benefit_per_month");
-        let b = column(&r, "B.build_cost");
-        let c = column(&r, "C.run_cost_per_month");
-        let d = column(&r, "C.benefit_per_month");
+        let a = &column(&r, "A.benefit_per_month");
+        let b = &column(&r, "B.build_cost");
+        let c = &column(&r, "C.run_cost_per_month");
+        let d = &column(&r, "C.benefit_per_month");
         for (what, x, y, want) in [
             ("A~B", a, b, 0.7),
             ("A~C", a, c, -0.4),
@@ -145,26 +145,26 @@ fn latin_hypercube_puts_one_draw_in_each_stratum_of_a_block() {
     assert_eq!(BLOCK_TRIALS, 2048);
 
     let r = run(&scenario(&one_input("latin-hypercube")), BLOCK_TRIALS, 5);
-    assert!(stratified(column(&r, "S.build_cost"), |x| tri.cdf(x), EXACT), "LHS: build_cost not stratified");
-    assert!(stratified(column(&r, "S.benefit_per_month"), trunc, TABULATED), "LHS: truncated input not stratified");
+    assert!(stratified(&column(&r, "S.build_cost"), |x| tri.cdf(x), EXACT), "LHS: build_cost not stratified");
+    assert!(stratified(&column(&r, "S.benefit_per_month"), trunc, TABULATED), "LHS: truncated input not stratified");
 
     // With random sampling, 2048 draws fill all 2048 strata with probability
     // 2048!/2048^2048, i.e. never.
     let r = run(&scenario(&one_input("random")), BLOCK_TRIALS, 5);
-    assert!(!stratified(column(&r, "S.build_cost"), |x| tri.cdf(x), TABULATED), "random sampling looks stratified");
+    assert!(!stratified(&column(&r, "S.build_cost"), |x| tri.cdf(x), TABULATED), "random sampling looks stratified");
 
     // In a correlated group the first input (in Cholesky order) keeps its
     // exact stratification (docs/model.md, decision b).
     let r = run(&scenario(&correlated("latin-hypercube")), BLOCK_TRIALS, 7);
     let ln = a_benefit();
     assert!(
-        stratified(column(&r, "A.benefit_per_month"), |x| ln.cdf(x), TABULATED),
+        stratified(&column(&r, "A.benefit_per_month"), |x| ln.cdf(x), TABULATED),
         "LHS: first correlated input lost its stratification"
     );
 
     // 5000 trials = blocks of 2048, 2048 and 904: each is stratified on its own.
     let r = run(&scenario(&one_input("latin-hypercube")), 5000, 6);
-    let x = column(&r, "S.build_cost");
+    let x = &column(&r, "S.build_cost");
     assert_eq!(x.len(), 5000);
     for (start, end) in [(0, 2048), (2048, 4096), (4096, 5000)] {
         assert!(stratified(&x[start..end], |v| tri.cdf(v), EXACT), "block {start}..{end} is not stratified");
@@ -193,7 +193,7 @@ fn editing_one_initiative_leaves_the_others_draws_unchanged() {
             }
             assert_eq!(
                 bits(&c0.values),
-                bits(column(&r1, &c0.name)),
+                bits(&column(&r1, &c0.name)),
                 "{}: draws changed by an edit elsewhere",
                 c0.name
             );

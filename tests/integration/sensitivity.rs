@@ -108,7 +108,7 @@ fn an_input_without_effect_gets_no_credit() {
     let se = sd * (2.0 / (0.1 * n as f64)).sqrt();
     assert!(vis.swing.abs() <= 4.0 * se, "{vis:?}, se {se}");
     // Agrees with the independent implementation in util.
-    let reference = spearman(column(&r, "A.pnl_visibility"), &set(&r, "portfolio").npv);
+    let reference = spearman(&column(&r, "A.pnl_visibility"), &set(&r, "portfolio").npv);
     assert!((vis.rank_correlation - reference).abs() < 1e-12);
 }
 
@@ -125,7 +125,7 @@ rank_correlation = 0.8"#;
     let find = |name: &str| drivers.iter().find(|d| d.name == name).unwrap();
     let (benefit, vis) = (find("A.benefit_per_month"), find("A.pnl_visibility"));
     assert_eq!(drivers[0].name, "A.benefit_per_month");
-    let sampled = spearman(column(&r, "A.benefit_per_month"), column(&r, "A.pnl_visibility"));
+    let sampled = spearman(&column(&r, "A.benefit_per_month"), &column(&r, "A.pnl_visibility"));
     let expected = sampled * benefit.rank_correlation;
     assert!((vis.rank_correlation - expected).abs() < 0.03, "{vis:?} vs {expected}");
     assert!(vis.variance_share.unwrap() > 0.3 && vis.swing > 0.5 * benefit.swing, "{vis:?}");

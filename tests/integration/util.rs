@@ -108,9 +108,10 @@ pub fn set_index(results: &RunResults, name: &str) -> usize {
     results.sets.iter().position(|s| s.spec.name == name).unwrap_or_else(|| panic!("no set named {name:?}"))
 }
 
-/// The draws of the uncertain input with this name, which must exist.
-pub fn column<'a>(results: &'a RunResults, name: &str) -> &'a [f64] {
-    &results
+/// The draws of the uncertain input with this name, which must exist (as
+/// the run stores them, in single precision).
+pub fn column(results: &RunResults, name: &str) -> Vec<f64> {
+    results
         .inputs
         .iter()
         .find(|c| c.name == name)
@@ -119,11 +120,14 @@ pub fn column<'a>(results: &'a RunResults, name: &str) -> &'a [f64] {
             panic!("no input column {name:?}; have {names:?}")
         })
         .values
+        .iter()
+        .map(|&v| f64::from(v))
+        .collect()
 }
 
 /// The bits of each value, to compare floats exactly (NaN included).
-pub fn bits(x: &[f64]) -> Vec<u64> {
-    x.iter().map(|v| v.to_bits()).collect()
+pub fn bits<T: Copy + Into<f64>>(x: &[T]) -> Vec<u64> {
+    x.iter().map(|&v| v.into().to_bits()).collect()
 }
 
 /// Sample mean and sample standard deviation (n - 1).
