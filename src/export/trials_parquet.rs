@@ -6,7 +6,7 @@
 //! every input drawn once per trial under the name correlations use
 //! (`"Invoice approval.build_cost"`), in single precision as the run keeps
 //! them. Undefined ROI and a payback that never came are null. The file is
-//! written in row groups of 65,536 trials, Snappy-compressed.
+//! written in row groups of 32,768 trials, Snappy-compressed.
 
 use std::io::Write;
 use std::ops::Range;
@@ -32,7 +32,7 @@ fn months(values: &[u16]) -> Vec<Option<u32>> {
 
 /// Rows per row group: each group is built and written on its own, so
 /// writing never holds a second copy of every trial.
-const ROWS_PER_GROUP: usize = 65_536;
+const ROWS_PER_GROUP: usize = 32_768;
 
 fn set_columns(set: &SetResults, rows: Range<usize>) -> Vec<Column> {
     let name = |field: &str| PlSmallStr::from(format!("{}.{field}", set.spec.name));
