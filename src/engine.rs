@@ -11,7 +11,7 @@
 //! metrics (NPV, ROI, payback, ...), every uncertain input's draws (in `f32`),
 //! and per set and month the sums and a [`RangeHistogram`] of the cumulative
 //! cash flow — never every trial's every month. Blocks run in waves of
-//! [`WAVE_BLOCKS`]; each block leaves its cumulative flows in columns, and
+//! eight; each block leaves its cumulative flows in columns, and
 //! once the wave is done each histogram counts its columns in one go (in
 //! parallel across histograms), so there is one copy of the histograms and
 //! each is pulled into cache once per wave. [`simulate_blocks`] is the
