@@ -146,17 +146,9 @@ pub struct SetResults {
 
 impl SetResults {
     fn with_capacity(trials: usize) -> SetResults {
-        SetResults {
-            npv: Vec::with_capacity(trials),
-            roi: Vec::with_capacity(trials),
-            visible_roi: Vec::with_capacity(trials),
-            payback: Vec::with_capacity(trials),
-            discounted_payback: Vec::with_capacity(trials),
-            loss: Vec::with_capacity(trials),
-            events: Vec::with_capacity(trials),
-            abandoned: Vec::with_capacity(trials),
-            ..SetResults::default()
-        }
+        let mut results = SetResults::default();
+        results.reserve_exact(trials);
+        results
     }
 
     fn push(&mut self, m: &SetMetrics) {
@@ -238,11 +230,12 @@ impl MonthlyResults {
         &self.histograms[set * self.horizon + t]
     }
 
-    fn add_cells(&mut self, other: &[MonthCell]) {
-        for (a, b) in self.cells.iter_mut().zip(other) {
-            a.cumulative += b.cumulative;
-            a.benefit += b.benefit;
-            a.visible += b.visible;
+    /// Adds a block's sums, set-major: cumulative net cash flow, benefit, visible benefit.
+    fn add_sums(&mut self, [cumulative, benefit, visible]: &[Vec<f64>; 3]) {
+        for (c, cell) in self.cells.iter_mut().enumerate() {
+            cell.cumulative += cumulative[c];
+            cell.benefit += benefit[c];
+            cell.visible += visible[c];
         }
     }
 }
@@ -286,7 +279,9 @@ impl RunResults {
 struct BlockOutput {
     sets: Vec<SetResults>,
     inputs: Vec<Vec<f32>>,
-    cells: Vec<MonthCell>,
+    /// Sums over the block's trials per set and month, set-major: cumulative
+    /// net cash flow, benefit and visible benefit.
+    sums: [Vec<f64>; 3],
     /// Trials in the block.
     trials: usize,
     /// Cumulative cash flows of the block, column per set and month:
@@ -314,9 +309,6 @@ struct Workspace {
     months: SetMonths,
     /// Metrics of every set in the trial at hand.
     metrics: Vec<SetMetrics>,
-    /// Sums over the block's trials per set and month, set-major: cumulative
-    /// net cash flow, benefit and visible benefit.
-    sums: [Vec<f64>; 3],
     /// Cumulative cash flows of up to [`TILE_TRIALS`] trials, a row each.
     rows: Vec<f32>,
     /// Rows in use.
@@ -369,10 +361,6 @@ impl BlockVisitor for Collector {
         let trials = block_trials(block, self.trials).count();
         let cells = self.specs.len() * self.horizon;
         let mut work = self.workspaces.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
-        for sum in &mut work.sums {
-            sum.clear();
-            sum.resize(cells, 0.0);
-        }
         work.rows.resize(TILE_TRIALS * cells, 0.0);
         work.rows_used = 0;
         let mut columns = self.columns.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
@@ -381,7 +369,7 @@ impl BlockVisitor for Collector {
             output: BlockOutput {
                 sets: self.specs.iter().map(|_| SetResults::with_capacity(trials)).collect(),
                 inputs: vec![Vec::with_capacity(trials); self.uncertain.len()],
-                cells: Vec::new(),
+                sums: std::array::from_fn(|_| vec![0.0; cells]),
                 trials,
                 columns,
             },
@@ -413,7 +401,7 @@ impl BlockVisitor for Collector {
         for (s, metrics) in work.metrics.iter().enumerate() {
             output.sets[s].push(metrics);
             let months = s * h..(s + 1) * h;
-            let [cumulative_sum, benefit_sum, visible_sum] = &mut work.sums;
+            let [cumulative_sum, benefit_sum, visible_sum] = &mut output.sums;
             let cumulative = work.months.cumulative(s);
             for (sum, value) in cumulative_sum[months.clone()].iter_mut().zip(cumulative) {
                 *sum += value;
@@ -442,10 +430,6 @@ impl BlockVisitor for Collector {
         let (mut work, mut output) = (state.work, state.output);
         let first = output.trials - work.rows_used;
         work.flush_rows(&mut output.columns, output.trials, first);
-        let [cumulative, benefit, visible] = &work.sums;
-        output.cells = (0..cumulative.len())
-            .map(|c| MonthCell { cumulative: cumulative[c], benefit: benefit[c], visible: visible[c] })
-            .collect();
         if let Ok(mut pool) = self.workspaces.lock() {
             pool.push(work);
         }
@@ -552,7 +536,7 @@ impl RunResults {
         for (column, mut part) in self.inputs.iter_mut().zip(output.inputs) {
             column.values.append(&mut part);
         }
-        self.monthly.add_cells(&output.cells);
+        self.monthly.add_sums(&output.sums);
     }
 }
 
