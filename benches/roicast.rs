@@ -7,7 +7,7 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use roicast::dist::{Distribution, PercentileLevel, QuantileTable, Shape};
 use roicast::engine::{self, BlockVisitor, RunSettings, Simulator};
-use roicast::model::{Model, SetMetrics, SetMonths, TrialFlows};
+use roicast::model::{Model, SetMetrics, SetMonths, SetSpec, TrialFlows, reported_sets};
 use roicast::sampling::InputBlock;
 use roicast::scenario::Scenario;
 use roicast::sketch::{HistogramRange, RangeHistogram};
@@ -20,7 +20,7 @@ fn default_scenario() -> Scenario {
 
 /// Computes the portfolio's metrics for each trial and keeps its NPV.
 struct PortfolioNpv {
-    members: Vec<usize>,
+    portfolio: SetSpec,
 }
 
 impl BlockVisitor for PortfolioNpv {
@@ -30,7 +30,7 @@ impl BlockVisitor for PortfolioNpv {
         (0.0, SetMonths::default())
     }
     fn visit(&self, state: &mut Self::State, model: &Model, _: u64, _: &InputBlock, _: usize, flows: &TrialFlows) {
-        state.0 += SetMetrics::compute(model, flows, &self.members, &mut state.1).npv;
+        state.0 += SetMetrics::compute(model, flows, &self.portfolio, &mut state.1).npv;
     }
     fn finish(&self, state: Self::State) -> f64 {
         state.0
@@ -40,7 +40,7 @@ impl BlockVisitor for PortfolioNpv {
 fn trials(c: &mut Criterion) {
     let scenario = default_scenario();
     let simulator = Simulator::new(&scenario, 7);
-    let visitor = PortfolioNpv { members: (0..scenario.initiatives.len()).collect() };
+    let visitor = PortfolioNpv { portfolio: reported_sets(&scenario).swap_remove(0) };
     c.bench_function("one trial of it-vs-bpa (draw, simulate, portfolio metrics)", |b| {
         b.iter(|| black_box(simulator.blocks(1, 0..1, &visitor, &|_| {})))
     });

@@ -210,14 +210,26 @@ pub struct MonthlyResults {
     pub sets: usize,
     /// Months per set.
     pub horizon: usize,
+    /// Sums per set and month: each set's are its members' sums, added in member order.
     cells: Vec<MonthCell>,
+    /// Sums per initiative and month, added up block by block.
+    initiative_cells: Vec<MonthCell>,
+    /// The member initiatives of each set.
+    members: Vec<Vec<usize>>,
     /// One per set and month once the pilot block has set their ranges.
     histograms: Vec<RangeHistogram>,
 }
 
 impl MonthlyResults {
-    fn new(sets: usize, horizon: usize) -> MonthlyResults {
-        MonthlyResults { sets, horizon, cells: vec![MonthCell::default(); sets * horizon], histograms: Vec::new() }
+    fn new(specs: &[SetSpec], initiatives: usize, horizon: usize) -> MonthlyResults {
+        MonthlyResults {
+            sets: specs.len(),
+            horizon,
+            cells: vec![MonthCell::default(); specs.len() * horizon],
+            initiative_cells: vec![MonthCell::default(); initiatives * horizon],
+            members: specs.iter().map(|spec| spec.members.clone()).collect(),
+            histograms: Vec::new(),
+        }
     }
 
     /// Sums of set `set` in month index `t` (month `t + 1`).
@@ -230,12 +242,29 @@ impl MonthlyResults {
         &self.histograms[set * self.horizon + t]
     }
 
-    /// Adds a block's sums, set-major: cumulative net cash flow, benefit, visible benefit.
+    /// Adds a block's sums, initiative-major: cumulative net cash flow, benefit, visible benefit.
     fn add_sums(&mut self, [cumulative, benefit, visible]: &[Vec<f64>; 3]) {
-        for (c, cell) in self.cells.iter_mut().enumerate() {
+        for (c, cell) in self.initiative_cells.iter_mut().enumerate() {
             cell.cumulative += cumulative[c];
             cell.benefit += benefit[c];
             cell.visible += visible[c];
+        }
+    }
+
+    /// Sets every set's sums to the sum of its members' (sums are linear, so
+    /// no trial needs to add them up per set).
+    fn sum_members(&mut self) {
+        let h = self.horizon;
+        for (cells, members) in self.cells.chunks_exact_mut(h).zip(&self.members) {
+            for (t, cell) in cells.iter_mut().enumerate() {
+                *cell = MonthCell::default();
+                for &m in members {
+                    let member = &self.initiative_cells[m * h + t];
+                    cell.cumulative += member.cumulative;
+                    cell.benefit += member.benefit;
+                    cell.visible += member.visible;
+                }
+            }
         }
     }
 }
@@ -279,8 +308,8 @@ impl RunResults {
 struct BlockOutput {
     sets: Vec<SetResults>,
     inputs: Vec<Vec<f32>>,
-    /// Sums over the block's trials per set and month, set-major: cumulative
-    /// net cash flow, benefit and visible benefit.
+    /// Sums over the block's trials per initiative and month,
+    /// initiative-major: cumulative net cash flow, benefit and visible benefit.
     sums: [Vec<f64>; 3],
     /// Trials in the block.
     trials: usize,
@@ -344,6 +373,7 @@ struct BlockState {
 /// while it is filled, and no worker needs a copy of every histogram.
 struct Collector {
     specs: Vec<SetSpec>,
+    initiatives: usize,
     horizon: usize,
     uncertain: Vec<usize>,
     trials: u64,
@@ -369,7 +399,7 @@ impl BlockVisitor for Collector {
             output: BlockOutput {
                 sets: self.specs.iter().map(|_| SetResults::with_capacity(trials)).collect(),
                 inputs: vec![Vec::with_capacity(trials); self.uncertain.len()],
-                sums: std::array::from_fn(|_| vec![0.0; cells]),
+                sums: std::array::from_fn(|_| vec![0.0; self.initiatives * self.horizon]),
                 trials,
                 columns,
             },
@@ -389,31 +419,26 @@ impl BlockVisitor for Collector {
         let h = self.horizon;
         let work = &mut state.work;
         let output = &mut state.output;
-        work.months.reset(self.specs.len(), h);
-        for (s, spec) in self.specs.iter().enumerate() {
-            for &m in &spec.members {
-                work.months.add_flows(s, &flows.initiatives[m]);
-            }
-        }
-        work.months.metrics(model.discount(), &mut work.metrics);
+        work.months.compute(flows, &self.specs, model.discount(), &mut work.metrics);
         let cells = self.specs.len() * h;
         let row = &mut work.rows[work.rows_used * cells..(work.rows_used + 1) * cells];
-        for (s, metrics) in work.metrics.iter().enumerate() {
+        for (s, (metrics, row)) in work.metrics.iter().zip(row.chunks_exact_mut(h)).enumerate() {
             output.sets[s].push(metrics);
-            let months = s * h..(s + 1) * h;
-            let [cumulative_sum, benefit_sum, visible_sum] = &mut output.sums;
-            let cumulative = work.months.cumulative(s);
-            for (sum, value) in cumulative_sum[months.clone()].iter_mut().zip(cumulative) {
-                *sum += value;
-            }
-            for (sum, value) in benefit_sum[months.clone()].iter_mut().zip(work.months.benefit(s)) {
-                *sum += value;
-            }
-            for (sum, value) in visible_sum[months.clone()].iter_mut().zip(work.months.visible(s)) {
-                *sum += value;
-            }
-            for (cell, &value) in row[months].iter_mut().zip(cumulative) {
+            for (cell, &value) in row.iter_mut().zip(work.months.cumulative(s)) {
                 *cell = value as f32;
+            }
+        }
+        let [cumulative_sum, benefit_sum, visible_sum] = &mut output.sums;
+        for (i, f) in flows.initiatives.iter().enumerate() {
+            let months = i * h..(i + 1) * h;
+            for (sum, value) in cumulative_sum[months.clone()].iter_mut().zip(work.months.initiative_cumulative(i)) {
+                *sum += value;
+            }
+            for (sum, value) in benefit_sum[months.clone()].iter_mut().zip(&f.benefit) {
+                *sum += value;
+            }
+            for (sum, value) in visible_sum[months].iter_mut().zip(&f.visible) {
+                *sum += value;
             }
         }
         work.rows_used += 1;
@@ -454,7 +479,7 @@ pub fn run(scenario: &Scenario, settings: RunSettings, progress: &(dyn Fn(u64) +
         inputs: uncertain
             .map(|j| InputColumn { input: j, name: scenario.inputs[j].name.clone(), values: Vec::new() })
             .collect(),
-        monthly: MonthlyResults::new(specs.len(), scenario.simulation.horizon_months as usize),
+        monthly: MonthlyResults::new(&specs, scenario.initiatives.len(), scenario.simulation.horizon_months as usize),
         sets: specs.into_iter().map(|spec| SetResults { spec, ..SetResults::default() }).collect(),
     };
     extend(scenario, &mut results, settings.trials, progress);
@@ -480,6 +505,7 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
     }
     let collector = Collector {
         specs: results.sets.iter().map(|s| s.spec.clone()).collect(),
+        initiatives: scenario.initiatives.len(),
         horizon: results.monthly.horizon,
         uncertain: results.inputs.iter().map(|c| c.input).collect(),
         trials,
@@ -507,6 +533,7 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
         let outputs = simulator.blocks(trials, wave, &collector, progress);
         results.absorb_wave(outputs, &collector);
     }
+    results.monthly.sum_members();
     results.trials = trials;
 }
 
@@ -581,7 +608,7 @@ abandon_probability = 0.1
 
     /// Collects one set's cumulative cash flow in one month, for every trial.
     struct CumulativeOf {
-        members: Vec<usize>,
+        set: SetSpec,
         month: usize,
     }
 
@@ -592,7 +619,7 @@ abandon_probability = 0.1
             (Vec::new(), SetMonths::default())
         }
         fn visit(&self, state: &mut Self::State, model: &Model, _: u64, _: &InputBlock, _: usize, flows: &TrialFlows) {
-            SetMetrics::compute(model, flows, &self.members, &mut state.1);
+            SetMetrics::compute(model, flows, &self.set, &mut state.1);
             state.0.push(state.1.cumulative(0)[self.month]);
         }
         fn finish(&self, state: Self::State) -> Vec<f64> {
@@ -609,7 +636,7 @@ abandon_probability = 0.1
         let results = run(&scenario, settings, &|_| {});
         let n = settings.trials as f64;
         for (set, month) in [(0, 5), (0, 20), (0, 35), (2, 12), (5, 30)] {
-            let visitor = CumulativeOf { members: results.sets[set].spec.members.clone(), month };
+            let visitor = CumulativeOf { set: results.sets[set].spec.clone(), month };
             let mut exact: Vec<f64> =
                 simulate_blocks(&scenario, settings, 0..block_count(settings.trials), &visitor, &|_| {}).concat();
             exact.sort_by(f64::total_cmp);

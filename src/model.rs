@@ -286,212 +286,187 @@ impl SetMetrics {
         (self.pv_cost > 0.0).then(|| (self.pv_visible - self.pv_cost) / self.pv_cost)
     }
 
-    /// Sums the members' flows and computes the set's metrics; `months`
-    /// keeps the set's monthly sums and cumulative cash flow (set 0).
-    pub fn compute(model: &Model, flows: &TrialFlows, members: &[usize], months: &mut SetMonths) -> SetMetrics {
-        months.reset(1, model.horizon());
-        for &m in members {
-            months.add_flows(0, &flows.initiatives[m]);
-        }
+    /// Computes the metrics of one set, leaving its running sums in `months`
+    /// (as set 0), exactly as a run computes them.
+    pub fn compute(model: &Model, flows: &TrialFlows, set: &SetSpec, months: &mut SetMonths) -> SetMetrics {
         let mut metrics = Vec::with_capacity(1);
-        months.metrics(model.discount(), &mut metrics);
+        months.compute(flows, std::slice::from_ref(set), model.discount(), &mut metrics);
         metrics[0]
     }
 }
 
-/// Risk totals of a set over the horizon.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Totals {
-    /// Risk loss.
-    pub loss: f64,
-    /// Risk events.
-    pub events: u32,
-    /// Whether any member was abandoned.
-    pub abandoned: bool,
-}
-
-impl Totals {
-    /// The totals of one initiative's flows.
-    pub fn of(flows: &Flows) -> Totals {
-        Totals { loss: flows.loss_total, events: flows.events, abandoned: flows.abandoned }
-    }
-
-    /// Adds another set's totals.
-    pub fn add(&mut self, other: &Totals) {
-        self.loss += other.loss;
-        self.events += other.events;
-        self.abandoned |= other.abandoned;
+/// The payback month of a running sum, month `t` at index `t - 1`: the
+/// first month it is `>= 0` after it was negative; 0 when it never was
+/// negative, [`NEVER`] when it never recovered.
+pub fn payback_month(running: &[f64]) -> u16 {
+    match running.iter().position(|&x| x < 0.0) {
+        None => 0,
+        Some(first) => running[first + 1..].iter().position(|&x| x >= 0.0).map_or(NEVER, |p| (first + 2 + p) as u16),
     }
 }
 
-/// Tracks the payback rule over a running sum, without branches: months
-/// are steps of a hot loop, and which way a trial goes is unpredictable.
-/// Both fields are `f64` so the steps of several sets can share SIMD lanes.
-#[derive(Debug, Default, Clone, Copy)]
-struct Payback {
-    /// 1 once the running sum was negative, else 0.
-    went_negative: f64,
-    /// The month it recovered in; 0 while it has not.
-    recovered: f64,
-}
+/// Initiatives whose running sums [`SetMonths::compute`] takes side by side:
+/// four independent chains of additions keep the processor busy where one
+/// would wait on each addition.
+const INTERLEAVED: usize = 4;
 
-impl Payback {
-    #[inline(always)]
-    fn step(&mut self, month: usize, running: f64) {
-        let open = self.recovered == 0.0;
-        let below = running < 0.0;
-        self.recovered = if open & !below & (self.went_negative != 0.0) { month as f64 } else { self.recovered };
-        self.went_negative = if open & below { 1.0 } else { self.went_negative };
-    }
-
-    fn month(&self) -> u16 {
-        match (self.went_negative != 0.0, self.recovered) {
-            (false, _) => 0,
-            (true, 0.0) => NEVER,
-            (true, m) => m as u16,
-        }
-    }
-}
-
-/// Sets whose metrics [`SetMonths::metrics`] computes side by side: four
-/// independent running sums keep the processor busy where one would wait on
-/// each addition.
-const INTERLEAVED_SETS: usize = 4;
-
-/// The monthly sums of several sets in one trial, set-major:
-/// `series[set * horizon + t]` is month `t + 1`.
+/// The running sums of every reported set in one trial.
 ///
-/// A set's months are the members' flows added in member order, and its
-/// metrics are summed month by month, so every figure is the same, bit for
-/// bit, whichever way a set is assembled.
+/// Each initiative's cumulative and discounted cumulative net cash flow is
+/// summed month by month once, with its present values; a set of one
+/// initiative is that initiative, and a larger set (`it`, `bpa`,
+/// `portfolio`) adds its members' running sums and present values in member
+/// order. So a set is always exactly the sum of its members, whatever the
+/// thread count, and no set sums its members' months twice.
 #[derive(Debug, Clone, Default)]
 pub struct SetMonths {
     horizon: usize,
-    sets: usize,
-    /// Net cash flow.
-    pub net: Vec<f64>,
-    /// Cumulative net cash flow (filled by [`SetMonths::metrics`]).
-    pub cumulative: Vec<f64>,
-    /// Benefit.
-    pub benefit: Vec<f64>,
-    /// Visible benefit.
-    pub visible: Vec<f64>,
-    /// Build, run and loss cost.
-    pub cost: Vec<f64>,
-    totals: Vec<Totals>,
+    /// Cumulative net cash flow, a row per initiative (padded to groups of
+    /// [`INTERLEAVED`]), then a row per set of other than one member.
+    cumulative: Vec<f64>,
+    /// The same rows for the discounted running sum.
+    discounted: Vec<f64>,
+    /// The row of each set.
+    rows: Vec<usize>,
+    /// Metrics of each initiative on its own.
+    initiatives: Vec<SetMetrics>,
+    /// A month of nothing, standing in for the padding initiatives.
+    zeros: Vec<f64>,
 }
 
 impl SetMonths {
-    /// Zeroes `sets` empty sets over a horizon.
-    pub fn reset(&mut self, sets: usize, horizon: usize) {
-        self.horizon = horizon;
-        self.sets = sets;
-        // Room for whole groups of interleaved sets; the spare ones stay zero.
-        let len = sets.next_multiple_of(INTERLEAVED_SETS) * horizon;
-        for v in [&mut self.net, &mut self.benefit, &mut self.visible, &mut self.cost] {
-            v.clear();
-            v.resize(len, 0.0);
+    /// Computes the metrics of `sets` in one trial into `out` (cleared
+    /// first) and keeps their running sums; `discount` is [`Model::discount`].
+    pub fn compute(&mut self, flows: &TrialFlows, sets: &[SetSpec], discount: &[f64], out: &mut Vec<SetMetrics>) {
+        let h = discount.len();
+        self.horizon = h;
+        let initiatives = flows.initiatives.len();
+        let padded = initiatives.next_multiple_of(INTERLEAVED);
+        let groups = sets.iter().filter(|s| s.members.len() != 1).count();
+        for rows in [&mut self.cumulative, &mut self.discounted] {
+            rows.resize((padded + groups) * h, 0.0);
         }
-        self.cumulative.resize(len, 0.0);
-        self.totals.clear();
-        self.totals.resize(sets, Totals::default());
+        self.zeros.resize(h, 0.0);
+        self.initiatives.clear();
+        for first in (0..initiatives).step_by(INTERLEAVED) {
+            self.initiative_lanes(&flows.initiatives[first..(first + INTERLEAVED).min(initiatives)], first, discount);
+        }
+        let (cumulative, group_cumulative) = self.cumulative.split_at_mut(padded * h);
+        let (discounted, group_discounted) = self.discounted.split_at_mut(padded * h);
+        let mut groups = group_cumulative.chunks_exact_mut(h).zip(group_discounted.chunks_exact_mut(h));
+        self.rows.clear();
+        out.clear();
+        let mut group_row = padded;
+        for spec in sets {
+            if let [only] = spec.members[..] {
+                self.rows.push(only);
+                out.push(self.initiatives[only]);
+                continue;
+            }
+            self.rows.push(group_row);
+            group_row += 1;
+            let Some((running, running_discounted)) = groups.next() else { unreachable!("a row per group") };
+            running.fill(0.0);
+            running_discounted.fill(0.0);
+            let mut metrics = SetMetrics {
+                npv: 0.0,
+                pv_benefit: 0.0,
+                pv_visible: 0.0,
+                pv_cost: 0.0,
+                payback_month: 0,
+                discounted_payback_month: 0,
+                loss: 0.0,
+                events: 0,
+                abandoned: false,
+            };
+            for &m in &spec.members {
+                for (sum, x) in running.iter_mut().zip(&cumulative[m * h..(m + 1) * h]) {
+                    *sum += x;
+                }
+                for (sum, x) in running_discounted.iter_mut().zip(&discounted[m * h..(m + 1) * h]) {
+                    *sum += x;
+                }
+                let member = &self.initiatives[m];
+                metrics.npv += member.npv;
+                metrics.pv_benefit += member.pv_benefit;
+                metrics.pv_visible += member.pv_visible;
+                metrics.pv_cost += member.pv_cost;
+                metrics.loss += member.loss;
+                metrics.events += member.events;
+                metrics.abandoned |= member.abandoned;
+            }
+            metrics.payback_month = payback_month(running);
+            metrics.discounted_payback_month = payback_month(running_discounted);
+            out.push(metrics);
+        }
     }
 
-    /// Adds one initiative's flows to set `set`.
-    pub fn add_flows(&mut self, set: usize, f: &Flows) {
-        // Slices of one length, so the loop runs without bounds checks (and in SIMD).
-        let n = self.horizon.min(f.benefit.len());
-        let months = set * self.horizon..set * self.horizon + n;
-        let (net, benefit) = (&mut self.net[months.clone()], &mut self.benefit[months.clone()]);
-        let (visible, cost) = (&mut self.visible[months.clone()], &mut self.cost[months]);
-        let (booked, seen, spent) = (&f.benefit[..n], &f.visible[..n], &f.cost[..n]);
-        for t in 0..n {
-            net[t] += booked[t] - spent[t];
-            benefit[t] += booked[t];
-            visible[t] += seen[t];
-            cost[t] += spent[t];
+    /// Sums up to [`INTERLEAVED`] initiatives, starting at initiative
+    /// `first`, side by side: their rows and their metrics.
+    fn initiative_lanes(&mut self, flows: &[Flows], first: usize, discount: &[f64]) {
+        const N: usize = INTERLEAVED;
+        let h = discount.len();
+        let zeros = &self.zeros[..h];
+        // Each lane's months as slices of one length: no bounds checks in the loop.
+        let lane = |l: usize, series: fn(&Flows) -> &Vec<f64>| flows.get(l).map_or(zeros, |f| &series(f)[..h]);
+        let benefit: [&[f64]; N] = std::array::from_fn(|l| lane(l, |f| &f.benefit));
+        let visible: [&[f64]; N] = std::array::from_fn(|l| lane(l, |f| &f.visible));
+        let cost: [&[f64]; N] = std::array::from_fn(|l| lane(l, |f| &f.cost));
+        let rows = first * h..(first + N) * h;
+        let mut cumulative = self.cumulative[rows.clone()].chunks_exact_mut(h);
+        let cumulative: [&mut [f64]; N] = std::array::from_fn(|_| cumulative.next().unwrap_or_default());
+        let mut discounted = self.discounted[rows].chunks_exact_mut(h);
+        let discounted: [&mut [f64]; N] = std::array::from_fn(|_| discounted.next().unwrap_or_default());
+        let (mut cum, mut npv) = ([0.0; N], [0.0; N]);
+        let mut pv = [[0.0; N]; 3];
+        // Small loops over the lanes, one step each, unroll into registers.
+        for (t, &d) in discount.iter().enumerate() {
+            let net: [f64; N] = std::array::from_fn(|l| benefit[l][t] - cost[l][t]);
+            for l in 0..N {
+                cum[l] += net[l];
+            }
+            for l in 0..N {
+                cumulative[l][t] = cum[l];
+            }
+            for l in 0..N {
+                npv[l] += net[l] * d;
+            }
+            for l in 0..N {
+                discounted[l][t] = npv[l];
+            }
+            for l in 0..N {
+                pv[0][l] += benefit[l][t] * d;
+            }
+            for l in 0..N {
+                pv[1][l] += visible[l][t] * d;
+            }
+            for l in 0..N {
+                pv[2][l] += cost[l][t] * d;
+            }
         }
-        self.totals[set].add(&Totals::of(f));
+        for (l, f) in flows.iter().enumerate() {
+            self.initiatives.push(SetMetrics {
+                npv: npv[l],
+                pv_benefit: pv[0][l],
+                pv_visible: pv[1][l],
+                pv_cost: pv[2][l],
+                payback_month: payback_month(cumulative[l]),
+                discounted_payback_month: payback_month(discounted[l]),
+                loss: f.loss_total,
+                events: f.events,
+                abandoned: f.abandoned,
+            });
+        }
     }
 
     /// The cumulative net cash flow of set `set`, month by month.
     pub fn cumulative(&self, set: usize) -> &[f64] {
-        &self.cumulative[set * self.horizon..(set + 1) * self.horizon]
+        self.initiative_cumulative(self.rows[set])
     }
 
-    /// The benefit of set `set`, month by month.
-    pub fn benefit(&self, set: usize) -> &[f64] {
-        &self.benefit[set * self.horizon..(set + 1) * self.horizon]
-    }
-
-    /// The visible benefit of set `set`, month by month.
-    pub fn visible(&self, set: usize) -> &[f64] {
-        &self.visible[set * self.horizon..(set + 1) * self.horizon]
-    }
-
-    /// Computes every set's metrics into `out` (cleared first) and fills in
-    /// the cumulative cash flows; `discount` is [`Model::discount`].
-    pub fn metrics(&mut self, discount: &[f64], out: &mut Vec<SetMetrics>) {
-        const N: usize = INTERLEAVED_SETS;
-        let h = self.horizon;
-        out.clear();
-        for first in (0..self.sets).step_by(N) {
-            // Each lane's months as slices of one length: no bounds checks in the loop.
-            let lanes = first * h..(first + N) * h;
-            fn lanes_of(series: &[f64], first: usize, h: usize) -> [&[f64]; N] {
-                std::array::from_fn(|l| &series[(first + l) * h..][..h])
-            }
-            let (net, benefit) = (lanes_of(&self.net, first, h), lanes_of(&self.benefit, first, h));
-            let (visible, cost) = (lanes_of(&self.visible, first, h), lanes_of(&self.cost, first, h));
-            let mut cumulative = self.cumulative[lanes].chunks_exact_mut(h);
-            let cumulative: [&mut [f64]; N] = std::array::from_fn(|_| cumulative.next().unwrap_or_default());
-            let mut cum = [0.0; N];
-            let mut pv = [[0.0; N]; 4];
-            let mut payback = [Payback::default(); N];
-            let mut discounted = [Payback::default(); N];
-            // Small loops over the lanes, one step each, unroll into
-            // registers (one big loop body would keep the sums in memory).
-            for (t, &d) in discount.iter().enumerate().take(h) {
-                for l in 0..N {
-                    cum[l] += net[l][t];
-                }
-                for l in 0..N {
-                    cumulative[l][t] = cum[l];
-                }
-                for l in 0..N {
-                    pv[0][l] += net[l][t] * d;
-                }
-                for l in 0..N {
-                    pv[1][l] += benefit[l][t] * d;
-                }
-                for l in 0..N {
-                    pv[2][l] += visible[l][t] * d;
-                }
-                for l in 0..N {
-                    pv[3][l] += cost[l][t] * d;
-                }
-                for l in 0..N {
-                    payback[l].step(t + 1, cum[l]);
-                }
-                for l in 0..N {
-                    discounted[l].step(t + 1, pv[0][l]);
-                }
-            }
-            for l in 0..N.min(self.sets - first) {
-                let totals = self.totals[first + l];
-                out.push(SetMetrics {
-                    npv: pv[0][l],
-                    pv_benefit: pv[1][l],
-                    pv_visible: pv[2][l],
-                    pv_cost: pv[3][l],
-                    payback_month: payback[l].month(),
-                    discounted_payback_month: discounted[l].month(),
-                    loss: totals.loss,
-                    events: totals.events,
-                    abandoned: totals.abandoned,
-                });
-            }
-        }
+    /// The cumulative net cash flow of initiative `i` on its own, month by month.
+    pub fn initiative_cumulative(&self, i: usize) -> &[f64] {
+        &self.cumulative[i * self.horizon..][..self.horizon]
     }
 }
 
@@ -501,14 +476,10 @@ mod tests {
 
     #[test]
     fn payback_rule() {
-        let months = |series: &[f64]| {
-            let mut p = Payback::default();
-            series.iter().enumerate().for_each(|(t, &x)| p.step(t + 1, x));
-            p.month()
-        };
-        assert_eq!(months(&[1.0, 2.0]), 0);
-        assert_eq!(months(&[-1.0, 0.0, 1.0]), 2);
-        assert_eq!(months(&[-1.0, -0.5]), NEVER);
-        assert_eq!(months(&[-1.0, 1.0, -1.0]), 2);
+        assert_eq!(payback_month(&[1.0, 2.0]), 0);
+        assert_eq!(payback_month(&[-1.0, 0.0, 1.0]), 2);
+        assert_eq!(payback_month(&[-1.0, -0.5]), NEVER);
+        assert_eq!(payback_month(&[-1.0, 1.0, -1.0]), 2);
+        assert_eq!(payback_month(&[0.0, -1.0, -2.0, 3.0]), 4);
     }
 }
