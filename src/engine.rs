@@ -542,9 +542,7 @@ impl RunResults {
     /// histogram at a time), then appends their outputs in block order.
     fn absorb_wave(&mut self, outputs: Vec<BlockOutput>, collector: &Collector) {
         self.monthly.histograms.par_iter_mut().enumerate().for_each(|(cell, histogram)| {
-            for output in &outputs {
-                histogram.insert_all(output.column(cell));
-            }
+            histogram.insert_columns(outputs.iter().map(|output| output.column(cell)));
         });
         for mut output in outputs {
             let columns = std::mem::take(&mut output.columns);

@@ -269,6 +269,46 @@ impl RangeHistogram {
 
     /// Counts every value of a column.
     pub fn insert_all(&mut self, values: &[f32]) {
+        self.insert_columns([values]);
+    }
+
+    /// Counts every value of several columns.
+    ///
+    /// Counts go first into 16-bit bins on the stack (16 KiB, half the
+    /// first-level cache, where the full bins would fill all of it and
+    /// evict the columns being read), and from there into the bins every
+    /// 65,535 values. Two extra local bins count the values below and above
+    /// the range, so the counting loop has no branch; only a column with such
+    /// values is read again, for them alone.
+    pub fn insert_columns<'a>(&mut self, columns: impl IntoIterator<Item = &'a [f32]>) {
+        const LOCAL_LIMIT: usize = u16::MAX as usize;
+        let mut local = [0u16; HISTOGRAM_BINS + 2];
+        let mut pending = 0;
+        for column in columns {
+            for values in column.chunks(LOCAL_LIMIT) {
+                if pending + values.len() > LOCAL_LIMIT {
+                    self.add_local(&mut local);
+                    pending = 0;
+                }
+                self.count_values(values, &mut local);
+                pending += values.len();
+            }
+        }
+        self.add_local(&mut local);
+    }
+
+    /// Moves 16-bit counts into the bins, leaving them zero.
+    fn add_local(&mut self, local: &mut [u16; HISTOGRAM_BINS + 2]) {
+        for (bin, count) in self.bins.iter_mut().zip(local[1..].iter_mut()) {
+            *bin += u32::from(std::mem::take(count));
+        }
+        local[0] = 0;
+        local[HISTOGRAM_BINS + 1] = 0;
+    }
+
+    /// Counts at most 65,535 values into `local` (bins, offset by one past
+    /// the count of values below the range) and the tail sketches.
+    fn count_values(&mut self, values: &[f32], local: &mut [u16; HISTOGRAM_BINS + 2]) {
         // The extremes in eight lanes first: one running minimum would make
         // every value wait for the comparison before it.
         const LANES: usize = 8;
@@ -289,16 +329,36 @@ impl RangeHistogram {
         self.min = self.min.min(f64::from(low_seen));
         self.max = self.max.max(f64::from(high_seen));
         let (low, scale) = (self.range.low, 1.0 / self.range.width);
-        for &v in values {
-            let x = f64::from(v);
-            let position = (x - low) * scale;
-            if (0.0..HISTOGRAM_BINS as f64).contains(&position) {
-                // Truncation is the floor here: the position is not negative.
-                self.bins[position as usize] += 1;
-            } else if x < low {
-                self.below.insert(x);
-            } else {
-                self.above.insert(x);
+        let outside = (local[0], local[HISTOGRAM_BINS + 1]);
+        // Slots in batches (a loop the compiler turns into SIMD), then the
+        // counts: below the range is slot 0, above it the last slot.
+        const BATCH: usize = 64;
+        const LAST: f64 = (HISTOGRAM_BINS + 1) as f64;
+        let mut slots = [0u32; BATCH];
+        for batch in values.chunks(BATCH) {
+            for (slot, &v) in slots.iter_mut().zip(batch) {
+                let position = (f64::from(v) - low) * scale + 1.0;
+                // Written as comparisons so that NaN would become 0 too.
+                let position = if position >= 0.0 { position } else { 0.0 };
+                let position = if position <= LAST { position } else { LAST };
+                // SAFETY: the position is a number in [0, LAST], so it
+                // converts exactly to its floor; the checked `as` conversion
+                // costs four times the rest of this loop.
+                *slot = unsafe { position.to_int_unchecked::<u32>() };
+            }
+            for &slot in &slots[..batch.len()] {
+                local[(slot as usize).min(HISTOGRAM_BINS + 1)] += 1;
+            }
+        }
+        if (local[0], local[HISTOGRAM_BINS + 1]) != outside {
+            for &v in values {
+                let x = f64::from(v);
+                let position = (x - low) * scale;
+                if position < 0.0 {
+                    self.below.insert(x);
+                } else if position >= HISTOGRAM_BINS as f64 {
+                    self.above.insert(x);
+                }
             }
         }
         self.count += values.len() as u64;
