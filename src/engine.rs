@@ -22,8 +22,8 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::model::{Model, NEVER, SetMetrics, SetMonths, SetSpec, TrialFlows, reported_sets};
-use crate::sampling::{InputBlock, Sampler, block_count, block_trials};
+use crate::model::{BlockEvents, Model, NEVER, SetMetrics, SetMonths, SetSpec, TrialFlows, reported_sets};
+use crate::sampling::{BLOCK_TRIALS, InputBlock, Sampler, block_count, block_trials};
 use crate::scenario::Scenario;
 use crate::sketch::{HistogramRange, RangeHistogram};
 
@@ -65,6 +65,11 @@ pub trait BlockVisitor: Sync {
     fn finish(&self, state: Self::State) -> Self::Output;
 }
 
+/// Trials whose risk events are drawn together (risk by risk) before they
+/// are simulated: enough that each risk's cost table is used many times in
+/// a row, few enough that the events stay in cache until they are booked.
+const EVENT_RUN: usize = 128;
+
 /// A scenario's sampler and model, prepared once for any number of blocks.
 pub struct Simulator<'a> {
     sampler: Sampler,
@@ -92,13 +97,19 @@ impl<'a> Simulator<'a> {
         blocks
             .into_par_iter()
             .map_init(
-                || (InputBlock::default(), TrialFlows::default()),
-                |(inputs, flows), block| {
+                || (InputBlock::default(), BlockEvents::default(), TrialFlows::default()),
+                |(inputs, events, flows), block| {
                     sampler.draw_block(block, trials, inputs);
+                    model.start_events(sampler, block, inputs, events);
                     let mut state = visitor.start(block);
-                    for (k, trial) in block_trials(block, trials).enumerate() {
-                        model.simulate(sampler, trial, inputs.trial(k), inputs.first_event(k), flows);
-                        visitor.visit(&mut state, model, trial, inputs, k, flows);
+                    let first = block * BLOCK_TRIALS;
+                    for run in (0..inputs.trials).step_by(EVENT_RUN) {
+                        let run = run..(run + EVENT_RUN).min(inputs.trials);
+                        model.draw_events(inputs, run.clone(), events);
+                        for k in run {
+                            model.simulate(inputs.trial(k), events, k, flows);
+                            visitor.visit(&mut state, model, first + k as u64, inputs, k, flows);
+                        }
                     }
                     progress(inputs.trials as u64);
                     visitor.finish(state)

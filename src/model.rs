@@ -11,18 +11,20 @@
 //!
 //! Risk events are generated as a Poisson process in continuous time over the
 //! live months (exponential gaps with rate `λ / 12` per month), which gives
-//! exactly independent Poisson(`λ / 12`) counts per live month. The first gap
-//! comes from a per-trial uniform drawn with the block (`-ln u`); only a trial
-//! in which an event happens opens its own event stream, which draws each
-//! event's cost and abandonment by inverse CDF and the next gap from
-//! `rand_distr`'s standard exponential.
+//! exactly independent Poisson(`λ / 12`) counts per live month. The events
+//! of a block of trials are drawn risk by risk before any trial is simulated
+//! ([`Model::draw_events`]): each risk reads its own stream for the block,
+//! trial after trial, with the gaps from `rand_distr`'s standard exponential
+//! and each event's cost (by inverse CDF) and abandonment from uniforms. A
+//! risk's cost table is so used thousands of times in a row, and stays in
+//! cache.
 
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 use rand_distr::Exp1;
 
 use crate::dist::QuantileTable;
-use crate::sampling::{Sampler, unit_interval};
+use crate::sampling::{InputBlock, Sampler, unit_interval};
 use crate::scenario::{Kind, Scenario};
 
 /// Month index meaning "never" for payback.
@@ -93,6 +95,37 @@ pub struct TrialFlows {
     events: Vec<Event>,
 }
 
+/// The risk events of a block of trials, drawn risk by risk, a run of
+/// trials at a time (so they stay in cache until the trials are simulated).
+#[derive(Debug, Default)]
+pub struct BlockEvents {
+    /// Go-live month of each initiative, trial-major, for the whole block.
+    go_live: Vec<u64>,
+    /// The block's stream of each risk (flat), read trial after trial.
+    streams: Vec<ChaCha8Rng>,
+    /// First trial (of the block) of the run of trials drawn.
+    first: usize,
+    /// Events of each risk, trial by trial, in time order within a trial.
+    events: Vec<Vec<Event>>,
+    /// For each risk, where each trial's events start in `events`, and one past the last.
+    starts: Vec<Vec<u32>>,
+}
+
+impl BlockEvents {
+    /// The events of risk `risk` (flat) in trial `k` of the block.
+    fn of(&self, risk: usize, k: usize) -> &[Event] {
+        let starts = &self.starts[risk];
+        &self.events[risk][starts[k - self.first] as usize..starts[k - self.first + 1] as usize]
+    }
+}
+
+/// An initiative's schedule in one trial, from its drawn inputs.
+struct Schedule {
+    start: u64,
+    build_months: u64,
+    go_live: u64,
+}
+
 impl<'a> Model<'a> {
     /// Prepares the model of a scenario.
     pub fn new(scenario: &'a Scenario) -> Model<'a> {
@@ -123,67 +156,113 @@ impl<'a> Model<'a> {
         &self.discount
     }
 
-    /// Simulates trial `trial` with its drawn `inputs` and first-event uniforms.
-    pub fn simulate(&self, sampler: &Sampler, trial: u64, inputs: &[f64], first_event: &[f64], out: &mut TrialFlows) {
+    /// Initiative `i`'s schedule in a trial with `inputs`, given the go-live
+    /// months of the initiatives before it in dependency order.
+    fn schedule(&self, i: usize, inputs: &[f64], go_live: &[u64]) -> Schedule {
+        let init = &self.scenario.initiatives[i];
+        let start = u64::from(init.start_month);
+        let build_months = inputs[init.build_months].ceil().clamp(1.0, 1e15) as u64;
+        let go_live = init.depends_on.iter().map(|&d| go_live[d]).fold(start + build_months, u64::max);
+        Schedule { start, build_months, go_live }
+    }
+
+    /// Prepares the events of block `block`, whose inputs are `inputs`:
+    /// every trial's go-live months and every risk's stream for the block.
+    pub fn start_events(&self, sampler: &Sampler, block: u64, inputs: &InputBlock, out: &mut BlockEvents) {
+        let n = self.scenario.initiatives.len();
+        out.go_live.resize(inputs.trials * n, 0);
+        for (k, go_live) in out.go_live.chunks_exact_mut(n).enumerate() {
+            for &i in &self.order {
+                go_live[i] = self.schedule(i, inputs.trial(k), go_live).go_live;
+            }
+        }
+        out.streams.clear();
+        out.streams.extend((0..self.event_costs.len()).map(|r| sampler.event_stream(r, block)));
+    }
+
+    /// Draws the risk events of trials `trials` of the block prepared by
+    /// [`Model::start_events`] (runs of trials must come in order): each
+    /// risk from its own stream, trial after trial.
+    pub fn draw_events(&self, inputs: &InputBlock, trials: std::ops::Range<usize>, out: &mut BlockEvents) {
         let scenario = self.scenario;
-        out.initiatives.resize_with(scenario.initiatives.len(), Flows::default);
+        let n = scenario.initiatives.len();
         let h = self.horizon as u64;
+        let risks = self.event_costs.len();
+        out.first = trials.start;
+        out.events.resize_with(risks, Vec::new);
+        out.starts.resize_with(risks, Vec::new);
+        for (i, init) in scenario.initiatives.iter().enumerate() {
+            let conflation = init.is_mismatched().then_some(&scenario.conflation);
+            for (r, risk) in init.risks.iter().enumerate() {
+                let flat = self.risk_offset[i] + r;
+                let (events, starts, rng) = (&mut out.events[flat], &mut out.starts[flat], &mut out.streams[flat]);
+                events.clear();
+                starts.clear();
+                starts.push(0);
+                let costs = &self.event_costs[flat];
+                let pause = u64::from(risk.benefit_pause_months);
+                for k in trials.clone() {
+                    let values = inputs.trial(k);
+                    let (mut rate, mut abandon) = (values[risk.events_per_year] / 12.0, values[risk.abandon_probability]);
+                    if let Some(c) = conflation {
+                        rate *= c.risk_rate_multiplier;
+                        abandon = (abandon + c.extra_abandon_probability).min(1.0);
+                    }
+                    let go_live = out.go_live[k * n + i];
+                    let live_months = h.saturating_sub(go_live) as f64;
+                    if rate > 0.0 && live_months > 0.0 {
+                        let mut time = rng.sample::<f64, _>(Exp1) / rate;
+                        while time <= live_months {
+                            events.push(Event {
+                                month: go_live + time.ceil().max(1.0) as u64,
+                                cost: costs.quantile(unit_interval(rng)),
+                                abandons: unit_interval(rng) < abandon,
+                                pause,
+                            });
+                            time += rng.sample::<f64, _>(Exp1) / rate;
+                        }
+                    }
+                    starts.push(events.len() as u32);
+                }
+            }
+        }
+    }
+
+    /// Simulates trial `k` of a block with its drawn `inputs` and the block's `events`.
+    pub fn simulate(&self, inputs: &[f64], events: &BlockEvents, k: usize, out: &mut TrialFlows) {
+        let scenario = self.scenario;
+        let n = scenario.initiatives.len();
+        out.initiatives.resize_with(n, Flows::default);
+        let h = self.horizon as u64;
+        let go_lives = &events.go_live[k * n..(k + 1) * n];
         for &i in &self.order {
             let init = &scenario.initiatives[i];
-            let mismatched = init.is_mismatched();
-            let conflation = &scenario.conflation;
+            let Schedule { start, build_months, go_live } = self.schedule(i, inputs, go_lives);
             let build_cost = inputs[init.build_cost];
-            let build_months = inputs[init.build_months].ceil().clamp(1.0, 1e15) as u64;
             let run_cost = inputs[init.run_cost_per_month];
             let mut benefit = inputs[init.benefit_per_month];
-            if mismatched {
-                benefit *= conflation.benefit_multiplier;
+            if init.is_mismatched() {
+                benefit *= scenario.conflation.benefit_multiplier;
             }
             let ramp = inputs[init.ramp_months];
             let visibility = inputs[init.pnl_visibility];
-            let start = u64::from(init.start_month);
-            let go_live =
-                init.depends_on.iter().map(|&d| out.initiatives[d].go_live).fold(start + build_months, u64::max);
 
-            // Risk events over the live window, in month order.
-            let mut events = std::mem::take(&mut out.events);
-            events.clear();
-            let live_months = h.saturating_sub(go_live) as f64;
-            for (r, risk) in init.risks.iter().enumerate() {
-                let flat = self.risk_offset[i] + r;
-                let mut rate = inputs[risk.events_per_year] / 12.0;
-                let mut abandon = inputs[risk.abandon_probability];
-                if mismatched {
-                    rate *= conflation.risk_rate_multiplier;
-                    abandon = (abandon + conflation.extra_abandon_probability).min(1.0);
-                }
-                if rate <= 0.0 || live_months <= 0.0 {
-                    continue;
-                }
-                let mut time = -first_event[flat].ln() / rate;
-                let mut rng: Option<ChaCha8Rng> = None;
-                while time <= live_months {
-                    let rng = rng.get_or_insert_with(|| sampler.event_stream(flat, trial));
-                    events.push(Event {
-                        month: go_live + time.ceil().max(1.0) as u64,
-                        cost: self.event_costs[flat].quantile(unit_interval(rng)),
-                        abandons: unit_interval(rng) < abandon,
-                        pause: u64::from(risk.benefit_pause_months),
-                    });
-                    let gap: f64 = rng.sample(Exp1);
-                    time += gap / rate;
-                }
+            // The risks' events over the live window, in month order.
+            let mut booking = std::mem::take(&mut out.events);
+            booking.clear();
+            for r in 0..init.risks.len() {
+                booking.extend_from_slice(events.of(self.risk_offset[i] + r, k));
             }
-            events.sort_by_key(|e| e.month);
+            booking.sort_by_key(|e| e.month);
             // The first event that abandons ends the live window after its month;
             // events after it never happen.
-            let end = events.iter().find(|e| e.abandons).map_or(h, |e| e.month.min(h));
-            let booked = events.iter().take_while(|e| e.month <= end).count();
+            let end = booking.iter().find(|e| e.abandons).map_or(h, |e| e.month.min(h));
+            let booked = booking.iter().take_while(|e| e.month <= end).count();
 
             let flows = &mut out.initiatives[i];
             flows.reset(self.horizon);
             flows.go_live = go_live;
-            flows.abandoned = events[..booked].iter().any(|e| e.abandons);
+            flows.abandoned = booking[..booked].iter().any(|e| e.abandons);
             let per_month = build_cost / build_months as f64;
             for t in start + 1..=(start + build_months).min(h) {
                 flows.cost[(t - 1) as usize] += per_month;
@@ -204,7 +283,7 @@ impl<'a> Model<'a> {
                 *c += run_cost;
             }
             let mut month_loss = (0, 0.0);
-            for e in &events[..booked] {
+            for e in &booking[..booked] {
                 let idx = (e.month - 1) as usize;
                 flows.loss[idx] += e.cost;
                 flows.cost[idx] += e.cost;
@@ -219,7 +298,7 @@ impl<'a> Model<'a> {
             }
             flows.loss_total += month_loss.1;
             flows.events = booked as u32;
-            out.events = events;
+            out.events = booking;
         }
     }
 }

@@ -7,8 +7,8 @@
 //! correlations use (`"Invoice approval.build_cost"`) or, for a risk,
 //! `"Initiative.Risk"`. Trials are processed in fixed blocks of
 //! [`BLOCK_TRIALS`]; block `b` of an input reads ChaCha stream `b` of its key.
-//! The per-event draws of a risk in trial `i` read stream `2⁶³ + i` of the
-//! risk's key. Nothing depends on which thread runs a block, and editing,
+//! The events of a risk in block `b` read stream `2⁶³ + b` of the risk's key,
+//! trial after trial. Nothing depends on which thread runs a block, and editing,
 //! adding or removing one initiative leaves every other initiative's draws
 //! unchanged — the property paired comparisons rely on.
 //!
@@ -41,12 +41,12 @@ use rayon::prelude::*;
 /// `--precision` growth.
 pub const BLOCK_TRIALS: u64 = 2048;
 
-/// First ChaCha stream id used for per-trial event draws.
+/// First ChaCha stream id used for the risk events of a block.
 const EVENT_STREAM_BASE: u64 = 1 << 63;
 
 /// Name of the stream scheme, recorded in run manifests.
 pub const STREAM_SCHEME: &str = "ChaCha8 per input and per risk, key = SHA-256(\"roicast/stream/v1\" | seed | name); \
-stream b for block b of 2048 trials; stream 2^63 + i for the events of trial i";
+stream b for block b of 2048 trials; stream 2^63 + b for the events of block b, trial after trial";
 
 /// The key of a named stream under a seed.
 pub fn stream_key(seed: u64, name: &str) -> [u8; 32] {
@@ -110,10 +110,6 @@ pub struct InputBlock {
     pub trials: usize,
     /// Input values, trial-major.
     pub values: Vec<f64>,
-    /// Uniform draws for the first event of each risk, trial-major.
-    pub first_event: Vec<f64>,
-    /// Number of risks per trial.
-    pub risks: usize,
     uniforms: Vec<f64>,
     permutation: Vec<u32>,
 }
@@ -122,11 +118,6 @@ impl InputBlock {
     /// The inputs of trial `k` of the block.
     pub fn trial(&self, k: usize) -> &[f64] {
         &self.values[k * self.inputs..(k + 1) * self.inputs]
-    }
-
-    /// The first-event uniforms of trial `k` of the block, one per risk.
-    pub fn first_event(&self, k: usize) -> &[f64] {
-        &self.first_event[k * self.risks..(k + 1) * self.risks]
     }
 }
 
@@ -152,14 +143,9 @@ impl Sampler {
         }
     }
 
-    /// The key of the `r`-th risk (initiative order, then risk order).
-    pub fn risk_key(&self, r: usize) -> &[u8; 32] {
-        &self.risk_keys[r]
-    }
-
-    /// The generator for the events of risk `r` in trial `trial`.
-    pub fn event_stream(&self, r: usize, trial: u64) -> ChaCha8Rng {
-        stream(&self.risk_keys[r], EVENT_STREAM_BASE + trial)
+    /// The generator for the events of risk `r` in block `block`.
+    pub fn event_stream(&self, r: usize, block: u64) -> ChaCha8Rng {
+        stream(&self.risk_keys[r], EVENT_STREAM_BASE + block)
     }
 
     /// Uniforms of one input for one block, stratified or not.
@@ -220,16 +206,6 @@ impl Sampler {
             }
         }
         out.uniforms = uniforms;
-        // First-event uniforms of each risk: plain random, from stream b of the risk key.
-        let risks = self.risk_keys.len();
-        out.risks = risks;
-        out.first_event.resize(risks * m, 0.5);
-        for (r, key) in self.risk_keys.iter().enumerate() {
-            let mut rng = stream(key, block);
-            for k in 0..m {
-                out.first_event[k * risks + r] = unit_interval(&mut rng);
-            }
-        }
     }
 }
 
