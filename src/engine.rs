@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use crate::model::{BlockEvents, Model, NEVER, SetMetrics, SetMonths, SetSpec, TrialFlows, reported_sets};
 use crate::sampling::{BLOCK_TRIALS, InputBlock, Sampler, block_count, block_trials};
 use crate::scenario::Scenario;
-use crate::sketch::{HistogramRange, RangeHistogram};
+use crate::sketch::{HistogramRange, RangeHistogram, SlotColumns};
 
 /// How many trials to run and with which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,15 +324,35 @@ struct BlockOutput {
     sums: [Vec<f64>; 3],
     /// Trials in the block.
     trials: usize,
-    /// Cumulative cash flows of the block, column per set and month:
-    /// `columns[(set * horizon + t) * trials + k]`.
-    columns: Vec<f32>,
+    /// Cumulative cash flows of the block, column per set and month.
+    columns: Columns,
+}
+
+/// A block's cumulative cash flows, a column per set and month (set-major).
+enum Columns {
+    /// The pilot's values, from which the histograms take their ranges:
+    /// `values[(set * horizon + t) * trials + k]`.
+    Values(Vec<f32>),
+    /// Every later block's, as slots of those ranges (half the memory of
+    /// the values, and no arithmetic left for the histograms to do).
+    Slots(SlotColumns),
 }
 
 impl BlockOutput {
-    /// The cumulative cash flows of histogram `cell` (set-major, then month), one per trial.
-    fn column(&self, cell: usize) -> &[f32] {
-        &self.columns[cell * self.trials..(cell + 1) * self.trials]
+    /// The pilot's cumulative cash flows of histogram `cell`, one per trial.
+    fn values(&self, cell: usize) -> &[f32] {
+        match &self.columns {
+            Columns::Values(values) => &values[cell * self.trials..(cell + 1) * self.trials],
+            Columns::Slots(_) => &[],
+        }
+    }
+
+    /// A later block's slots.
+    fn slots(&self) -> Option<&SlotColumns> {
+        match &self.columns {
+            Columns::Values(_) => None,
+            Columns::Slots(slots) => Some(slots),
+        }
     }
 }
 
@@ -356,15 +376,20 @@ struct Workspace {
 }
 
 impl Workspace {
-    /// Writes the rows in use into `columns` (a block's, column per set and
-    /// month) from trial `first` of the block on, and empties them.
-    fn flush_rows(&mut self, columns: &mut [f32], trials: usize, first: usize) {
+    /// Writes the rows in use into a block's columns from trial `first` of
+    /// the block on, and empties them; `ranges` are the histograms' ranges.
+    fn flush_rows(&mut self, output: &mut BlockOutput, first: usize, ranges: &[HistogramRange]) {
         let cells = self.rows.len() / TILE_TRIALS;
-        for cell in 0..cells {
-            let column = &mut columns[cell * trials + first..][..self.rows_used];
-            for (r, value) in column.iter_mut().enumerate() {
-                *value = self.rows[r * cells + cell];
+        match &mut output.columns {
+            Columns::Values(values) => {
+                for cell in 0..cells {
+                    let column = &mut values[cell * output.trials + first..][..self.rows_used];
+                    for (r, value) in column.iter_mut().enumerate() {
+                        *value = self.rows[r * cells + cell];
+                    }
+                }
             }
+            Columns::Slots(slots) => slots.write_rows(&self.rows, self.rows_used, first, ranges),
         }
         self.rows_used = 0;
     }
@@ -379,7 +404,8 @@ struct BlockState {
 /// The standard collector behind [`run`].
 ///
 /// Cumulative cash flows are written per block into columns, one per set
-/// and month; once a wave of blocks is done, each histogram counts its
+/// and month (as slots of the histograms' ranges once the pilot has set
+/// them); once a wave of blocks is done, each histogram counts its
 /// columns from every block of the wave in one go, so it stays in cache
 /// while it is filled, and no worker needs a copy of every histogram.
 struct Collector {
@@ -390,8 +416,10 @@ struct Collector {
     trials: u64,
     /// Reusable workspaces, one per worker in use.
     workspaces: Mutex<Vec<Workspace>>,
+    /// The histograms' ranges, set by the pilot block (empty before).
+    ranges: Vec<HistogramRange>,
     /// Column buffers of absorbed blocks, for reuse.
-    columns: Mutex<Vec<Vec<f32>>>,
+    columns: Mutex<Vec<SlotColumns>>,
 }
 
 impl BlockVisitor for Collector {
@@ -404,8 +432,13 @@ impl BlockVisitor for Collector {
         let mut work = self.workspaces.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
         work.rows.resize(TILE_TRIALS * cells, 0.0);
         work.rows_used = 0;
-        let mut columns = self.columns.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
-        columns.resize(cells * trials, 0.0);
+        let columns = if self.ranges.is_empty() {
+            Columns::Values(vec![0.0; cells * trials])
+        } else {
+            let mut slots = self.columns.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+            slots.reset(cells, trials);
+            Columns::Slots(slots)
+        };
         BlockState {
             output: BlockOutput {
                 sets: self.specs.iter().map(|_| SetResults::with_capacity(trials)).collect(),
@@ -454,7 +487,7 @@ impl BlockVisitor for Collector {
         }
         work.rows_used += 1;
         if work.rows_used == TILE_TRIALS {
-            work.flush_rows(&mut output.columns, output.trials, k + 1 - TILE_TRIALS);
+            work.flush_rows(output, k + 1 - TILE_TRIALS, &self.ranges);
         }
         let values = inputs.trial(k);
         for (column, &j) in output.inputs.iter_mut().zip(&self.uncertain) {
@@ -465,7 +498,10 @@ impl BlockVisitor for Collector {
     fn finish(&self, state: BlockState) -> BlockOutput {
         let (mut work, mut output) = (state.work, state.output);
         let first = output.trials - work.rows_used;
-        work.flush_rows(&mut output.columns, output.trials, first);
+        work.flush_rows(&mut output, first, &self.ranges);
+        if let Columns::Slots(slots) = &mut output.columns {
+            slots.finish();
+        }
         if let Ok(mut pool) = self.workspaces.lock() {
             pool.push(work);
         }
@@ -514,13 +550,14 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
     if trials <= results.trials {
         return;
     }
-    let collector = Collector {
+    let mut collector = Collector {
         specs: results.sets.iter().map(|s| s.spec.clone()).collect(),
         initiatives: scenario.initiatives.len(),
         horizon: results.monthly.horizon,
         uncertain: results.inputs.iter().map(|c| c.input).collect(),
         trials,
         workspaces: Mutex::new(Vec::new()),
+        ranges: Vec::new(),
         columns: Mutex::new(Vec::new()),
     };
     let additional = (trials - results.trials) as usize;
@@ -532,10 +569,11 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
         let pilot = simulator.blocks(trials, 0..1, &collector, progress);
         let cells = results.monthly.sets * results.monthly.horizon;
         results.monthly.histograms =
-            (0..cells).map(|c| RangeHistogram::new(HistogramRange::around(pilot[0].column(c)))).collect();
+            (0..cells).map(|c| RangeHistogram::new(HistogramRange::around(pilot[0].values(c)))).collect();
         results.absorb_wave(pilot, &collector);
         first = 1;
     }
+    collector.ranges = results.monthly.histograms.iter().map(RangeHistogram::range).collect();
     // Blocks run in waves, each absorbed before the next starts, so at most
     // one wave's outputs exist beside the results.
     let last = block_count(trials);
@@ -553,12 +591,13 @@ impl RunResults {
     /// histogram at a time), then appends their outputs in block order.
     fn absorb_wave(&mut self, outputs: Vec<BlockOutput>, collector: &Collector) {
         self.monthly.histograms.par_iter_mut().enumerate().for_each(|(cell, histogram)| {
-            histogram.insert_columns(outputs.iter().map(|output| output.column(cell)));
+            histogram.insert_columns(outputs.iter().map(|output| output.values(cell)));
+            histogram.insert_slots(cell, outputs.iter().filter_map(BlockOutput::slots));
         });
         for mut output in outputs {
-            let columns = std::mem::take(&mut output.columns);
-            if let Ok(mut pool) = collector.columns.lock() {
-                pool.push(columns);
+            let columns = std::mem::replace(&mut output.columns, Columns::Values(Vec::new()));
+            if let (Columns::Slots(slots), Ok(mut pool)) = (columns, collector.columns.lock()) {
+                pool.push(slots);
             }
             self.absorb(output);
         }

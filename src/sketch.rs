@@ -202,6 +202,9 @@ mod tests {
 /// Bins of a [`RangeHistogram`] between its lower and upper edge.
 pub const HISTOGRAM_BINS: usize = 8192;
 
+/// The slot ([`HistogramRange::slot`]) of values above a histogram's range.
+pub const OUTSIDE_ABOVE: usize = HISTOGRAM_BINS + 1;
+
 /// The fixed range of a [`RangeHistogram`], set from a pilot sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HistogramRange {
@@ -212,6 +215,21 @@ pub struct HistogramRange {
 }
 
 impl HistogramRange {
+    /// The slot of value `v`: 0 below the range, bin `b` in slot `b + 1`,
+    /// [`OUTSIDE_ABOVE`] above the range.
+    #[inline(always)]
+    pub fn slot(&self, v: f32) -> u16 {
+        const LAST: f64 = OUTSIDE_ABOVE as f64;
+        let position = (f64::from(v) - self.low) * (1.0 / self.width) + 1.0;
+        // Written as comparisons so that NaN would become 0 too.
+        let position = if position >= 0.0 { position } else { 0.0 };
+        let position = if position <= LAST { position } else { LAST };
+        // SAFETY: the position is a number in [0, LAST], so it converts
+        // exactly to its floor; the checked `as` conversion costs four times
+        // the rest of this function.
+        unsafe { position.to_int_unchecked::<u16>() }
+    }
+
     /// A range around the body of a pilot sample: its 0.5th to 99.5th
     /// percentile, widened by half that spread on each side (twice the spread
     /// in all), cut into [`HISTOGRAM_BINS`] bins. Heavy tails beyond it go to
@@ -306,6 +324,44 @@ impl RangeHistogram {
         local[HISTOGRAM_BINS + 1] = 0;
     }
 
+    /// Counts a value outside the range (slot 0 or [`OUTSIDE_ABOVE`]) in
+    /// its tail sketch; does nothing for a value inside.
+    fn insert_outside(&mut self, v: f32) {
+        match usize::from(self.range.slot(v)) {
+            0 => self.below.insert(f64::from(v)),
+            OUTSIDE_ABOVE => self.above.insert(f64::from(v)),
+            _ => {}
+        }
+    }
+
+    /// Counts column `cell` of several blocks of [`SlotColumns`], whose
+    /// slots were taken with this histogram's range.
+    pub fn insert_slots<'a>(&mut self, cell: usize, blocks: impl IntoIterator<Item = &'a SlotColumns>) {
+        const LOCAL_LIMIT: usize = u16::MAX as usize;
+        let mut local = [0u16; HISTOGRAM_BINS + 2];
+        let mut pending = 0;
+        for block in blocks {
+            for slots in block.column(cell).chunks(LOCAL_LIMIT) {
+                if pending + slots.len() > LOCAL_LIMIT {
+                    self.add_local(&mut local);
+                    pending = 0;
+                }
+                for &slot in slots {
+                    local[usize::from(slot).min(OUTSIDE_ABOVE)] += 1;
+                }
+                pending += slots.len();
+                self.count += slots.len() as u64;
+            }
+            let [low, high] = block.extremes[cell];
+            self.min = self.min.min(f64::from(low));
+            self.max = self.max.max(f64::from(high));
+            for &v in block.outside(cell) {
+                self.insert_outside(v);
+            }
+        }
+        self.add_local(&mut local);
+    }
+
     /// Counts at most 65,535 values into `local` (bins, offset by one past
     /// the count of values below the range) and the tail sketches.
     fn count_values(&mut self, values: &[f32], local: &mut [u16; HISTOGRAM_BINS + 2]) {
@@ -328,37 +384,21 @@ impl RangeHistogram {
         let high_seen = high_lanes.into_iter().fold(f32::NEG_INFINITY, f32::max);
         self.min = self.min.min(f64::from(low_seen));
         self.max = self.max.max(f64::from(high_seen));
-        let (low, scale) = (self.range.low, 1.0 / self.range.width);
         let outside = (local[0], local[HISTOGRAM_BINS + 1]);
-        // Slots in batches (a loop the compiler turns into SIMD), then the
-        // counts: below the range is slot 0, above it the last slot.
+        // Slots in batches (a loop the compiler turns into SIMD), then the counts.
         const BATCH: usize = 64;
-        const LAST: f64 = (HISTOGRAM_BINS + 1) as f64;
-        let mut slots = [0u32; BATCH];
+        let mut slots = [0u16; BATCH];
         for batch in values.chunks(BATCH) {
             for (slot, &v) in slots.iter_mut().zip(batch) {
-                let position = (f64::from(v) - low) * scale + 1.0;
-                // Written as comparisons so that NaN would become 0 too.
-                let position = if position >= 0.0 { position } else { 0.0 };
-                let position = if position <= LAST { position } else { LAST };
-                // SAFETY: the position is a number in [0, LAST], so it
-                // converts exactly to its floor; the checked `as` conversion
-                // costs four times the rest of this loop.
-                *slot = unsafe { position.to_int_unchecked::<u32>() };
+                *slot = self.range.slot(v);
             }
             for &slot in &slots[..batch.len()] {
-                local[(slot as usize).min(HISTOGRAM_BINS + 1)] += 1;
+                local[usize::from(slot).min(OUTSIDE_ABOVE)] += 1;
             }
         }
         if (local[0], local[HISTOGRAM_BINS + 1]) != outside {
             for &v in values {
-                let x = f64::from(v);
-                let position = (x - low) * scale;
-                if position < 0.0 {
-                    self.below.insert(x);
-                } else if position >= HISTOGRAM_BINS as f64 {
-                    self.above.insert(x);
-                }
+                self.insert_outside(v);
             }
         }
         self.count += values.len() as u64;
@@ -409,5 +449,69 @@ impl RangeHistogram {
     pub fn quantile(&self, q: f64) -> Option<f64> {
         crate::stats::type7(self.count, q, |rank| self.order_statistic(rank))
             .map(|value| value.clamp(self.min, self.max))
+    }
+}
+
+/// A block's values for many histograms, a column each, kept as slots
+/// ([`HistogramRange::slot`], two bytes a value instead of four), with what
+/// the slots leave out: each column's extremes and its values outside the range.
+#[derive(Debug, Clone, Default)]
+pub struct SlotColumns {
+    /// Values per column.
+    trials: usize,
+    /// The slots, column after column.
+    slots: Vec<u16>,
+    /// Smallest and largest value of each column.
+    extremes: Vec<[f32; 2]>,
+    /// Values outside their column's range, as (column, value), sorted by
+    /// column once the block is complete.
+    outside: Vec<(u32, f32)>,
+}
+
+impl SlotColumns {
+    /// Empties it for `columns` columns of `trials` values each.
+    pub fn reset(&mut self, columns: usize, trials: usize) {
+        self.trials = trials;
+        self.slots.clear();
+        self.slots.resize(columns * trials, 0);
+        self.extremes.clear();
+        self.extremes.resize(columns, [f32::INFINITY, f32::NEG_INFINITY]);
+        self.outside.clear();
+    }
+
+    /// Writes a tile of rows, `rows[r * columns + c]` for row `r` of
+    /// `used`, into every column from value `first` on; `ranges` gives each
+    /// column's range.
+    pub fn write_rows(&mut self, rows: &[f32], used: usize, first: usize, ranges: &[HistogramRange]) {
+        let columns = ranges.len();
+        for (c, (range, [low, high])) in ranges.iter().zip(&mut self.extremes).enumerate() {
+            let column = &mut self.slots[c * self.trials + first..][..used];
+            for (r, slot) in column.iter_mut().enumerate() {
+                let v = rows[r * columns + c];
+                *low = low.min(v);
+                *high = high.max(v);
+                *slot = range.slot(v);
+                if *slot == 0 || usize::from(*slot) == OUTSIDE_ABOVE {
+                    self.outside.push((c as u32, v));
+                }
+            }
+        }
+    }
+
+    /// Sorts the values outside the ranges by column; call once all rows are written.
+    pub fn finish(&mut self) {
+        self.outside.sort_unstable_by_key(|&(c, _)| c);
+    }
+
+    /// The slots of column `c`.
+    fn column(&self, c: usize) -> &[u16] {
+        &self.slots[c * self.trials..(c + 1) * self.trials]
+    }
+
+    /// The values of column `c` outside its range.
+    fn outside(&self, c: usize) -> impl Iterator<Item = &f32> {
+        let c = c as u32;
+        let start = self.outside.partition_point(|&(column, _)| column < c);
+        self.outside[start..].iter().take_while(move |&&(column, _)| column == c).map(|(_, v)| v)
     }
 }
