@@ -80,12 +80,12 @@ pub struct Summary {
 impl Summary {
     /// Summarises the finite values of a sample; `None` when there are none.
     pub fn of(values: &[f64]) -> Option<Summary> {
-        Summary::of_finite(values, &mut Workspace::default())
+        Summary::of_finite(values.iter().copied(), &mut Workspace::default())
     }
 
     /// [`Summary::of`], sorting in `workspace`.
-    fn of_finite(values: &[f64], workspace: &mut Workspace) -> Option<Summary> {
-        Summary::of_sorted(workspace.sorted(values.iter().copied().filter(|x| x.is_finite())))
+    fn of_finite(values: impl Iterator<Item = f64>, workspace: &mut Workspace) -> Option<Summary> {
+        Summary::of_sorted(workspace.sorted(values.filter(|x| x.is_finite())))
     }
 
     /// Summarises an ascending sample of finite values.
@@ -207,8 +207,8 @@ impl SetSummary {
         SetSummary {
             name: set.spec.name.clone(),
             npv,
-            roi: Summary::of_finite(&set.roi, workspace),
-            visible_roi: Summary::of_finite(&set.visible_roi, workspace),
+            roi: Summary::of_finite(set.roi.iter().map(|&r| f64::from(r)), workspace),
+            visible_roi: Summary::of_finite(set.visible_roi.iter().map(|&r| f64::from(r)), workspace),
             prob_npv_negative: share(set.npv.iter().filter(|&&x| x < 0.0).count(), n),
             expected_shortfall_5,
             prob_payback_within_12: paid_by(12),
@@ -308,8 +308,8 @@ mod tests {
         SetSummary {
             name: set.spec.name.clone(),
             npv: Summary::of_sorted(&npv_sorted),
-            roi: Summary::of_sorted(&sorted(&set.roi)),
-            visible_roi: Summary::of_sorted(&sorted(&set.visible_roi)),
+            roi: Summary::of_sorted(&sorted(&set.roi.iter().map(|&r| f64::from(r)).collect::<Vec<_>>())),
+            visible_roi: Summary::of_sorted(&sorted(&set.visible_roi.iter().map(|&r| f64::from(r)).collect::<Vec<_>>())),
             prob_npv_negative: share(set.npv.iter().filter(|&&x| x < 0.0).count(), n),
             expected_shortfall_5: (tail > 0).then(|| npv_sorted[..tail].iter().sum::<f64>() / tail as f64),
             prob_payback_within_12: paid_by(12),
@@ -338,8 +338,8 @@ mod tests {
                         _ => 1e6 * (rng.random::<f64>() - 0.3) * (1.0 + 9.0 * rng.random::<f64>().powi(6)),
                     })
                     .collect(),
-                roi: (0..n).map(|i| if i % 5 == 0 { f64::NAN } else { 3.0 * rng.random::<f64>() - 1.0 }).collect(),
-                visible_roi: (0..n).map(|_| (rng.random::<f64>() * 8.0).floor() / 4.0).collect(),
+                roi: (0..n).map(|i| if i % 5 == 0 { f32::NAN } else { 3.0 * rng.random::<f32>() - 1.0 }).collect(),
+                visible_roi: (0..n).map(|_| (rng.random::<f32>() * 8.0).floor() / 4.0).collect(),
                 payback: (0..n).map(|_| month(&mut rng)).collect(),
                 discounted_payback: (0..n).map(|_| if n > 2 { NEVER } else { month(&mut rng) }).collect(),
                 loss: (0..n).map(|_| rng.random::<f64>() * 1e5).collect(),

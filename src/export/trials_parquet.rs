@@ -4,8 +4,8 @@
 //! `.visible_roi`, `.payback_month`, `.discounted_payback_month`, `.loss`,
 //! `.events`, `.abandoned`; `<initiative>.npv` for each initiative; then
 //! every input drawn once per trial under the name correlations use
-//! (`"Invoice approval.build_cost"`), in single precision as the run keeps
-//! them. Undefined ROI and a payback that never came are null. The file is
+//! (`"Invoice approval.build_cost"`). ROIs and inputs are in single
+//! precision, as the run keeps them. Undefined ROI and a payback that never came are null. The file is
 //! written in row groups of 32,768 trials, Snappy-compressed.
 
 use std::io::Write;
@@ -22,7 +22,7 @@ use crate::report::Report;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TrialsParquet;
 
-fn optional(values: &[f64]) -> Vec<Option<f64>> {
+fn optional(values: &[f32]) -> Vec<Option<f32>> {
     values.iter().map(|&x| x.is_finite().then_some(x)).collect()
 }
 
