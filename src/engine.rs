@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use crate::model::{BlockEvents, Model, NEVER, SetMetrics, SetMonths, SetSpec, TrialFlows, reported_sets};
 use crate::sampling::{BLOCK_TRIALS, InputBlock, Sampler, block_count, block_trials};
 use crate::scenario::Scenario;
-use crate::sketch::{HistogramRange, RangeHistogram, SlotColumns};
+use crate::sketch::{HistogramRange, RangeHistogram, SlotColumns, SlotRanges};
 
 /// How many trials to run and with which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -360,10 +360,10 @@ impl BlockOutput {
     }
 }
 
-/// Trials whose cumulative cash flows are gathered in rows before they are
-/// written into the block's columns: a trial's 900-odd values would each
-/// land in a different cache line of the columns, a tile of rows fills
-/// whole stretches of each column at once.
+/// Trials whose slots are gathered in rows before they are written into
+/// the block's columns: a trial's 900-odd slots would each land in a
+/// different cache line of the columns, a tile of rows fills whole
+/// stretches of each column at once.
 const TILE_TRIALS: usize = 8;
 
 /// A worker's reusable buffers, lent to one block at a time.
@@ -373,29 +373,22 @@ struct Workspace {
     months: SetMonths,
     /// Metrics of every set in the trial at hand.
     metrics: Vec<SetMetrics>,
-    /// Cumulative cash flows of up to [`TILE_TRIALS`] trials, a row each.
-    rows: Vec<f32>,
-    /// Rows in use.
-    rows_used: usize,
+    /// Cumulative cash flows of the trial at hand, set-major.
+    row: Vec<f32>,
+    /// Slots of up to [`TILE_TRIALS`] trials, a row each.
+    tile: Vec<u16>,
+    /// Rows of the tile in use.
+    tile_used: usize,
 }
 
 impl Workspace {
-    /// Writes the rows in use into a block's columns from trial `first` of
-    /// the block on, and empties them; `ranges` are the histograms' ranges.
-    fn flush_rows(&mut self, output: &mut BlockOutput, first: usize, ranges: &[HistogramRange]) {
-        let cells = self.rows.len() / TILE_TRIALS;
-        match &mut output.columns {
-            Columns::Values(values) => {
-                for cell in 0..cells {
-                    let column = &mut values[cell * output.trials + first..][..self.rows_used];
-                    for (r, value) in column.iter_mut().enumerate() {
-                        *value = self.rows[r * cells + cell];
-                    }
-                }
-            }
-            Columns::Slots(slots) => slots.write_rows(&self.rows, self.rows_used, first, ranges),
+    /// Writes the tile's rows in use into a block's slot columns from
+    /// trial `first` of the block on, and empties the tile.
+    fn flush_tile(&mut self, output: &mut BlockOutput, first: usize) {
+        if let Columns::Slots(slots) = &mut output.columns {
+            slots.write_tile(&self.tile, self.tile_used, first);
         }
-        self.rows_used = 0;
+        self.tile_used = 0;
     }
 }
 
@@ -421,7 +414,7 @@ struct Collector {
     /// Reusable workspaces, one per worker in use.
     workspaces: Mutex<Vec<Workspace>>,
     /// The histograms' ranges, set by the pilot block (empty before).
-    ranges: Vec<HistogramRange>,
+    ranges: SlotRanges,
     /// Column buffers of absorbed blocks, for reuse.
     columns: Mutex<Vec<SlotColumns>>,
 }
@@ -434,8 +427,9 @@ impl BlockVisitor for Collector {
         let trials = block_trials(block, self.trials).count();
         let cells = self.specs.len() * self.horizon;
         let mut work = self.workspaces.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
-        work.rows.resize(TILE_TRIALS * cells, 0.0);
-        work.rows_used = 0;
+        work.row.resize(cells, 0.0);
+        work.tile.resize(TILE_TRIALS * cells, 0);
+        work.tile_used = 0;
         let columns = if self.ranges.is_empty() {
             Columns::Values(vec![0.0; cells * trials])
         } else {
@@ -468,12 +462,25 @@ impl BlockVisitor for Collector {
         let work = &mut state.work;
         let output = &mut state.output;
         work.months.compute(flows, &self.specs, model.discount(), &mut work.metrics);
-        let cells = self.specs.len() * h;
-        let row = &mut work.rows[work.rows_used * cells..(work.rows_used + 1) * cells];
-        for (s, (metrics, row)) in work.metrics.iter().zip(row.chunks_exact_mut(h)).enumerate() {
+        for (s, (metrics, row)) in work.metrics.iter().zip(work.row.chunks_exact_mut(h)).enumerate() {
             output.sets[s].push(metrics);
             for (cell, &value) in row.iter_mut().zip(work.months.cumulative(s)) {
                 *cell = value as f32;
+            }
+        }
+        match &mut output.columns {
+            Columns::Values(values) => {
+                for (c, &value) in work.row.iter().enumerate() {
+                    values[c * output.trials + k] = value;
+                }
+            }
+            Columns::Slots(slots) => {
+                let cells = work.row.len();
+                slots.convert(&work.row, &self.ranges, &mut work.tile[work.tile_used * cells..][..cells]);
+                work.tile_used += 1;
+                if work.tile_used == TILE_TRIALS {
+                    work.flush_tile(output, k + 1 - TILE_TRIALS);
+                }
             }
         }
         let [cumulative_sum, benefit_sum, visible_sum] = &mut output.sums;
@@ -489,10 +496,6 @@ impl BlockVisitor for Collector {
                 *sum += value;
             }
         }
-        work.rows_used += 1;
-        if work.rows_used == TILE_TRIALS {
-            work.flush_rows(output, k + 1 - TILE_TRIALS, &self.ranges);
-        }
         let values = inputs.trial(k);
         for (column, &j) in output.inputs.iter_mut().zip(&self.uncertain) {
             column.push(values[j] as f32);
@@ -501,8 +504,8 @@ impl BlockVisitor for Collector {
 
     fn finish(&self, state: BlockState) -> BlockOutput {
         let (mut work, mut output) = (state.work, state.output);
-        let first = output.trials - work.rows_used;
-        work.flush_rows(&mut output, first, &self.ranges);
+        let first = output.trials - work.tile_used;
+        work.flush_tile(&mut output, first);
         if let Columns::Slots(slots) = &mut output.columns {
             slots.finish();
         }
@@ -563,7 +566,7 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
         uncertain: results.inputs.iter().map(|c| c.input).collect(),
         trials,
         workspaces: Mutex::new(Vec::new()),
-        ranges: Vec::new(),
+        ranges: SlotRanges::default(),
         columns: Mutex::new(Vec::new()),
     };
     let additional = (trials - results.trials) as usize;
@@ -579,7 +582,7 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
         results.absorb_wave(pilot, &collector);
         first = 1;
     }
-    collector.ranges = results.monthly.histograms.iter().map(RangeHistogram::range).collect();
+    collector.ranges = SlotRanges::of(&results.monthly.histograms);
     // Blocks run in waves, each absorbed before the next starts, so at most
     // one wave's outputs exist beside the results.
     let last = block_count(trials);

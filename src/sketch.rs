@@ -352,9 +352,8 @@ impl RangeHistogram {
                 pending += slots.len();
                 self.count += slots.len() as u64;
             }
-            let [low, high] = block.extremes[cell];
-            self.min = self.min.min(f64::from(low));
-            self.max = self.max.max(f64::from(high));
+            self.min = self.min.min(f64::from(block.low[cell]));
+            self.max = self.max.max(f64::from(block.high[cell]));
             for &v in block.outside(cell) {
                 self.insert_outside(v);
             }
@@ -452,17 +451,50 @@ impl RangeHistogram {
     }
 }
 
+/// The ranges of many histograms, laid out to turn a row of values (one per
+/// histogram) into slots in one vectorised pass.
+#[derive(Debug, Clone, Default)]
+pub struct SlotRanges {
+    low: Vec<f64>,
+    /// One over the bin width, as [`HistogramRange::slot`] computes it.
+    scale: Vec<f64>,
+}
+
+impl SlotRanges {
+    /// The ranges of these histograms, in order.
+    pub fn of<'a>(histograms: impl IntoIterator<Item = &'a RangeHistogram>) -> SlotRanges {
+        let (low, scale) = histograms.into_iter().map(|h| (h.range.low, 1.0 / h.range.width)).unzip();
+        SlotRanges { low, scale }
+    }
+
+    /// Number of histograms.
+    pub fn len(&self) -> usize {
+        self.low.len()
+    }
+
+    /// True when there are none (before the pilot block has set them).
+    pub fn is_empty(&self) -> bool {
+        self.low.is_empty()
+    }
+}
+
 /// A block's values for many histograms, a column each, kept as slots
 /// ([`HistogramRange::slot`], two bytes a value instead of four), with what
 /// the slots leave out: each column's extremes and its values outside the range.
+///
+/// Values arrive a row (one trial) at a time: [`SlotColumns::convert`] turns
+/// a row into slots, and [`SlotColumns::write_tile`] writes a tile of such
+/// rows into the columns, filling whole cache lines of each.
 #[derive(Debug, Clone, Default)]
 pub struct SlotColumns {
     /// Values per column.
     trials: usize,
     /// The slots, column after column.
     slots: Vec<u16>,
-    /// Smallest and largest value of each column.
-    extremes: Vec<[f32; 2]>,
+    /// Smallest value of each column.
+    low: Vec<f32>,
+    /// Largest value of each column.
+    high: Vec<f32>,
     /// Values outside their column's range, as (column, value), sorted by
     /// column once the block is complete.
     outside: Vec<(u32, f32)>,
@@ -474,26 +506,52 @@ impl SlotColumns {
         self.trials = trials;
         self.slots.clear();
         self.slots.resize(columns * trials, 0);
-        self.extremes.clear();
-        self.extremes.resize(columns, [f32::INFINITY, f32::NEG_INFINITY]);
+        self.low.clear();
+        self.low.resize(columns, f32::INFINITY);
+        self.high.clear();
+        self.high.resize(columns, f32::NEG_INFINITY);
         self.outside.clear();
     }
 
-    /// Writes a tile of rows, `rows[r * columns + c]` for row `r` of
-    /// `used`, into every column from value `first` on; `ranges` gives each
-    /// column's range.
-    pub fn write_rows(&mut self, rows: &[f32], used: usize, first: usize, ranges: &[HistogramRange]) {
-        let columns = ranges.len();
-        for (c, (range, [low, high])) in ranges.iter().zip(&mut self.extremes).enumerate() {
-            let column = &mut self.slots[c * self.trials + first..][..used];
-            for (r, slot) in column.iter_mut().enumerate() {
-                let v = rows[r * columns + c];
-                *low = low.min(v);
-                *high = high.max(v);
-                *slot = range.slot(v);
-                if *slot == 0 || usize::from(*slot) == OUTSIDE_ABOVE {
+    /// Turns one row of values (one per column) into `slots`, keeping the
+    /// columns' extremes and the values outside their ranges.
+    pub fn convert(&mut self, row: &[f32], ranges: &SlotRanges, slots: &mut [u16]) {
+        const LAST: f64 = OUTSIDE_ABOVE as f64;
+        let n = row.len();
+        let (row, slots, low, high) = (&row[..n], &mut slots[..n], &mut self.low[..n], &mut self.high[..n]);
+        let (lows, scales) = (&ranges.low[..n], &ranges.scale[..n]);
+        // Three simple loops rather than one: each runs in SIMD.
+        for c in 0..n {
+            // Comparisons rather than `f32::min`, whose NaN rule keeps the
+            // loop scalar; no value is NaN.
+            low[c] = if row[c] < low[c] { row[c] } else { low[c] };
+            high[c] = if row[c] > high[c] { row[c] } else { high[c] };
+        }
+        for c in 0..n {
+            // As in `HistogramRange::slot`, written out with the ranges in arrays.
+            let position = (f64::from(row[c]) - lows[c]) * scales[c] + 1.0;
+            let position = if position >= 0.0 { position } else { 0.0 };
+            let position = if position <= LAST { position } else { LAST };
+            // SAFETY: the position is a number in [0, LAST]; see `HistogramRange::slot`.
+            slots[c] = unsafe { position.to_int_unchecked::<u16>() };
+        }
+        let outside = slots.iter().filter(|&&slot| slot == 0 || usize::from(slot) == OUTSIDE_ABOVE).count() > 0;
+        if outside {
+            for (c, (&slot, &v)) in slots.iter().zip(row).enumerate() {
+                if slot == 0 || usize::from(slot) == OUTSIDE_ABOVE {
                     self.outside.push((c as u32, v));
                 }
+            }
+        }
+    }
+
+    /// Writes a tile of `used` rows of slots, `tile[r * columns + c]`, into
+    /// every column from value `first` on.
+    pub fn write_tile(&mut self, tile: &[u16], used: usize, first: usize) {
+        let columns = self.low.len();
+        for (c, column) in self.slots.chunks_exact_mut(self.trials).enumerate() {
+            for (r, slot) in column[first..first + used].iter_mut().enumerate() {
+                *slot = tile[r * columns + c];
             }
         }
     }
