@@ -99,6 +99,8 @@ pub struct Sampler {
     /// One key per risk, in initiative then risk order.
     risk_keys: Vec<[u8; 32]>,
     groups: Vec<crate::scenario::CorrelatedGroup>,
+    /// Whether each input belongs to a correlated group.
+    correlated: Vec<bool>,
 }
 
 /// The inputs of one block of trials, trial-major: `values[k * inputs + j]`.
@@ -112,6 +114,8 @@ pub struct InputBlock {
     pub values: Vec<f64>,
     uniforms: Vec<f64>,
     permutation: Vec<u32>,
+    /// The trials of the block in the order of their strata.
+    by_stratum: Vec<u32>,
 }
 
 impl InputBlock {
@@ -140,6 +144,9 @@ impl Sampler {
             inputs: scenario.inputs.par_iter().map(|i| QuantileTable::new(&i.distribution)).collect(),
             risk_keys,
             groups: scenario.correlation_matrix.groups.clone(),
+            correlated: (0..scenario.inputs.len())
+                .map(|j| scenario.correlation_matrix.groups.iter().any(|g| g.inputs.contains(&j)))
+                .collect(),
         }
     }
 
@@ -178,11 +185,27 @@ impl Sampler {
         let mut uniforms = std::mem::take(&mut out.uniforms);
         uniforms.resize(n * m, 0.5);
         let mut column = Vec::with_capacity(m);
+        let mut drawn = vec![false; n];
         // Uniforms, input-major.
         for (j, key) in self.input_keys.iter().enumerate() {
             if let Some(key) = key {
                 self.uniforms(key, block, m, &mut column, &mut out.permutation);
                 uniforms[j * m..(j + 1) * m].copy_from_slice(&column);
+                if self.sampling == Sampling::LatinHypercube && !self.correlated[j] {
+                    // A stratified input keeps its uniforms: draw it now, stratum
+                    // after stratum, so that the inverse-CDF table is read in
+                    // order instead of at random (the same values, in cache).
+                    out.by_stratum.resize(m, 0);
+                    for (k, &stratum) in out.permutation.iter().enumerate() {
+                        out.by_stratum[stratum as usize] = k as u32;
+                    }
+                    let dist = &self.inputs[j];
+                    for &k in &out.by_stratum {
+                        let k = k as usize;
+                        out.values[k * n + j] = dist.quantile(column[k]);
+                    }
+                    drawn[j] = true;
+                }
             }
         }
         // Gaussian copula for correlated groups.
@@ -199,7 +222,7 @@ impl Sampler {
                 }
             }
         }
-        for (j, dist) in self.inputs.iter().enumerate() {
+        for (j, dist) in self.inputs.iter().enumerate().filter(|&(j, _)| !drawn[j]) {
             match dist.distribution().fixed_value() {
                 Some(v) => (0..m).for_each(|k| out.values[k * n + j] = v),
                 None => (0..m).for_each(|k| out.values[k * n + j] = dist.quantile(uniforms[j * m + k])),
