@@ -69,7 +69,7 @@ pub trait BlockVisitor: Sync {
 /// Trials whose risk events are drawn together (risk by risk) before they
 /// are simulated: enough that each risk's cost table is used many times in
 /// a row, few enough that the events stay in cache until they are booked.
-const EVENT_RUN: usize = 128;
+const EVENT_RUN: usize = 512;
 
 /// A scenario's sampler and model, prepared once for any number of blocks.
 pub struct Simulator<'a> {
