@@ -203,7 +203,8 @@ impl<'a> Model<'a> {
                 let pause = u64::from(risk.benefit_pause_months);
                 for k in trials.clone() {
                     let values = inputs.trial(k);
-                    let (mut rate, mut abandon) = (values[risk.events_per_year] / 12.0, values[risk.abandon_probability]);
+                    let (mut rate, mut abandon) =
+                        (values[risk.events_per_year] / 12.0, values[risk.abandon_probability]);
                     if let Some(c) = conflation {
                         rate *= c.risk_rate_multiplier;
                         abandon = (abandon + c.extra_abandon_probability).min(1.0);

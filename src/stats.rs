@@ -295,6 +295,7 @@ mod tests {
             sorted.sort_by(f64::total_cmp);
             sorted
         };
+        let widened = |values: &[f32]| values.iter().map(|&x| f64::from(x)).collect::<Vec<f64>>();
         let median = |months: &[u16]| {
             let mut sorted: Vec<f64> =
                 months.iter().map(|&m| if m == NEVER { f64::INFINITY } else { f64::from(m) }).collect();
@@ -308,8 +309,8 @@ mod tests {
         SetSummary {
             name: set.spec.name.clone(),
             npv: Summary::of_sorted(&npv_sorted),
-            roi: Summary::of_sorted(&sorted(&set.roi.iter().map(|&r| f64::from(r)).collect::<Vec<_>>())),
-            visible_roi: Summary::of_sorted(&sorted(&set.visible_roi.iter().map(|&r| f64::from(r)).collect::<Vec<_>>())),
+            roi: Summary::of_sorted(&sorted(&widened(&set.roi))),
+            visible_roi: Summary::of_sorted(&sorted(&widened(&set.visible_roi))),
             prob_npv_negative: share(set.npv.iter().filter(|&&x| x < 0.0).count(), n),
             expected_shortfall_5: (tail > 0).then(|| npv_sorted[..tail].iter().sum::<f64>() / tail as f64),
             prob_payback_within_12: paid_by(12),
