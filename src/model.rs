@@ -22,6 +22,7 @@
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 use rand_distr::Exp1;
+use rayon::prelude::*;
 
 use crate::dist::QuantileTable;
 use crate::sampling::{InputBlock, Sampler, unit_interval};
@@ -138,11 +139,9 @@ impl<'a> Model<'a> {
             risk_offset.push(offset);
             offset += initiative.risks.len();
         }
-        let event_costs = scenario
-            .initiatives
-            .iter()
-            .flat_map(|i| i.risks.iter().map(|r| QuantileTable::new(&r.cost_per_event)))
-            .collect();
+        let risks: Vec<_> = scenario.initiatives.iter().flat_map(|i| &i.risks).collect();
+        // Tables take milliseconds each to build: build them side by side.
+        let event_costs = risks.par_iter().map(|r| QuantileTable::new(&r.cost_per_event)).collect();
         Model { scenario, horizon, order: scenario.dependency_order(), risk_offset, discount, event_costs }
     }
 

@@ -187,6 +187,41 @@ mod tests {
     }
 
     #[test]
+    fn slot_columns_count_exactly_what_the_values_count() {
+        // Two columns with values inside, below and above their ranges, and
+        // a partial tile at the end (21 rows).
+        let values: Vec<[f32; 2]> =
+            (0..21).map(|i| [(i as f32 - 3.0) * 10.0, if i % 4 == 0 { 1e9 } else { -(i as f32) }]).collect();
+        let ranges = [
+            HistogramRange { low: 0.0, width: 100.0 / HISTOGRAM_BINS as f64 },
+            HistogramRange { low: -15.0, width: 15.0 / HISTOGRAM_BINS as f64 },
+        ];
+        let mut by_value = ranges.map(RangeHistogram::new);
+        for (c, histogram) in by_value.iter_mut().enumerate() {
+            histogram.insert_all(&values.iter().map(|row| row[c]).collect::<Vec<f32>>());
+        }
+        let mut by_slot = ranges.map(RangeHistogram::new);
+        let slot_ranges = SlotRanges::of(&by_slot);
+        let mut columns = SlotColumns::default();
+        columns.reset(2, values.len());
+        let mut tile = vec![0u16; 2 * 8];
+        let mut first = 0;
+        for (k, row) in values.iter().enumerate() {
+            columns.convert(row, &slot_ranges, &mut tile[(k % 8) * 2..][..2]);
+            if k % 8 == 7 || k + 1 == values.len() {
+                columns.write_tile(&tile, k % 8 + 1, first);
+                first = k + 1;
+            }
+        }
+        columns.finish();
+        for (c, histogram) in by_slot.iter_mut().enumerate() {
+            histogram.insert_slots(c, [&columns]);
+        }
+        assert_eq!(by_slot, by_value);
+        assert!(by_value[0].below.count() == 3 && by_value[1].above.count() == 6, "both tails are exercised");
+    }
+
+    #[test]
     fn merge_is_order_independent() {
         let (mut a, mut b, mut c) = (QuantileSketch::default(), QuantileSketch::default(), QuantileSketch::default());
         (0..500).for_each(|i| a.insert(i as f64 - 250.0));
