@@ -12,12 +12,12 @@
 //! Risk events are generated as a Poisson process in continuous time over the
 //! live months (exponential gaps with rate `λ / 12` per month), which gives
 //! exactly independent Poisson(`λ / 12`) counts per live month. The events
-//! of a block of trials are drawn risk by risk before any trial is simulated
-//! ([`Model::draw_events`]): each risk reads its own stream for the block,
-//! trial after trial, with the gaps from `rand_distr`'s standard exponential
-//! and each event's cost (by inverse CDF) and abandonment from uniforms. A
-//! risk's cost table is so used thousands of times in a row, and stays in
-//! cache.
+//! of a run of trials are drawn risk by risk before those trials are
+//! simulated ([`Model::draw_events`]): each risk reads its own stream for the
+//! block, trial after trial, with the gaps from `rand_distr`'s standard
+//! exponential and each event's cost (by inverse CDF) and abandonment from
+//! uniforms. A risk's cost table is so used hundreds of times in a row, and
+//! stays in cache; how the block is cut into runs does not change a draw.
 
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
