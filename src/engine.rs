@@ -1,6 +1,6 @@
 //! Many trials in parallel: blocks of trials through fixed buffers.
 //!
-//! Trials are cut into fixed blocks of [`BLOCK_TRIALS`](crate::sampling::BLOCK_TRIALS).
+//! Trials are cut into fixed blocks of [`BLOCK_TRIALS`].
 //! A block draws its inputs (see [`crate::sampling`]), simulates each trial
 //! ([`crate::model`]) and hands the flows to a visitor. Blocks run on rayon's
 //! pool in any order, but their outputs are combined strictly in block order,
@@ -547,7 +547,7 @@ pub fn run(scenario: &Scenario, settings: RunSettings, progress: &(dyn Fn(u64) +
 ///
 /// The first block is the pilot: it runs alone and sets the range of every
 /// monthly histogram. The run must so far hold whole blocks (a multiple of
-/// [`BLOCK_TRIALS`](crate::sampling::BLOCK_TRIALS)), since the last,
+/// [`BLOCK_TRIALS`]), since the last,
 /// partial block of a run is stratified on its own; `trials` may end
 /// anywhere.
 pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progress: &(dyn Fn(u64) + Sync)) {
