@@ -26,7 +26,7 @@ use rayon::prelude::*;
 
 use crate::dist::QuantileTable;
 use crate::sampling::{InputBlock, Sampler, unit_interval};
-use crate::scenario::{Kind, Scenario};
+use crate::scenario::{Kind, MAX_HORIZON_MONTHS, Scenario};
 
 /// Month index meaning "never" for payback.
 pub const NEVER: u16 = u16::MAX;
@@ -65,13 +65,15 @@ impl Flows {
     }
 }
 
-/// One risk event before booking.
+/// One risk event before booking, in 16 bytes: a block's events are many.
+/// Events happen only in live months, so the month is at most the horizon
+/// (600), and a pause is at most that too.
 #[derive(Debug, Clone, Copy)]
 struct Event {
-    month: u64,
     cost: f64,
+    month: u32,
+    pause: u16,
     abandons: bool,
-    pause: u64,
 }
 
 /// The model of a scenario, prepared for many trials.
@@ -199,7 +201,7 @@ impl<'a> Model<'a> {
                 starts.clear();
                 starts.push(0);
                 let costs = &self.event_costs[flat];
-                let pause = u64::from(risk.benefit_pause_months);
+                let pause = risk.benefit_pause_months.min(MAX_HORIZON_MONTHS) as u16;
                 for k in trials.clone() {
                     let values = inputs.trial(k);
                     let (mut rate, mut abandon) =
@@ -214,7 +216,7 @@ impl<'a> Model<'a> {
                         let mut time = rng.sample::<f64, _>(Exp1) / rate;
                         while time <= live_months {
                             events.push(Event {
-                                month: go_live + time.ceil().max(1.0) as u64,
+                                month: (go_live + time.ceil().max(1.0) as u64) as u32,
                                 cost: costs.quantile(unit_interval(rng)),
                                 abandons: unit_interval(rng) < abandon,
                                 pause,
@@ -256,8 +258,8 @@ impl<'a> Model<'a> {
             booking.sort_by_key(|e| e.month);
             // The first event that abandons ends the live window after its month;
             // events after it never happen.
-            let end = booking.iter().find(|e| e.abandons).map_or(h, |e| e.month.min(h));
-            let booked = booking.iter().take_while(|e| e.month <= end).count();
+            let end = booking.iter().find(|e| e.abandons).map_or(h, |e| u64::from(e.month).min(h));
+            let booked = booking.iter().take_while(|e| u64::from(e.month) <= end).count();
 
             let flows = &mut out.initiatives[i];
             flows.reset(self.horizon);
@@ -292,7 +294,7 @@ impl<'a> Model<'a> {
                     month_loss = (e.month, 0.0);
                 }
                 month_loss.1 += e.cost;
-                let paused = e.month as usize..(e.month + e.pause).min(end) as usize;
+                let paused = e.month as usize..(u64::from(e.month) + u64::from(e.pause)).min(end) as usize;
                 flows.benefit[paused.clone()].fill(0.0);
                 flows.visible[paused].fill(0.0);
             }
