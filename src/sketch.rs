@@ -327,13 +327,24 @@ impl RangeHistogram {
 
     /// Counts every value of several columns.
     ///
-    /// Counts go first into 16-bit bins on the stack (16 KiB, half the
-    /// first-level cache, where the full bins would fill all of it and
-    /// evict the columns being read), and from there into the bins every
-    /// 65,535 values. Two extra local bins count the values below and above
-    /// the range, so the counting loop has no branch; only a column with such
-    /// values is read again, for them alone.
+    /// Two extra local bins (see [`RangeHistogram::count_locally`]) count the
+    /// values below and above the range, so the counting loop has no branch;
+    /// only a column with such values is read again, for them alone.
     pub fn insert_columns<'a>(&mut self, columns: impl IntoIterator<Item = &'a [f32]>) {
+        self.count_locally(columns, Self::count_values);
+    }
+
+    /// Feeds `columns` to `count` in runs of at most 65,535 values, with
+    /// 16-bit bins to count them in: the bins sit on the stack (16 KiB, half
+    /// the first-level cache, where the full bins would fill all of it and
+    /// evict the columns being read) and are added into the histogram's
+    /// whenever another run could overflow them, and at the end. Slot 0
+    /// and [`OUTSIDE_ABOVE`] of the local bins count values outside the range.
+    fn count_locally<'a, T: 'a>(
+        &mut self,
+        columns: impl IntoIterator<Item = &'a [T]>,
+        mut count: impl FnMut(&mut Self, &'a [T], &mut [u16; HISTOGRAM_BINS + 2]),
+    ) {
         const LOCAL_LIMIT: usize = u16::MAX as usize;
         let mut local = [0u16; HISTOGRAM_BINS + 2];
         let mut pending = 0;
@@ -343,7 +354,7 @@ impl RangeHistogram {
                     self.add_local(&mut local);
                     pending = 0;
                 }
-                self.count_values(values, &mut local);
+                count(self, values, &mut local);
                 pending += values.len();
             }
         }
@@ -371,29 +382,25 @@ impl RangeHistogram {
 
     /// Counts column `cell` of several blocks of [`SlotColumns`], whose
     /// slots were taken with this histogram's range.
-    pub fn insert_slots<'a>(&mut self, cell: usize, blocks: impl IntoIterator<Item = &'a SlotColumns>) {
-        const LOCAL_LIMIT: usize = u16::MAX as usize;
-        let mut local = [0u16; HISTOGRAM_BINS + 2];
-        let mut pending = 0;
-        for block in blocks {
-            for slots in block.column(cell).chunks(LOCAL_LIMIT) {
-                if pending + slots.len() > LOCAL_LIMIT {
-                    self.add_local(&mut local);
-                    pending = 0;
-                }
-                for &slot in slots {
-                    local[usize::from(slot).min(OUTSIDE_ABOVE)] += 1;
-                }
-                pending += slots.len();
-                self.count += slots.len() as u64;
+    pub fn insert_slots<'a, B>(&mut self, cell: usize, blocks: B)
+    where
+        B: IntoIterator<Item = &'a SlotColumns>,
+        B::IntoIter: Clone,
+    {
+        let blocks = blocks.into_iter();
+        self.count_locally(blocks.clone().map(|block| block.column(cell)), |histogram, slots, local| {
+            for &slot in slots {
+                local[usize::from(slot).min(OUTSIDE_ABOVE)] += 1;
             }
+            histogram.count += slots.len() as u64;
+        });
+        for block in blocks {
             self.min = self.min.min(f64::from(block.low[cell]));
             self.max = self.max.max(f64::from(block.high[cell]));
             for &v in block.outside(cell) {
                 self.insert_outside(v);
             }
         }
-        self.add_local(&mut local);
     }
 
     /// Counts at most 65,535 values into `local` (bins, offset by one past
