@@ -240,6 +240,21 @@ pub const HISTOGRAM_BINS: usize = 8192;
 /// The slot ([`HistogramRange::slot`]) of values above a histogram's range.
 pub const OUTSIDE_ABOVE: usize = HISTOGRAM_BINS + 1;
 
+/// The slot of value `v` in a range starting at `low` with `scale` bins per
+/// unit (one over the bin width); see [`HistogramRange::slot`].
+#[inline(always)]
+fn slot_at(v: f32, low: f64, scale: f64) -> u16 {
+    const LAST: f64 = OUTSIDE_ABOVE as f64;
+    let position = (f64::from(v) - low) * scale + 1.0;
+    // Written as comparisons so that NaN would become 0 too.
+    let position = if position >= 0.0 { position } else { 0.0 };
+    let position = if position <= LAST { position } else { LAST };
+    // SAFETY: the position is a number in [0, LAST], so it converts exactly
+    // to its floor; the checked `as` conversion costs four times the rest of
+    // this function.
+    unsafe { position.to_int_unchecked::<u16>() }
+}
+
 /// The fixed range of a [`RangeHistogram`], set from a pilot sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct HistogramRange {
@@ -254,15 +269,7 @@ impl HistogramRange {
     /// [`OUTSIDE_ABOVE`] above the range.
     #[inline(always)]
     pub fn slot(&self, v: f32) -> u16 {
-        const LAST: f64 = OUTSIDE_ABOVE as f64;
-        let position = (f64::from(v) - self.low) * (1.0 / self.width) + 1.0;
-        // Written as comparisons so that NaN would become 0 too.
-        let position = if position >= 0.0 { position } else { 0.0 };
-        let position = if position <= LAST { position } else { LAST };
-        // SAFETY: the position is a number in [0, LAST], so it converts
-        // exactly to its floor; the checked `as` conversion costs four times
-        // the rest of this function.
-        unsafe { position.to_int_unchecked::<u16>() }
+        slot_at(v, self.low, 1.0 / self.width)
     }
 
     /// A range around the body of a pilot sample: its 0.5th to 99.5th
@@ -558,7 +565,6 @@ impl SlotColumns {
     /// Turns one row of values (one per column) into `slots`, keeping the
     /// columns' extremes and the values outside their ranges.
     pub fn convert(&mut self, row: &[f32], ranges: &SlotRanges, slots: &mut [u16]) {
-        const LAST: f64 = OUTSIDE_ABOVE as f64;
         let n = row.len();
         let (row, slots, low, high) = (&row[..n], &mut slots[..n], &mut self.low[..n], &mut self.high[..n]);
         let (lows, scales) = (&ranges.low[..n], &ranges.scale[..n]);
@@ -570,12 +576,7 @@ impl SlotColumns {
             high[c] = if row[c] > high[c] { row[c] } else { high[c] };
         }
         for c in 0..n {
-            // As in `HistogramRange::slot`, written out with the ranges in arrays.
-            let position = (f64::from(row[c]) - lows[c]) * scales[c] + 1.0;
-            let position = if position >= 0.0 { position } else { 0.0 };
-            let position = if position <= LAST { position } else { LAST };
-            // SAFETY: the position is a number in [0, LAST]; see `HistogramRange::slot`.
-            slots[c] = unsafe { position.to_int_unchecked::<u16>() };
+            slots[c] = slot_at(row[c], lows[c], scales[c]);
         }
         let outside = slots.iter().filter(|&&slot| slot == 0 || usize::from(slot) == OUTSIDE_ABOVE).count() > 0;
         if outside {
