@@ -550,10 +550,10 @@ pub struct SlotColumns {
 }
 
 impl SlotColumns {
-    /// Empties it for `columns` columns of `trials` values each.
+    /// Empties it for `columns` columns of `trials` values each (every
+    /// row must then be pushed: the slots left from before are not cleared).
     pub fn reset(&mut self, columns: usize, trials: usize) {
         self.trials = trials;
-        self.slots.clear();
         self.slots.resize(columns * trials, 0);
         self.low.clear();
         self.low.resize(columns, f32::INFINITY);
