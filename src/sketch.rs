@@ -345,7 +345,8 @@ impl RangeHistogram {
     /// 16-bit bins to count them in: the bins sit on the stack (16 KiB, half
     /// the first-level cache, where the full bins would fill all of it and
     /// evict the columns being read) and are added into the histogram's
-    /// whenever another run could overflow them, and at the end. Slot 0
+    /// whenever another run could overflow them, and at the end if any
+    /// value was counted. Slot 0
     /// and [`OUTSIDE_ABOVE`] of the local bins count values outside the range.
     fn count_locally<'a, T: 'a>(
         &mut self,
@@ -365,7 +366,11 @@ impl RangeHistogram {
                 pending += values.len();
             }
         }
-        self.add_local(&mut local);
+        // Nothing counted, nothing to add: a wave's other kind of column
+        // (values in the pilot, slots after it) must not sweep the bins.
+        if pending > 0 {
+            self.add_local(&mut local);
+        }
     }
 
     /// Moves 16-bit counts into the bins, leaving them zero.
