@@ -7,7 +7,7 @@ use std::hint::black_box;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use roicast::dist::{Distribution, PercentileLevel, QuantileTable, Shape};
 use roicast::engine::{self, BlockVisitor, RunSettings, Simulator};
-use roicast::model::{Model, SetMetrics, SetMonths, SetSpec, TrialFlows, reported_sets};
+use roicast::model::{Model, SetMetrics, SetMonths, SetSpec, TileFlows, reported_sets};
 use roicast::sampling::InputBlock;
 use roicast::scenario::Scenario;
 use roicast::sketch::{HistogramRange, RangeHistogram};
@@ -18,7 +18,7 @@ fn default_scenario() -> Scenario {
     Scenario::parse(&std::fs::read_to_string(path).expect("default scenario"), path).expect("valid scenario")
 }
 
-/// Computes the portfolio's metrics for each trial and keeps its NPV.
+/// Computes the portfolio's metrics for each trial and adds up its NPV.
 struct PortfolioNpv {
     portfolio: SetSpec,
 }
@@ -29,8 +29,9 @@ impl BlockVisitor for PortfolioNpv {
     fn start(&self, _block: u64) -> Self::State {
         (0.0, SetMonths::default())
     }
-    fn visit(&self, state: &mut Self::State, model: &Model, _: u64, _: &InputBlock, _: usize, flows: &TrialFlows) {
-        state.0 += SetMetrics::compute(model, flows, &self.portfolio, &mut state.1).npv;
+    fn visit(&self, state: &mut Self::State, model: &Model, _: u64, _: &InputBlock, _: usize, flows: &TileFlows) {
+        let metrics = SetMetrics::compute(model, flows, &self.portfolio, &mut state.1);
+        state.0 += metrics[..flows.trials].iter().map(|m| m.npv).sum::<f64>();
     }
     fn finish(&self, state: Self::State) -> f64 {
         state.0

@@ -23,10 +23,10 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::model::{BlockEvents, Model, NEVER, SetMetrics, SetMonths, SetSpec, TrialFlows, reported_sets};
+use crate::model::{BlockEvents, LANES, Model, NEVER, SetMetrics, SetMonths, SetSpec, TileFlows, reported_sets};
 use crate::sampling::{BLOCK_TRIALS, InputBlock, Sampler, block_count, block_trials};
 use crate::scenario::Scenario;
-use crate::sketch::{HistogramRange, RangeHistogram, SlotColumns, SlotRanges};
+use crate::sketch::{HistogramRange, RangeHistogram, SlotColumns, SlotRanges, TILE};
 
 /// How many trials to run and with which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,15 +52,16 @@ pub trait BlockVisitor: Sync {
     type Output: Send;
     /// Starts block `block`.
     fn start(&self, block: u64) -> Self::State;
-    /// Visits trial number `trial`, the `k`-th of its block.
+    /// Visits a tile of `flows.trials` trials, numbered from `trial` on,
+    /// the block's `first`-th on.
     fn visit(
         &self,
         state: &mut Self::State,
         model: &Model,
         trial: u64,
         inputs: &InputBlock,
-        k: usize,
-        flows: &TrialFlows,
+        first: usize,
+        flows: &TileFlows,
     );
     /// Finishes a block.
     fn finish(&self, state: Self::State) -> Self::Output;
@@ -69,7 +70,11 @@ pub trait BlockVisitor: Sync {
 /// Trials whose risk events are drawn together (risk by risk) before they
 /// are simulated: enough that each risk's cost table is used many times in
 /// a row, few enough that the events stay in cache until they are booked.
+/// A multiple of [`LANES`], so that tiles fill it.
 const EVENT_RUN: usize = 512;
+const _: () = assert!(EVENT_RUN.is_multiple_of(LANES));
+// A tile of the model is a tile of the histograms' columns.
+const _: () = assert!(LANES == TILE);
 
 /// A scenario's sampler and model, prepared once for any number of blocks.
 pub struct Simulator<'a> {
@@ -98,7 +103,7 @@ impl<'a> Simulator<'a> {
         blocks
             .into_par_iter()
             .map_init(
-                || (InputBlock::default(), BlockEvents::default(), TrialFlows::default()),
+                || (InputBlock::default(), BlockEvents::default(), TileFlows::default()),
                 |(inputs, events, flows), block| {
                     sampler.draw_block(block, trials, inputs);
                     model.start_events(sampler, block, inputs, events);
@@ -107,8 +112,8 @@ impl<'a> Simulator<'a> {
                     for run in (0..inputs.trials).step_by(EVENT_RUN) {
                         let run = run..(run + EVENT_RUN).min(inputs.trials);
                         model.draw_events(inputs, run.clone(), events);
-                        for k in run {
-                            model.simulate(inputs.trial(k), events, k, flows);
+                        for k in run.clone().step_by(LANES) {
+                            model.simulate(inputs, events, k, LANES.min(run.end - k), flows);
                             visitor.visit(&mut state, model, first + k as u64, inputs, k, flows);
                         }
                     }
@@ -360,36 +365,13 @@ impl BlockOutput {
     }
 }
 
-/// Trials whose slots are gathered in rows before they are written into
-/// the block's columns: a trial's 900-odd slots would each land in a
-/// different cache line of the columns, a tile of rows fills whole
-/// stretches of each column at once.
-const TILE_TRIALS: usize = 8;
-
 /// A worker's reusable buffers, lent to one block at a time.
 #[derive(Default)]
 struct Workspace {
-    /// Monthly sums of every set in the trial at hand.
+    /// Monthly sums of every set in the tile at hand.
     months: SetMonths,
-    /// Metrics of every set in the trial at hand.
+    /// Metrics of every set in the tile at hand, `[set * LANES + lane]`.
     metrics: Vec<SetMetrics>,
-    /// Cumulative cash flows of the trial at hand, set-major.
-    row: Vec<f32>,
-    /// Slots of up to [`TILE_TRIALS`] trials, a row each.
-    tile: Vec<u16>,
-    /// Rows of the tile in use.
-    tile_used: usize,
-}
-
-impl Workspace {
-    /// Writes the tile's rows in use into a block's slot columns from
-    /// trial `first` of the block on, and empties the tile.
-    fn flush_tile(&mut self, output: &mut BlockOutput, first: usize) {
-        if let Columns::Slots(slots) = &mut output.columns {
-            slots.write_tile(&self.tile, self.tile_used, first);
-        }
-        self.tile_used = 0;
-    }
 }
 
 /// A block in progress: its output and a workspace on loan.
@@ -426,10 +408,7 @@ impl BlockVisitor for Collector {
     fn start(&self, block: u64) -> BlockState {
         let trials = block_trials(block, self.trials).count();
         let cells = self.specs.len() * self.horizon;
-        let mut work = self.workspaces.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
-        work.row.resize(cells, 0.0);
-        work.tile.resize(TILE_TRIALS * cells, 0);
-        work.tile_used = 0;
+        let work = self.workspaces.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
         let columns = if self.ranges.is_empty() {
             Columns::Values(vec![0.0; cells * trials])
         } else {
@@ -455,57 +434,53 @@ impl BlockVisitor for Collector {
         model: &Model,
         _trial: u64,
         inputs: &InputBlock,
-        k: usize,
-        flows: &TrialFlows,
+        first: usize,
+        flows: &TileFlows,
     ) {
-        let h = self.horizon;
+        let (h, used) = (self.horizon, flows.trials);
         let work = &mut state.work;
         let output = &mut state.output;
         work.months.compute(flows, &self.specs, model.discount(), &mut work.metrics);
-        for (s, (metrics, row)) in work.metrics.iter().zip(work.row.chunks_exact_mut(h)).enumerate() {
-            output.sets[s].push(metrics);
-            for (cell, &value) in row.iter_mut().zip(work.months.cumulative(s)) {
-                *cell = value as f32;
-            }
+        for (set, metrics) in output.sets.iter_mut().zip(work.metrics.chunks_exact(LANES)) {
+            metrics[..used].iter().for_each(|m| set.push(m));
         }
-        match &mut output.columns {
-            Columns::Values(values) => {
-                for (c, &value) in work.row.iter().enumerate() {
-                    values[c * output.trials + k] = value;
-                }
-            }
-            Columns::Slots(slots) => {
-                let cells = work.row.len();
-                slots.convert(&work.row, &self.ranges, &mut work.tile[work.tile_used * cells..][..cells]);
-                work.tile_used += 1;
-                if work.tile_used == TILE_TRIALS {
-                    work.flush_tile(output, k + 1 - TILE_TRIALS);
+        for s in 0..self.specs.len() {
+            for (t, lanes) in work.months.cumulative(s).iter().enumerate() {
+                let cell = s * h + t;
+                let values = lanes.map(|v| v as f32);
+                match &mut output.columns {
+                    Columns::Values(column) => {
+                        column[cell * output.trials + first..][..used].copy_from_slice(&values[..used]);
+                    }
+                    Columns::Slots(slots) => slots.write(cell, first, &values, used, &self.ranges),
                 }
             }
         }
+        // Sums trial by trial, in trial order, as if the trials came one at a time.
         let [cumulative_sum, benefit_sum, visible_sum] = &mut output.sums;
         for (i, f) in flows.initiatives.iter().enumerate() {
             let months = i * h..(i + 1) * h;
-            for (sum, value) in cumulative_sum[months.clone()].iter_mut().zip(work.months.initiative_cumulative(i)) {
-                *sum += value;
-            }
-            for (sum, value) in benefit_sum[months.clone()].iter_mut().zip(&f.benefit) {
-                *sum += value;
-            }
-            for (sum, value) in visible_sum[months].iter_mut().zip(&f.visible) {
-                *sum += value;
+            let sums = [
+                (&mut cumulative_sum[months.clone()], work.months.initiative_cumulative(i)),
+                (&mut benefit_sum[months.clone()], &f.benefit[..]),
+                (&mut visible_sum[months], &f.visible[..]),
+            ];
+            for (sums, lanes) in sums {
+                for (sum, lanes) in sums.iter_mut().zip(lanes) {
+                    *sum = lanes[..used].iter().fold(*sum, |s, v| s + v);
+                }
             }
         }
-        let values = inputs.trial(k);
-        for (column, &j) in output.inputs.iter_mut().zip(&self.uncertain) {
-            column.push(values[j] as f32);
+        for k in first..first + used {
+            let values = inputs.trial(k);
+            for (column, &j) in output.inputs.iter_mut().zip(&self.uncertain) {
+                column.push(values[j] as f32);
+            }
         }
     }
 
     fn finish(&self, state: BlockState) -> BlockOutput {
-        let (mut work, mut output) = (state.work, state.output);
-        let first = output.trials - work.tile_used;
-        work.flush_tile(&mut output, first);
+        let (work, mut output) = (state.work, state.output);
         if let Columns::Slots(slots) = &mut output.columns {
             slots.finish();
         }
@@ -675,9 +650,9 @@ abandon_probability = 0.1
         fn start(&self, _block: u64) -> Self::State {
             (Vec::new(), SetMonths::default())
         }
-        fn visit(&self, state: &mut Self::State, model: &Model, _: u64, _: &InputBlock, _: usize, flows: &TrialFlows) {
+        fn visit(&self, state: &mut Self::State, model: &Model, _: u64, _: &InputBlock, _: usize, flows: &TileFlows) {
             SetMetrics::compute(model, flows, &self.set, &mut state.1);
-            state.0.push(state.1.cumulative(0)[self.month]);
+            state.0.extend_from_slice(&state.1.cumulative(0)[self.month][..flows.trials]);
         }
         fn finish(&self, state: Self::State) -> Vec<f64> {
             state.0

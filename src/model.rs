@@ -1,13 +1,19 @@
-//! One trial: the monthly cash flows of every initiative, and the metrics of a set.
+//! One tile of trials: the monthly cash flows of every initiative, and the metrics of a set.
 //!
-//! [`Model::simulate`] turns one trial's drawn inputs into monthly build cost,
-//! run cost, risk loss, benefit and visible benefit per initiative, following
-//! the rules of `docs/model.md` to the letter: build spread over
-//! `max(1, ceil(D))` months, go-live gated by dependencies, a linear ramp,
-//! Poisson risk events in live months with per-event cost, benefit pauses,
-//! abandonment, and the conflation multipliers for mismatched owners.
-//! [`SetMetrics::compute`] then sums a set's members and derives NPV, ROI,
-//! payback and the rest.
+//! [`Model::simulate`] turns the drawn inputs of a *tile* of [`LANES`]
+//! trials into monthly build cost, run cost, risk loss, benefit and visible
+//! benefit per initiative, following the rules of `docs/model.md` to the
+//! letter: build spread over `max(1, ceil(D))` months, go-live gated by
+//! dependencies, a linear ramp, Poisson risk events in live months with
+//! per-event cost, benefit pauses, abandonment, and the conflation
+//! multipliers for mismatched owners. [`SetMonths::compute`] then sums each
+//! set's members and derives NPV, ROI, payback and the rest.
+//!
+//! Each month holds one value per trial of the tile ([`Lanes`]), so the
+//! month loops (the flows before events, the running sums, the paybacks)
+//! run on `wide::f64x8`, every trial of the tile at once; risk events, a
+//! few per trial, are then booked trial by trial. Every trial's numbers are
+//! the same, operation for operation, as if it were simulated alone.
 //!
 //! Risk events are generated as a Poisson process in continuous time over the
 //! live months (exponential gaps with rate `λ / 12` per month), which gives
@@ -19,10 +25,13 @@
 //! uniforms. A risk's cost table is so used hundreds of times in a row, and
 //! stays in cache; how the block is cut into runs does not change a draw.
 
+use std::ops::Range;
+
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 use rand_distr::Exp1;
 use rayon::prelude::*;
+use wide::f64x8;
 
 use crate::dist::QuantileTable;
 use crate::sampling::{InputBlock, Sampler, unit_interval};
@@ -31,37 +40,48 @@ use crate::scenario::{Kind, MAX_HORIZON_MONTHS, Scenario};
 /// Month index meaning "never" for payback.
 pub const NEVER: u16 = u16::MAX;
 
-/// Monthly cash flows of one initiative in one trial; index `t - 1` is month `t`.
+/// Trials simulated side by side, a *tile*: each month of each initiative
+/// holds one value per trial of the tile, so the month loops run in SIMD
+/// across trials, and the histograms' columns get a tile's values at once.
+pub const LANES: usize = 8;
+
+/// One month's values across the trials of a tile; lane `l` is its `l`-th trial.
+pub type Lanes = [f64; LANES];
+// The month loops run on `wide::f64x8`: one AVX-512 register, two AVX ones.
+const _: () = assert!(LANES == 8);
+
+/// Monthly cash flows of one initiative in a tile of trials; index `t - 1`
+/// is month `t`, lane `l` the tile's `l`-th trial.
 #[derive(Debug, Clone, Default)]
 pub struct Flows {
     /// Benefit booked.
-    pub benefit: Vec<f64>,
+    pub benefit: Vec<Lanes>,
     /// P&L-visible part of the benefit.
-    pub visible: Vec<f64>,
+    pub visible: Vec<Lanes>,
     /// Build, run and risk-loss cost together.
-    pub cost: Vec<f64>,
+    pub cost: Vec<Lanes>,
     /// Risk loss alone (also included in `cost`).
-    pub loss: Vec<f64>,
+    pub loss: Vec<Lanes>,
     /// Total risk loss over the horizon (the sum of `loss`, month by month).
-    pub loss_total: f64,
+    pub loss_total: Lanes,
     /// Risk events booked.
-    pub events: u32,
+    pub events: [u32; LANES],
     /// True when a risk event abandoned the initiative.
-    pub abandoned: bool,
-    /// Go-live month `g` (live from `g + 1`); may exceed the horizon.
-    pub go_live: u64,
+    pub abandoned: [bool; LANES],
 }
 
 impl Flows {
+    /// Sizes the months for `horizon` and clears what events add to; every
+    /// other value is written for every month.
     fn reset(&mut self, horizon: usize) {
-        for v in [&mut self.benefit, &mut self.visible, &mut self.cost, &mut self.loss] {
-            v.clear();
-            v.resize(horizon, 0.0);
+        for v in [&mut self.benefit, &mut self.visible, &mut self.cost] {
+            v.resize(horizon, [0.0; LANES]);
         }
-        self.loss_total = 0.0;
-        self.events = 0;
-        self.abandoned = false;
-        self.go_live = 0;
+        self.loss.clear();
+        self.loss.resize(horizon, [0.0; LANES]);
+        self.loss_total = [0.0; LANES];
+        self.events = [0; LANES];
+        self.abandoned = [false; LANES];
     }
 }
 
@@ -90,11 +110,14 @@ pub struct Model<'a> {
     event_costs: Vec<QuantileTable>,
 }
 
-/// Reusable buffers for one trial.
+/// The flows of a tile of trials, in reusable buffers.
 #[derive(Debug, Clone, Default)]
-pub struct TrialFlows {
+pub struct TileFlows {
     /// Flows per initiative, in scenario order.
     pub initiatives: Vec<Flows>,
+    /// Trials in the tile: lanes `0..trials` are real, the rest repeat lane 0.
+    pub trials: usize,
+    /// The booked events of the initiative at hand, lane after lane.
     events: Vec<Event>,
 }
 
@@ -120,13 +143,6 @@ impl BlockEvents {
         let starts = &self.starts[risk];
         &self.events[risk][starts[k - self.first] as usize..starts[k - self.first + 1] as usize]
     }
-}
-
-/// An initiative's schedule in one trial, from its drawn inputs.
-struct Schedule {
-    start: u64,
-    build_months: u64,
-    go_live: u64,
 }
 
 impl<'a> Model<'a> {
@@ -157,14 +173,9 @@ impl<'a> Model<'a> {
         &self.discount
     }
 
-    /// Initiative `i`'s schedule in a trial with `inputs`, given the go-live
-    /// months of the initiatives before it in dependency order.
-    fn schedule(&self, i: usize, inputs: &[f64], go_live: &[u64]) -> Schedule {
-        let init = &self.scenario.initiatives[i];
-        let start = u64::from(init.start_month);
-        let build_months = inputs[init.build_months].ceil().clamp(1.0, 1e15) as u64;
-        let go_live = init.depends_on.iter().map(|&d| go_live[d]).fold(start + build_months, u64::max);
-        Schedule { start, build_months, go_live }
+    /// Initiative `i`'s build months, `max(1, ⌈D⌉)`, in a trial with `inputs`.
+    fn build_months(&self, i: usize, inputs: &[f64]) -> u64 {
+        inputs[self.scenario.initiatives[i].build_months].ceil().clamp(1.0, 1e15) as u64
     }
 
     /// Prepares the events of block `block`, whose inputs are `inputs`:
@@ -173,8 +184,12 @@ impl<'a> Model<'a> {
         let n = self.scenario.initiatives.len();
         out.go_live.resize(inputs.trials * n, 0);
         for (k, go_live) in out.go_live.chunks_exact_mut(n).enumerate() {
+            // Dependencies first: an initiative goes live when its build is
+            // done and all of them are live.
             for &i in &self.order {
-                go_live[i] = self.schedule(i, inputs.trial(k), go_live).go_live;
+                let init = &self.scenario.initiatives[i];
+                let built = u64::from(init.start_month) + self.build_months(i, inputs.trial(k));
+                go_live[i] = init.depends_on.iter().map(|&d| go_live[d]).fold(built, u64::max);
             }
         }
         out.streams.clear();
@@ -184,7 +199,7 @@ impl<'a> Model<'a> {
     /// Draws the risk events of trials `trials` of the block prepared by
     /// [`Model::start_events`] (runs of trials must come in order): each
     /// risk from its own stream, trial after trial.
-    pub fn draw_events(&self, inputs: &InputBlock, trials: std::ops::Range<usize>, out: &mut BlockEvents) {
+    pub fn draw_events(&self, inputs: &InputBlock, trials: Range<usize>, out: &mut BlockEvents) {
         let scenario = self.scenario;
         let n = scenario.initiatives.len();
         let h = self.horizon as u64;
@@ -230,77 +245,169 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// Simulates trial `k` of a block with its drawn `inputs` and the block's `events`.
-    pub fn simulate(&self, inputs: &[f64], events: &BlockEvents, k: usize, out: &mut TrialFlows) {
+    /// Appends to `booked` the events of initiative `i` in trial `k` of the
+    /// block that happen, in month order, and returns where they are and
+    /// the end of the live window: the first event that abandons ends it
+    /// after its month, and events after it never happen.
+    fn book(&self, i: usize, k: usize, events: &BlockEvents, booked: &mut Vec<Event>) -> (Range<usize>, u64) {
+        let from = booked.len();
+        for r in 0..self.scenario.initiatives[i].risks.len() {
+            booked.extend_from_slice(events.of(self.risk_offset[i] + r, k));
+        }
+        let booking = &mut booked[from..];
+        booking.sort_by_key(|e| e.month);
+        let h = self.horizon as u64;
+        let end = booking.iter().find(|e| e.abandons).map_or(h, |e| u64::from(e.month).min(h));
+        let count = booking.iter().take_while(|e| u64::from(e.month) <= end).count();
+        booked.truncate(from + count);
+        (from..from + count, end)
+    }
+
+    /// Simulates the tile of `trials` (at most [`LANES`]) trials of a block
+    /// from its `first`-th, with their drawn `inputs` and the block's
+    /// `events`. Lanes past `trials` repeat the tile's first trial.
+    pub fn simulate(
+        &self,
+        inputs: &InputBlock,
+        events: &BlockEvents,
+        first: usize,
+        trials: usize,
+        out: &mut TileFlows,
+    ) {
         let scenario = self.scenario;
         let n = scenario.initiatives.len();
         out.initiatives.resize_with(n, Flows::default);
+        out.trials = trials;
         let h = self.horizon as u64;
-        let go_lives = &events.go_live[k * n..(k + 1) * n];
-        for &i in &self.order {
-            let init = &scenario.initiatives[i];
-            let Schedule { start, build_months, go_live } = self.schedule(i, inputs, go_lives);
-            let build_cost = inputs[init.build_cost];
-            let run_cost = inputs[init.run_cost_per_month];
-            let mut benefit = inputs[init.benefit_per_month];
-            if init.is_mismatched() {
-                benefit *= scenario.conflation.benefit_multiplier;
-            }
-            let ramp = inputs[init.ramp_months];
-            let visibility = inputs[init.pnl_visibility];
-
-            // The risks' events over the live window, in month order.
-            let mut booking = std::mem::take(&mut out.events);
-            booking.clear();
-            for r in 0..init.risks.len() {
-                booking.extend_from_slice(events.of(self.risk_offset[i] + r, k));
-            }
-            booking.sort_by_key(|e| e.month);
-            // The first event that abandons ends the live window after its month;
-            // events after it never happen.
-            let end = booking.iter().find(|e| e.abandons).map_or(h, |e| u64::from(e.month).min(h));
-            let booked = booking.iter().take_while(|e| u64::from(e.month) <= end).count();
-
+        let trial = |l: usize| if l < trials { first + l } else { first };
+        for (i, init) in scenario.initiatives.iter().enumerate() {
             let flows = &mut out.initiatives[i];
             flows.reset(self.horizon);
-            flows.go_live = go_live;
-            flows.abandoned = booking[..booked].iter().any(|e| e.abandons);
-            let per_month = build_cost / build_months as f64;
-            for t in start + 1..=(start + build_months).min(h) {
-                flows.cost[(t - 1) as usize] += per_month;
-            }
-            // Live months at the ramp's run rate, then each event's loss, then
-            // the pauses (benefit zeroed in the months after an event).
-            let live = go_live.min(end) as usize..end as usize;
-            let (booked_benefit, seen) = (&mut flows.benefit[live.clone()], &mut flows.visible[live.clone()]);
-            let spent = &mut flows.cost[live];
-            // Months `x = t - g` with x < R ramp up (x / R < 1); from then on the
-            // share is exactly 1, so no division is needed.
-            let ramping = if ramp <= 0.0 { 0 } else { (ramp.ceil() - 1.0).min(booked_benefit.len() as f64) as usize };
-            for (x, (b, v)) in booked_benefit.iter_mut().zip(seen.iter_mut()).enumerate() {
-                *b = if x < ramping { benefit * ((x + 1) as f64 / ramp).min(1.0) } else { benefit };
-                *v = *b * visibility;
-            }
-            for c in spent.iter_mut() {
-                *c += run_cost;
-            }
-            let mut month_loss = (0, 0.0);
-            for e in &booking[..booked] {
-                let idx = (e.month - 1) as usize;
-                flows.loss[idx] += e.cost;
-                flows.cost[idx] += e.cost;
-                if e.month != month_loss.0 {
-                    flows.loss_total += month_loss.1;
-                    month_loss = (e.month, 0.0);
+            let start = u64::from(init.start_month);
+            // Each lane's schedule, rates and booked events (in month order).
+            let mut lane = TileLanes::default();
+            out.events.clear();
+            let mut booked: [Range<usize>; LANES] = Default::default();
+            for (l, booked) in booked.iter_mut().enumerate() {
+                let k = trial(l);
+                let inputs = inputs.trial(k);
+                let (build_months, go_live) = (self.build_months(i, inputs), events.go_live[k * n + i]);
+                let mut benefit = inputs[init.benefit_per_month];
+                if init.is_mismatched() {
+                    benefit *= scenario.conflation.benefit_multiplier;
                 }
-                month_loss.1 += e.cost;
-                let paused = e.month as usize..(u64::from(e.month) + u64::from(e.pause)).min(end) as usize;
-                flows.benefit[paused.clone()].fill(0.0);
-                flows.visible[paused].fill(0.0);
+                let ramp = inputs[init.ramp_months];
+                let end;
+                (*booked, end) = self.book(i, k, events, &mut out.events);
+                flows.abandoned[l] = out.events[booked.clone()].iter().any(|e| e.abandons);
+                flows.events[l] = booked.len() as u32;
+                lane.build_per_month[l] = inputs[init.build_cost] / build_months as f64;
+                lane.build_end[l] = (start + build_months).min(h) as f64;
+                lane.run_cost[l] = inputs[init.run_cost_per_month];
+                lane.benefit[l] = benefit;
+                lane.visibility[l] = inputs[init.pnl_visibility];
+                lane.ramp[l] = ramp;
+                // Live months are indices t in [go_live, end); those with
+                // t - go_live < ceil(R) - 1 ramp up, the rest run at full rate.
+                lane.live_from[l] = go_live.min(end) as f64;
+                lane.live_end[l] = end as f64;
+                lane.ramp_end[l] = if ramp <= 0.0 { 0.0 } else { go_live.min(end) as f64 + ramp.ceil() - 1.0 };
             }
-            flows.loss_total += month_loss.1;
-            flows.events = booked as u32;
-            out.events = booking;
+            let ramping = lane.ramp_end.iter().fold(0.0, |a: f64, &b| a.max(b)).min(self.horizon as f64) as usize;
+            let months = (&mut flows.benefit[..], &mut flows.visible[..], &mut flows.cost[..]);
+            lane.fill(
+                start as f64,
+                0,
+                true,
+                (&mut months.0[..ramping], &mut months.1[..ramping], &mut months.2[..ramping]),
+            );
+            lane.fill(
+                start as f64,
+                ramping,
+                false,
+                (&mut months.0[ramping..], &mut months.1[ramping..], &mut months.2[ramping..]),
+            );
+            // Then each event's loss and the pauses (benefit zeroed in the
+            // months after an event), lane by lane.
+            for (l, booked) in booked.into_iter().enumerate() {
+                let end = lane.live_end[l] as u64;
+                let mut month_loss = (0, 0.0);
+                for e in &out.events[booked] {
+                    let idx = (e.month - 1) as usize;
+                    flows.loss[idx][l] += e.cost;
+                    flows.cost[idx][l] += e.cost;
+                    if e.month != month_loss.0 {
+                        flows.loss_total[l] += month_loss.1;
+                        month_loss = (e.month, 0.0);
+                    }
+                    month_loss.1 += e.cost;
+                    for t in e.month as usize..(u64::from(e.month) + u64::from(e.pause)).min(end) as usize {
+                        flows.benefit[t][l] = 0.0;
+                        flows.visible[t][l] = 0.0;
+                    }
+                }
+                flows.loss_total[l] += month_loss.1;
+            }
+        }
+    }
+}
+
+/// One initiative's schedule and rates in each lane of a tile, as numbers
+/// the month loop compares and multiplies in SIMD (months are small whole
+/// numbers, exact in `f64`).
+#[derive(Debug, Default)]
+struct TileLanes {
+    build_per_month: Lanes,
+    /// Index one past the last build month (month `start + ⌈D⌉`, capped at the horizon).
+    build_end: Lanes,
+    run_cost: Lanes,
+    benefit: Lanes,
+    visibility: Lanes,
+    ramp: Lanes,
+    /// Index of the first live month (the go-live month `g`).
+    live_from: Lanes,
+    /// Index one past the last live month.
+    live_end: Lanes,
+    /// Index one past the last month that ramps up.
+    ramp_end: Lanes,
+}
+
+impl TileLanes {
+    /// Writes the benefit, visible benefit and cost before events of the
+    /// months from index `from` on, as long as the slices given: build cost
+    /// over indices `[start, build_end)`, run cost and benefit over the live
+    /// months, the benefit ramping up where `ramping` (false only where no
+    /// lane ramps any more). (The slices are arguments so that the compiler
+    /// knows them apart, and runs the lanes in SIMD.)
+    #[inline(always)]
+    fn fill(&self, start: f64, from: usize, ramping: bool, months: (&mut [Lanes], &mut [Lanes], &mut [Lanes])) {
+        let (benefits, visibles, costs) = months;
+        let [build_per_month, build_end, run_cost, benefit, visibility, ramp, live_from, live_end, ramp_end] = [
+            self.build_per_month,
+            self.build_end,
+            self.run_cost,
+            self.benefit,
+            self.visibility,
+            self.ramp,
+            self.live_from,
+            self.live_end,
+            self.ramp_end,
+        ]
+        .map(f64x8::new);
+        let (zero, one, start) = (f64x8::ZERO, f64x8::ONE, f64x8::splat(start));
+        for (t, ((benefit_row, visible_row), cost_row)) in benefits.iter_mut().zip(visibles).zip(costs).enumerate() {
+            let at = f64x8::splat((from + t) as f64);
+            let live = at.simd_ge(live_from) & at.simd_lt(live_end);
+            let build = (at.simd_ge(start) & at.simd_lt(build_end)).select(build_per_month, zero);
+            *cost_row = ((zero + build) + live.select(run_cost, zero)).to_array();
+            let rate = if ramping {
+                let share = (at - live_from + one) / ramp;
+                at.simd_lt(ramp_end).select(benefit * share.simd_lt(one).select(share, one), benefit)
+            } else {
+                benefit
+            };
+            *benefit_row = live.select(rate, zero).to_array();
+            *visible_row = live.select(rate * visibility, zero).to_array();
         }
     }
 }
@@ -367,31 +474,54 @@ impl SetMetrics {
         (self.pv_cost > 0.0).then(|| (self.pv_visible - self.pv_cost) / self.pv_cost)
     }
 
-    /// Computes the metrics of one set, leaving its running sums in `months`
-    /// (as set 0), exactly as a run computes them.
-    pub fn compute(model: &Model, flows: &TrialFlows, set: &SetSpec, months: &mut SetMonths) -> SetMetrics {
-        let mut metrics = Vec::with_capacity(1);
+    /// Computes the metrics of one set in a tile, lane by lane, leaving its
+    /// running sums in `months` (as set 0), exactly as a run computes them.
+    pub fn compute(model: &Model, flows: &TileFlows, set: &SetSpec, months: &mut SetMonths) -> [SetMetrics; LANES] {
+        let mut metrics = Vec::with_capacity(LANES);
         months.compute(flows, std::slice::from_ref(set), model.discount(), &mut metrics);
-        metrics[0]
+        std::array::from_fn(|l| metrics[l])
+    }
+
+    /// The sum of two sets' metrics (in this order), paybacks aside.
+    fn plus(&self, other: &SetMetrics) -> SetMetrics {
+        SetMetrics {
+            npv: self.npv + other.npv,
+            pv_benefit: self.pv_benefit + other.pv_benefit,
+            pv_visible: self.pv_visible + other.pv_visible,
+            pv_cost: self.pv_cost + other.pv_cost,
+            loss: self.loss + other.loss,
+            events: self.events + other.events,
+            abandoned: self.abandoned | other.abandoned,
+            ..*self
+        }
     }
 }
 
-/// The payback month of a running sum, month `t` at index `t - 1`: the
-/// first month it is `>= 0` after it was negative; 0 when it never was
-/// negative, [`NEVER`] when it never recovered.
-pub fn payback_month(running: &[f64]) -> u16 {
-    match running.iter().position(|&x| x < 0.0) {
-        None => 0,
-        Some(first) => running[first + 1..].iter().position(|&x| x >= 0.0).map_or(NEVER, |p| (first + 2 + p) as u16),
+/// The payback month of each lane's running sum, month `t` at index
+/// `t - 1`: the first month it is `>= 0` after it was negative; 0 when it
+/// never was negative, [`NEVER`] when it never recovered.
+pub fn payback_months(running: &[Lanes]) -> [u16; LANES] {
+    // All lanes at once, as numbers: the index of the first negative value
+    // and of the first value >= 0 after it, each the least index that
+    // qualifies (`NOT_YET` while none has).
+    const NOT_YET: f64 = f64::INFINITY;
+    let (zero, not_yet) = (f64x8::ZERO, f64x8::splat(NOT_YET));
+    let least = |a: f64x8, b: f64x8| b.simd_lt(a).select(b, a);
+    let (mut negative, mut recovered) = (not_yet, not_yet);
+    for (t, values) in running.iter().enumerate() {
+        let (at, values) = (f64x8::splat(t as f64), f64x8::new(*values));
+        negative = least(negative, values.simd_lt(zero).select(at, not_yet));
+        recovered = least(recovered, (values.simd_ge(zero) & negative.simd_lt(at)).select(at, not_yet));
     }
+    let (negative, recovered) = (negative.to_array(), recovered.to_array());
+    std::array::from_fn(|l| match (negative[l] < NOT_YET, recovered[l] < NOT_YET) {
+        (false, _) => 0,
+        (true, false) => NEVER,
+        (true, true) => recovered[l] as u16 + 1,
+    })
 }
 
-/// Initiatives whose running sums [`SetMonths::compute`] takes side by side:
-/// four independent chains of additions keep the processor busy where one
-/// would wait on each addition.
-const INTERLEAVED: usize = 4;
-
-/// The running sums of every reported set in one trial.
+/// The running sums of every reported set in a tile of trials, a lane per trial.
 ///
 /// Each initiative's cumulative and discounted cumulative net cash flow is
 /// summed month by month once, with its present values; a set of one
@@ -402,54 +532,51 @@ const INTERLEAVED: usize = 4;
 #[derive(Debug, Clone, Default)]
 pub struct SetMonths {
     horizon: usize,
-    /// Cumulative net cash flow, a row per initiative (padded to groups of
-    /// [`INTERLEAVED`]), then a row per set of other than one member.
-    cumulative: Vec<f64>,
+    /// Cumulative net cash flow, a row per initiative, then a row per set
+    /// of other than one member.
+    cumulative: Vec<Lanes>,
     /// The same rows for the discounted running sum.
-    discounted: Vec<f64>,
+    discounted: Vec<Lanes>,
     /// The row of each set.
     rows: Vec<usize>,
-    /// Metrics of each initiative on its own.
+    /// Metrics of each initiative on its own, `[i * LANES + l]`.
     initiatives: Vec<SetMetrics>,
-    /// A month of nothing, standing in for the padding initiatives.
-    zeros: Vec<f64>,
 }
 
 impl SetMonths {
-    /// Computes the metrics of `sets` in one trial into `out` (cleared
-    /// first) and keeps their running sums; `discount` is [`Model::discount`].
-    pub fn compute(&mut self, flows: &TrialFlows, sets: &[SetSpec], discount: &[f64], out: &mut Vec<SetMetrics>) {
+    /// Computes the metrics of `sets` in a tile into `out` (cleared first),
+    /// `out[set * LANES + l]` for lane `l`, and keeps their running sums;
+    /// `discount` is [`Model::discount`].
+    pub fn compute(&mut self, flows: &TileFlows, sets: &[SetSpec], discount: &[f64], out: &mut Vec<SetMetrics>) {
         let h = discount.len();
         self.horizon = h;
         let initiatives = flows.initiatives.len();
-        let padded = initiatives.next_multiple_of(INTERLEAVED);
         let groups = sets.iter().filter(|s| s.members.len() != 1).count();
         for rows in [&mut self.cumulative, &mut self.discounted] {
-            rows.resize((padded + groups) * h, 0.0);
+            rows.resize((initiatives + groups) * h, [0.0; LANES]);
         }
-        self.zeros.resize(h, 0.0);
         self.initiatives.clear();
-        for first in (0..initiatives).step_by(INTERLEAVED) {
-            self.initiative_lanes(&flows.initiatives[first..(first + INTERLEAVED).min(initiatives)], first, discount);
+        for (i, f) in flows.initiatives.iter().enumerate() {
+            self.initiative(f, i, discount);
         }
-        let (cumulative, group_cumulative) = self.cumulative.split_at_mut(padded * h);
-        let (discounted, group_discounted) = self.discounted.split_at_mut(padded * h);
+        let (cumulative, group_cumulative) = self.cumulative.split_at_mut(initiatives * h);
+        let (discounted, group_discounted) = self.discounted.split_at_mut(initiatives * h);
         let mut groups = group_cumulative.chunks_exact_mut(h).zip(group_discounted.chunks_exact_mut(h));
         self.rows.clear();
         out.clear();
-        let mut group_row = padded;
+        let mut group_row = initiatives;
         for spec in sets {
             if let [only] = spec.members[..] {
                 self.rows.push(only);
-                out.push(self.initiatives[only]);
+                out.extend_from_slice(&self.initiatives[only * LANES..][..LANES]);
                 continue;
             }
             self.rows.push(group_row);
             group_row += 1;
             let Some((running, running_discounted)) = groups.next() else { unreachable!("a row per group") };
-            running.fill(0.0);
-            running_discounted.fill(0.0);
-            let mut metrics = SetMetrics {
+            running.fill([0.0; LANES]);
+            running_discounted.fill([0.0; LANES]);
+            let zero = SetMetrics {
                 npv: 0.0,
                 pv_benefit: 0.0,
                 pv_visible: 0.0,
@@ -460,94 +587,82 @@ impl SetMonths {
                 events: 0,
                 abandoned: false,
             };
+            let mut metrics = [zero; LANES];
             for &m in &spec.members {
-                for (sum, x) in running.iter_mut().zip(&cumulative[m * h..(m + 1) * h]) {
-                    *sum += x;
+                add_rows(running, &cumulative[m * h..(m + 1) * h]);
+                add_rows(running_discounted, &discounted[m * h..(m + 1) * h]);
+                for (sum, member) in metrics.iter_mut().zip(&self.initiatives[m * LANES..][..LANES]) {
+                    *sum = sum.plus(member);
                 }
-                for (sum, x) in running_discounted.iter_mut().zip(&discounted[m * h..(m + 1) * h]) {
-                    *sum += x;
-                }
-                let member = &self.initiatives[m];
-                metrics.npv += member.npv;
-                metrics.pv_benefit += member.pv_benefit;
-                metrics.pv_visible += member.pv_visible;
-                metrics.pv_cost += member.pv_cost;
-                metrics.loss += member.loss;
-                metrics.events += member.events;
-                metrics.abandoned |= member.abandoned;
             }
-            metrics.payback_month = payback_month(running);
-            metrics.discounted_payback_month = payback_month(running_discounted);
-            out.push(metrics);
+            let (payback, discounted_payback) = (payback_months(running), payback_months(running_discounted));
+            for (l, m) in metrics.iter_mut().enumerate() {
+                m.payback_month = payback[l];
+                m.discounted_payback_month = discounted_payback[l];
+            }
+            out.extend_from_slice(&metrics);
         }
     }
 
-    /// Sums up to [`INTERLEAVED`] initiatives, starting at initiative
-    /// `first`, side by side: their rows and their metrics.
-    fn initiative_lanes(&mut self, flows: &[Flows], first: usize, discount: &[f64]) {
-        const N: usize = INTERLEAVED;
+    /// Sums initiative `i`'s flows month by month, every lane at once: its
+    /// rows and its metrics.
+    fn initiative(&mut self, flows: &Flows, i: usize, discount: &[f64]) {
         let h = discount.len();
-        let zeros = &self.zeros[..h];
-        // Each lane's months as slices of one length: no bounds checks in the loop.
-        let lane = |l: usize, series: fn(&Flows) -> &Vec<f64>| flows.get(l).map_or(zeros, |f| &series(f)[..h]);
-        let benefit: [&[f64]; N] = std::array::from_fn(|l| lane(l, |f| &f.benefit));
-        let visible: [&[f64]; N] = std::array::from_fn(|l| lane(l, |f| &f.visible));
-        let cost: [&[f64]; N] = std::array::from_fn(|l| lane(l, |f| &f.cost));
-        let rows = first * h..(first + N) * h;
-        let mut cumulative = self.cumulative[rows.clone()].chunks_exact_mut(h);
-        let cumulative: [&mut [f64]; N] = std::array::from_fn(|_| cumulative.next().unwrap_or_default());
-        let mut discounted = self.discounted[rows].chunks_exact_mut(h);
-        let discounted: [&mut [f64]; N] = std::array::from_fn(|_| discounted.next().unwrap_or_default());
-        let (mut cum, mut npv) = ([0.0; N], [0.0; N]);
-        let mut pv = [[0.0; N]; 3];
-        // Small loops over the lanes, one step each, unroll into registers.
-        for (t, &d) in discount.iter().enumerate() {
-            let net: [f64; N] = std::array::from_fn(|l| benefit[l][t] - cost[l][t]);
-            for l in 0..N {
-                cum[l] += net[l];
-            }
-            for l in 0..N {
-                cumulative[l][t] = cum[l];
-            }
-            for l in 0..N {
-                npv[l] += net[l] * d;
-            }
-            for l in 0..N {
-                discounted[l][t] = npv[l];
-            }
-            for l in 0..N {
-                pv[0][l] += benefit[l][t] * d;
-            }
-            for l in 0..N {
-                pv[1][l] += visible[l][t] * d;
-            }
-            for l in 0..N {
-                pv[2][l] += cost[l][t] * d;
-            }
-        }
-        for (l, f) in flows.iter().enumerate() {
-            self.initiatives.push(SetMetrics {
-                npv: npv[l],
-                pv_benefit: pv[0][l],
-                pv_visible: pv[1][l],
-                pv_cost: pv[2][l],
-                payback_month: payback_month(cumulative[l]),
-                discounted_payback_month: payback_month(discounted[l]),
-                loss: f.loss_total,
-                events: f.events,
-                abandoned: f.abandoned,
-            });
-        }
+        let cumulative = &mut self.cumulative[i * h..(i + 1) * h];
+        let discounted = &mut self.discounted[i * h..(i + 1) * h];
+        let [npv, pv_benefit, pv_visible, pv_cost] = running_sums(flows, discount, cumulative, discounted);
+        let (payback, discounted_payback) = (payback_months(cumulative), payback_months(discounted));
+        self.initiatives.extend((0..LANES).map(|l| SetMetrics {
+            npv: npv[l],
+            pv_benefit: pv_benefit[l],
+            pv_visible: pv_visible[l],
+            pv_cost: pv_cost[l],
+            payback_month: payback[l],
+            discounted_payback_month: discounted_payback[l],
+            loss: flows.loss_total[l],
+            events: flows.events[l],
+            abandoned: flows.abandoned[l],
+        }));
     }
 
     /// The cumulative net cash flow of set `set`, month by month.
-    pub fn cumulative(&self, set: usize) -> &[f64] {
+    pub fn cumulative(&self, set: usize) -> &[Lanes] {
         self.initiative_cumulative(self.rows[set])
     }
 
     /// The cumulative net cash flow of initiative `i` on its own, month by month.
-    pub fn initiative_cumulative(&self, i: usize) -> &[f64] {
+    pub fn initiative_cumulative(&self, i: usize) -> &[Lanes] {
         &self.cumulative[i * self.horizon..][..self.horizon]
+    }
+}
+
+/// One initiative's running sums in every lane: the cumulative and the
+/// discounted cumulative net cash flow of each month into `cumulative` and
+/// `discounted`, and its NPV and present values of benefit, visible benefit
+/// and cost. (A function of its own, so that the compiler knows the rows
+/// written apart from the flows read, and runs the lanes in SIMD.)
+fn running_sums(flows: &Flows, discount: &[f64], cumulative: &mut [Lanes], discounted: &mut [Lanes]) -> [Lanes; 4] {
+    let (mut cum, mut npv) = (f64x8::ZERO, f64x8::ZERO);
+    let (mut pv_benefit, mut pv_visible, mut pv_cost) = (f64x8::ZERO, f64x8::ZERO, f64x8::ZERO);
+    let months = flows.benefit.iter().zip(&flows.visible).zip(&flows.cost).zip(discount);
+    for ((((b, v), c), &d), (cum_row, npv_row)) in months.zip(cumulative.iter_mut().zip(discounted)) {
+        let (b, v, c, d) = (f64x8::new(*b), f64x8::new(*v), f64x8::new(*c), f64x8::splat(d));
+        let net = b - c;
+        cum += net;
+        npv += net * d;
+        pv_benefit += b * d;
+        pv_visible += v * d;
+        pv_cost += c * d;
+        *cum_row = cum.to_array();
+        *npv_row = npv.to_array();
+    }
+    [npv, pv_benefit, pv_visible, pv_cost].map(f64x8::to_array)
+}
+
+/// Adds a member's rows to a set's, month by month, every lane.
+fn add_rows(sum: &mut [Lanes], member: &[Lanes]) {
+    for (s, m) in sum.iter_mut().zip(member) {
+        *s = (f64x8::new(*s) + f64x8::new(*m)).to_array();
     }
 }
 
@@ -557,10 +672,12 @@ mod tests {
 
     #[test]
     fn payback_rule() {
-        assert_eq!(payback_month(&[1.0, 2.0]), 0);
-        assert_eq!(payback_month(&[-1.0, 0.0, 1.0]), 2);
-        assert_eq!(payback_month(&[-1.0, -0.5]), NEVER);
-        assert_eq!(payback_month(&[-1.0, 1.0, -1.0]), 2);
-        assert_eq!(payback_month(&[0.0, -1.0, -2.0, 3.0]), 4);
+        // Five running sums side by side, one per lane (the other lanes stay at 0).
+        let sums: [&[f64]; 5] =
+            [&[1.0, 2.0], &[-1.0, 0.0, 1.0], &[-1.0, -0.5], &[-1.0, 1.0, -1.0], &[0.0, -1.0, -2.0, 3.0]];
+        let rows: Vec<Lanes> =
+            (0..4).map(|t| std::array::from_fn(|l| sums.get(l).map_or(0.0, |s| s[t.min(s.len() - 1)]))).collect();
+        let months = payback_months(&rows);
+        assert_eq!(months[..6], [0, 2, NEVER, 2, 4, 0]);
     }
 }

@@ -71,7 +71,7 @@ use serde_json::{Value, json};
 use crate::compare::Source;
 use crate::engine::{BlockVisitor, RunSettings, simulate_blocks};
 use crate::error::Error;
-use crate::model::{Model, TrialFlows};
+use crate::model::{Model, TileFlows};
 use crate::sampling::{InputBlock, block_count};
 use crate::scenario::Scenario;
 use crate::stats::quantile_sorted;
@@ -182,24 +182,26 @@ impl BlockVisitor for Collector {
         }
     }
 
-    fn visit(&self, part: &mut BlockPart, model: &Model, _trial: u64, _: &InputBlock, _k: usize, flows: &TrialFlows) {
-        for (i, f) in flows.initiatives.iter().enumerate() {
-            let base = part.quarterly_spend[i].len();
-            part.quarterly_spend[i].resize(base + self.quarters, 0.0);
-            let (mut npv, mut window) = (0.0, 0.0);
-            for (t, &discount) in model.discount().iter().enumerate() {
-                npv += (f.benefit[t] - f.cost[t]) * discount;
-                let spend = f.cost[t] - f.loss[t];
-                if t < self.budget_months {
-                    window += spend;
+    fn visit(&self, part: &mut BlockPart, model: &Model, _trial: u64, _: &InputBlock, _: usize, flows: &TileFlows) {
+        for l in 0..flows.trials {
+            for (i, f) in flows.initiatives.iter().enumerate() {
+                let base = part.quarterly_spend[i].len();
+                part.quarterly_spend[i].resize(base + self.quarters, 0.0);
+                let (mut npv, mut window) = (0.0, 0.0);
+                for (t, &discount) in model.discount().iter().enumerate() {
+                    npv += (f.benefit[t][l] - f.cost[t][l]) * discount;
+                    let spend = f.cost[t][l] - f.loss[t][l];
+                    if t < self.budget_months {
+                        window += spend;
+                    }
+                    let q = t / QUARTER_MONTHS;
+                    part.quarterly_spend[i][base + q] += spend;
+                    part.visible_total[i][q] += f.visible[t][l];
+                    part.loss_total[i][q] += f.loss[t][l];
                 }
-                let q = t / QUARTER_MONTHS;
-                part.quarterly_spend[i][base + q] += spend;
-                part.visible_total[i][q] += f.visible[t];
-                part.loss_total[i][q] += f.loss[t];
+                part.npv[i].push(npv);
+                part.window_spend[i].push(window);
             }
-            part.npv[i].push(npv);
-            part.window_spend[i].push(window);
         }
     }
 

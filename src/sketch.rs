@@ -28,6 +28,8 @@
 //! assert!((p50 - 500.5).abs() <= 500.5 * QuantileSketch::RELATIVE_ERROR + 1e-9);
 //! ```
 
+use wide::{f32x8, u16x8};
+
 /// Mantissa bits that select a bucket within an octave.
 pub const MANTISSA_BITS: u32 = 10;
 /// Values closer to zero than this are counted as zero.
@@ -204,13 +206,12 @@ mod tests {
         let slot_ranges = SlotRanges::of(&by_slot);
         let mut columns = SlotColumns::default();
         columns.reset(2, values.len());
-        let mut tile = vec![0u16; 2 * 8];
-        let mut first = 0;
-        for (k, row) in values.iter().enumerate() {
-            columns.convert(row, &slot_ranges, &mut tile[(k % 8) * 2..][..2]);
-            if k % 8 == 7 || k + 1 == values.len() {
-                columns.write_tile(&tile, k % 8 + 1, first);
-                first = k + 1;
+        for first in (0..values.len()).step_by(TILE) {
+            let used = (values.len() - first).min(TILE);
+            for c in [0, 1] {
+                // Unused lanes hold a value that would show if it were counted.
+                let tile: [f32; TILE] = std::array::from_fn(|l| if l < used { values[first + l][c] } else { 1e30 });
+                columns.write(c, first, &tile, used, &slot_ranges);
             }
         }
         columns.finish();
@@ -407,8 +408,8 @@ impl RangeHistogram {
             histogram.count += slots.len() as u64;
         });
         for block in blocks {
-            self.min = self.min.min(f64::from(block.low[cell]));
-            self.max = self.max.max(f64::from(block.high[cell]));
+            self.min = block.low[cell].iter().fold(self.min, |min, &v| min.min(f64::from(v)));
+            self.max = block.high[cell].iter().fold(self.max, |max, &v| max.max(f64::from(v)));
             for &v in block.outside(cell) {
                 self.insert_outside(v);
             }
@@ -532,23 +533,27 @@ impl SlotRanges {
     }
 }
 
+/// Values of a column that [`SlotColumns::write`] takes at once (the
+/// trials of a tile).
+pub const TILE: usize = 8;
+
 /// A block's values for many histograms, a column each, kept as slots
 /// ([`HistogramRange::slot`], two bytes a value instead of four), with what
 /// the slots leave out: each column's extremes and its values outside the range.
 ///
-/// Values arrive a row (one trial) at a time: [`SlotColumns::convert`] turns
-/// a row into slots, and [`SlotColumns::write_tile`] writes a tile of such
-/// rows into the columns, filling whole cache lines of each.
+/// Values arrive a column and a tile of trials at a time
+/// ([`SlotColumns::write`]), as the model computes them.
 #[derive(Debug, Clone, Default)]
 pub struct SlotColumns {
     /// Values per column.
     trials: usize,
     /// The slots, column after column.
     slots: Vec<u16>,
-    /// Smallest value of each column.
-    low: Vec<f32>,
-    /// Largest value of each column.
-    high: Vec<f32>,
+    /// Smallest value of each column in each lane of a tile (so that a
+    /// tile updates them in SIMD).
+    low: Vec<[f32; TILE]>,
+    /// Largest value of each column in each lane of a tile.
+    high: Vec<[f32; TILE]>,
     /// Values outside their column's range, as (column, value), sorted by
     /// column once the block is complete.
     outside: Vec<(u32, f32)>,
@@ -561,45 +566,40 @@ impl SlotColumns {
         self.trials = trials;
         self.slots.resize(columns * trials, 0);
         self.low.clear();
-        self.low.resize(columns, f32::INFINITY);
+        self.low.resize(columns, [f32::INFINITY; TILE]);
         self.high.clear();
-        self.high.resize(columns, f32::NEG_INFINITY);
+        self.high.resize(columns, [f32::NEG_INFINITY; TILE]);
         self.outside.clear();
     }
 
-    /// Turns one row of values (one per column) into `slots`, keeping the
-    /// columns' extremes and the values outside their ranges.
-    pub fn convert(&mut self, row: &[f32], ranges: &SlotRanges, slots: &mut [u16]) {
-        let n = row.len();
-        let (row, slots, low, high) = (&row[..n], &mut slots[..n], &mut self.low[..n], &mut self.high[..n]);
-        let (lows, scales) = (&ranges.low[..n], &ranges.scale[..n]);
-        // Three simple loops rather than one: each runs in SIMD.
-        for c in 0..n {
-            // Comparisons rather than `f32::min`, whose NaN rule keeps the
-            // loop scalar; no value is NaN.
-            low[c] = if row[c] < low[c] { row[c] } else { low[c] };
-            high[c] = if row[c] > high[c] { row[c] } else { high[c] };
+    /// Writes the slots of the first `used` of a tile's `values` into
+    /// column `c`, as its values `first..first + used`, keeping the
+    /// column's extremes and the values outside its range.
+    #[inline]
+    pub fn write(&mut self, c: usize, first: usize, values: &[f32; TILE], used: usize, ranges: &SlotRanges) {
+        // The whole tile in SIMD, the unused lanes repeating the first value
+        // (which changes neither extreme).
+        let lanes: [f32; TILE] = std::array::from_fn(|l| values[if l < used { l } else { 0 }]);
+        let slots: [u16; TILE] = std::array::from_fn(|l| slot_at(lanes[l], ranges.low[c], ranges.scale[c]));
+        let v = f32x8::new(lanes);
+        let (low, high) = (f32x8::new(self.low[c]), f32x8::new(self.high[c]));
+        self.low[c] = v.simd_lt(low).select(v, low).to_array();
+        self.high[c] = v.simd_gt(high).select(v, high).to_array();
+        let column = &mut self.slots[c * self.trials + first..];
+        let is_outside = |slot: u16| slot == 0 || usize::from(slot) == OUTSIDE_ABOVE;
+        let tile = u16x8::new(slots);
+        let outside = tile.simd_eq(u16x8::ZERO) | tile.simd_eq(u16x8::splat(OUTSIDE_ABOVE as u16));
+        // A whole tile as one store; a partial one (a block's last) slot by slot.
+        if used == TILE {
+            column[..TILE].copy_from_slice(&slots);
+        } else {
+            column[..used].iter_mut().zip(slots).for_each(|(to, slot)| *to = slot);
         }
-        for c in 0..n {
-            slots[c] = slot_at(row[c], lows[c], scales[c]);
-        }
-        let outside = slots.iter().filter(|&&slot| slot == 0 || usize::from(slot) == OUTSIDE_ABOVE).count() > 0;
-        if outside {
-            for (c, (&slot, &v)) in slots.iter().zip(row).enumerate() {
-                if slot == 0 || usize::from(slot) == OUTSIDE_ABOVE {
+        if outside.any() {
+            for (&slot, &v) in slots[..used].iter().zip(values) {
+                if is_outside(slot) {
                     self.outside.push((c as u32, v));
                 }
-            }
-        }
-    }
-
-    /// Writes a tile of `used` rows of slots, `tile[r * columns + c]`, into
-    /// every column from value `first` on.
-    pub fn write_tile(&mut self, tile: &[u16], used: usize, first: usize) {
-        let columns = self.low.len();
-        for (c, column) in self.slots.chunks_exact_mut(self.trials).enumerate() {
-            for (r, slot) in column[first..first + used].iter_mut().enumerate() {
-                *slot = tile[r * columns + c];
             }
         }
     }
