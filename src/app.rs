@@ -22,7 +22,7 @@ use crate::cli::{Command, RunOptions, SimulationOptions};
 use crate::convergence::{self, PrecisionOutcome, PrecisionTarget};
 use crate::engine::{self, RunResults, RunSettings};
 use crate::error::Error;
-use crate::export::standard_exports;
+use crate::export::{ExportError, TRIALS_PARQUET, standard_exports, write_trials_parquet};
 use crate::format::money;
 use crate::report::Report;
 use crate::scenario::Scenario;
@@ -109,13 +109,22 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
     let (results, precision) =
         with_threads(options.simulation.threads, || simulate(&scenario, settings, options, &progress))?;
     progress.finish();
-    let mut report = Report::new(&scenario, &results, &options.scenario.display().to_string());
-    report.convergence.precision = precision;
-    let gate_readings = budget::read_gates(&options.fail_if, &report)?;
+    let (mut report, mut gate_readings) = (None, Vec::new());
     write_folder_atomically(&options.out, |dir| {
-        write_exports(&report, dir)?;
-        if options.charts { write_charts(&report, dir) } else { Ok(()) }
+        // The per-trial table reads the trials alone: it is written (on one
+        // thread) while the report's statistics are computed (on the others).
+        let (made, trials) = rayon::join(
+            || Report::new(&scenario, &results, &options.scenario.display().to_string()),
+            || write_file(dir, TRIALS_PARQUET, |out| write_trials_parquet(&results, out)),
+        );
+        trials?;
+        let report = report.insert(made);
+        report.convergence.precision = precision;
+        gate_readings = budget::read_gates(&options.fail_if, report)?;
+        write_exports(report, dir)?;
+        if options.charts { write_charts(report, dir) } else { Ok(()) }
     })?;
+    let Some(report) = report else { unreachable!("the report is made before the folder is written") };
     print!("{}", report.summary_table());
     if let Some(portfolio) = report.sensitivity.set("portfolio") {
         print!("{}", portfolio.table(&scenario, 5));
@@ -144,18 +153,25 @@ fn simulate(
     }
 }
 
-/// Writes every standard export of a report into `dir`.
+/// Writes every standard export of a report into `dir` (all but [`TRIALS_PARQUET`]).
 pub fn write_exports(report: &Report, dir: &Path) -> Result<(), Error> {
     for export in standard_exports() {
-        let path = dir.join(export.file_name());
-        let file = fs::File::create(&path).map_err(|e| Error::io("create", &path, e))?;
-        let mut out = BufWriter::new(file);
-        export
-            .write(report, &mut out)
-            .map_err(|e| Error::Output { what: export.file_name().to_string(), message: e.to_string() })?;
-        out.flush().map_err(|e| Error::io("write", &path, e))?;
+        write_file(dir, export.file_name(), |out| export.write(report, out))?;
     }
     Ok(())
+}
+
+/// Writes file `name` in `dir` with `write`.
+fn write_file(
+    dir: &Path,
+    name: &str,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), ExportError>,
+) -> Result<(), Error> {
+    let path = dir.join(name);
+    let file = fs::File::create(&path).map_err(|e| Error::io("create", &path, e))?;
+    let mut out = BufWriter::new(file);
+    write(&mut out).map_err(|e| Error::Output { what: name.to_string(), message: e.to_string() })?;
+    out.flush().map_err(|e| Error::io("write", &path, e))
 }
 
 /// Draws every standard chart of a report into `<dir>/charts/` (PNG and SVG).

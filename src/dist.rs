@@ -20,6 +20,7 @@
 //! assert_eq!(pert.quantile(0.0), 1.0);
 //! ```
 
+use rayon::prelude::*;
 use statrs::distribution::{Beta, Continuous, ContinuousCDF, LogNormal, Normal, Triangular, Uniform};
 use statrs::function::gamma::ln_gamma;
 
@@ -179,6 +180,11 @@ pub struct Distribution {
 }
 
 impl Distribution {
+    /// True when both have the same shape and truncation, so the same draws.
+    fn same_as(&self, other: &Distribution) -> bool {
+        (self.shape, self.min, self.max) == (other.shape, other.min, other.max)
+    }
+
     /// A distribution that always gives `value`.
     pub fn fixed(value: f64) -> Distribution {
         Distribution::new(Shape::Fixed(value), None, None).expect("a finite fixed value is valid")
@@ -509,6 +515,25 @@ pub struct QuantileTable {
 }
 
 impl QuantileTable {
+    /// Prepares the inverse CDF of each distribution, building one table per
+    /// distinct distribution (in parallel) and copying it for the repeats:
+    /// scenarios often give many inputs the same distribution.
+    pub fn prepare<'d>(distributions: impl IntoIterator<Item = &'d Distribution>) -> Vec<QuantileTable> {
+        let all: Vec<&Distribution> = distributions.into_iter().collect();
+        let mut distinct: Vec<&Distribution> = Vec::new();
+        let which: Vec<usize> = all
+            .iter()
+            .map(|&d| {
+                distinct.iter().position(|&seen| seen.same_as(d)).unwrap_or_else(|| {
+                    distinct.push(d);
+                    distinct.len() - 1
+                })
+            })
+            .collect();
+        let tables: Vec<QuantileTable> = distinct.par_iter().map(|&d| QuantileTable::new(d)).collect();
+        which.into_iter().map(|t| tables[t].clone()).collect()
+    }
+
     /// Prepares the inverse CDF of a distribution.
     pub fn new(distribution: &Distribution) -> QuantileTable {
         let tabulate = matches!(distribution.kernel, Kernel::Pert { .. } | Kernel::Normal(_) | Kernel::LogNormal(_));
@@ -777,6 +802,22 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn prepared_tables_follow_their_own_distribution() {
+        let pert = Distribution::new(Shape::Pert { min: 1.0, mode: 2.0, max: 9.0 }, None, None).unwrap();
+        let wider = Distribution::new(Shape::Pert { min: 1.0, mode: 2.0, max: 10.0 }, None, None).unwrap();
+        let truncated = Distribution::new(Shape::Pert { min: 1.0, mode: 2.0, max: 9.0 }, None, Some(8.0)).unwrap();
+        let inputs = [&pert, &wider, &pert, &truncated];
+        let tables = QuantileTable::prepare(inputs);
+        assert_eq!(tables.len(), inputs.len());
+        for (table, distribution) in tables.iter().zip(inputs) {
+            let alone = QuantileTable::new(distribution);
+            for u in [1e-5, 0.01, 0.3, 0.97, 0.99999] {
+                assert_eq!(table.quantile(u).to_bits(), alone.quantile(u).to_bits(), "u = {u}");
+            }
+        }
     }
 
     #[test]

@@ -552,8 +552,10 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
     if done == 0 {
         let pilot = simulator.blocks(trials, 0..1, &collector, progress);
         let cells = results.monthly.sets * results.monthly.horizon;
-        results.monthly.histograms =
-            (0..cells).map(|c| RangeHistogram::new(HistogramRange::around(pilot[0].values(c)))).collect();
+        results.monthly.histograms = (0..cells)
+            .into_par_iter()
+            .map(|c| RangeHistogram::new(HistogramRange::around(pilot[0].values(c))))
+            .collect();
         results.absorb_wave(pilot, &collector);
         first = 1;
     }

@@ -30,7 +30,6 @@ use std::ops::Range;
 use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
 use rand_distr::Exp1;
-use rayon::prelude::*;
 use wide::f64x8;
 
 use crate::dist::QuantileTable;
@@ -157,9 +156,8 @@ impl<'a> Model<'a> {
             risk_offset.push(offset);
             offset += initiative.risks.len();
         }
-        let risks: Vec<_> = scenario.initiatives.iter().flat_map(|i| &i.risks).collect();
-        // Tables take milliseconds each to build: build them side by side.
-        let event_costs = risks.par_iter().map(|r| QuantileTable::new(&r.cost_per_event)).collect();
+        let risks = scenario.initiatives.iter().flat_map(|i| &i.risks);
+        let event_costs = QuantileTable::prepare(risks.map(|r| &r.cost_per_event));
         Model { scenario, horizon, order: scenario.dependency_order(), risk_offset, discount, event_costs }
     }
 
@@ -232,7 +230,8 @@ impl<'a> Model<'a> {
                         while time <= live_months {
                             events.push(Event {
                                 month: (go_live + time.ceil().max(1.0) as u64) as u32,
-                                cost: costs.quantile(unit_interval(rng)),
+                                // The cost's uniform for now: see below.
+                                cost: unit_interval(rng),
                                 abandons: unit_interval(rng) < abandon,
                                 pause,
                             });
@@ -240,6 +239,12 @@ impl<'a> Model<'a> {
                         }
                     }
                     starts.push(events.len() as u32);
+                }
+                // Costs from their uniforms in a loop of their own: the table
+                // look-ups, independent of each other, overlap their cache
+                // misses, where between stream draws each would wait alone.
+                for event in events.iter_mut() {
+                    event.cost = costs.quantile(event.cost);
                 }
             }
         }
@@ -574,8 +579,8 @@ impl SetMonths {
             self.rows.push(group_row);
             group_row += 1;
             let Some((running, running_discounted)) = groups.next() else { unreachable!("a row per group") };
-            running.fill([0.0; LANES]);
-            running_discounted.fill([0.0; LANES]);
+            sum_rows(running, cumulative, &spec.members);
+            sum_rows(running_discounted, discounted, &spec.members);
             let zero = SetMetrics {
                 npv: 0.0,
                 pv_benefit: 0.0,
@@ -589,8 +594,6 @@ impl SetMonths {
             };
             let mut metrics = [zero; LANES];
             for &m in &spec.members {
-                add_rows(running, &cumulative[m * h..(m + 1) * h]);
-                add_rows(running_discounted, &discounted[m * h..(m + 1) * h]);
                 for (sum, member) in metrics.iter_mut().zip(&self.initiatives[m * LANES..][..LANES]) {
                     *sum = sum.plus(member);
                 }
@@ -659,10 +662,14 @@ fn running_sums(flows: &Flows, discount: &[f64], cumulative: &mut [Lanes], disco
     [npv, pv_benefit, pv_visible, pv_cost].map(f64x8::to_array)
 }
 
-/// Adds a member's rows to a set's, month by month, every lane.
-fn add_rows(sum: &mut [Lanes], member: &[Lanes]) {
-    for (s, m) in sum.iter_mut().zip(member) {
-        *s = (f64x8::new(*s) + f64x8::new(*m)).to_array();
+/// Writes into `sum` (one month a row) the sum of the `members`' rows of
+/// `rows` (`sum.len()` months each), month by month, from 0 and in member
+/// order, every lane.
+fn sum_rows(sum: &mut [Lanes], rows: &[Lanes], members: &[usize]) {
+    let h = sum.len();
+    for (t, out) in sum.iter_mut().enumerate() {
+        let total = members.iter().fold(f64x8::ZERO, |total, &m| total + f64x8::new(rows[m * h + t]));
+        *out = total.to_array();
     }
 }
 

@@ -35,7 +35,6 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 use crate::dist::QuantileTable;
 use crate::scenario::{Sampling, Scenario};
-use rayon::prelude::*;
 
 /// Trials per block: the unit of stratification, of parallel work and of
 /// `--precision` growth.
@@ -141,7 +140,7 @@ impl Sampler {
         Sampler {
             sampling: scenario.simulation.sampling,
             input_keys,
-            inputs: scenario.inputs.par_iter().map(|i| QuantileTable::new(&i.distribution)).collect(),
+            inputs: QuantileTable::prepare(scenario.inputs.iter().map(|i| &i.distribution)),
             risk_keys,
             groups: scenario.correlation_matrix.groups.clone(),
             correlated: (0..scenario.inputs.len())

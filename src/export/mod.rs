@@ -2,9 +2,12 @@
 //!
 //! Each format implements [`Export`]: a file name and a function that writes
 //! a [`Report`] to any writer. Adding a format is one file here and one line
-//! in [`standard_exports`]. Exports never open files themselves; the caller
-//! decides where the bytes go (the app writes them into a temporary folder
-//! that replaces the output folder only once everything is written).
+//! in [`standard_exports`]. The per-trial table is the exception: it reads
+//! the trials alone ([`write_trials_parquet`]), so that it can be written
+//! while a report's statistics are still being computed. Exports never open
+//! files themselves; the caller decides where the bytes go (the app writes
+//! them into a temporary folder that replaces the output folder only once
+//! everything is written).
 
 mod budget_csv;
 mod monthly_csv;
@@ -18,7 +21,7 @@ pub use budget_csv::write_budget_csv;
 pub use monthly_csv::MonthlyCsv;
 pub use sensitivity_csv::SensitivityCsv;
 pub use summary_json::{SummaryJson, summary_value};
-pub use trials_parquet::TrialsParquet;
+pub use trials_parquet::{TRIALS_PARQUET, trials_frame, write_trials_parquet};
 
 use crate::report::Report;
 
@@ -33,7 +36,7 @@ pub trait Export {
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<(), ExportError>;
 }
 
-/// The exports every `roicast run` writes.
+/// The exports of its report every `roicast run` writes (beside [`TRIALS_PARQUET`]).
 pub fn standard_exports() -> Vec<Box<dyn Export>> {
-    vec![Box::new(SummaryJson), Box::new(MonthlyCsv), Box::new(SensitivityCsv), Box::new(TrialsParquet)]
+    vec![Box::new(SummaryJson), Box::new(MonthlyCsv), Box::new(SensitivityCsv)]
 }

@@ -8,20 +8,22 @@
 //! precision, as the run keeps them. Undefined ROI and a payback that never
 //! came are null. The file is written in row groups of 32,768 trials,
 //! Snappy-compressed, with null counts but no min/max statistics.
+//!
+//! It reads the trials alone, none of the report's statistics, so it is not
+//! an [`super::Export`] of a finished report: `roicast run` writes it on one
+//! thread while the statistics are computed on the others.
 
 use std::io::Write;
 use std::ops::Range;
 
 use polars::prelude::*;
 
-use super::{Export, ExportError};
-use crate::engine::SetResults;
+use super::ExportError;
+use crate::engine::{RunResults, SetResults};
 use crate::model::NEVER;
-use crate::report::Report;
 
-/// Writes `trials.parquet`.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TrialsParquet;
+/// Name of the per-trial table in the output folder.
+pub const TRIALS_PARQUET: &str = "trials.parquet";
 
 fn optional(values: &[f32]) -> Vec<Option<f32>> {
     values.iter().map(|&x| x.is_finite().then_some(x)).collect()
@@ -50,8 +52,7 @@ fn set_columns(set: &SetResults, rows: Range<usize>) -> Vec<Column> {
 }
 
 /// Trials `rows` of the per-trial table as a polars frame.
-pub fn trials_frame(report: &Report, rows: Range<usize>) -> PolarsResult<DataFrame> {
-    let results = report.results;
+pub fn trials_frame(results: &RunResults, rows: Range<usize>) -> PolarsResult<DataFrame> {
     let mut columns = vec![Column::new("trial".into(), (rows.start as u64..rows.end as u64).collect::<Vec<u64>>())];
     for set in results.sets.iter().take(3) {
         columns.extend(set_columns(set, rows.clone()));
@@ -65,29 +66,24 @@ pub fn trials_frame(report: &Report, rows: Range<usize>) -> PolarsResult<DataFra
     DataFrame::new_infer_height(columns)
 }
 
-impl Export for TrialsParquet {
-    fn file_name(&self) -> &'static str {
-        "trials.parquet"
+/// Writes the trials of a run as [`TRIALS_PARQUET`].
+pub fn write_trials_parquet(results: &RunResults, out: &mut dyn Write) -> Result<(), ExportError> {
+    let trials = results.trials as usize;
+    let first = trials_frame(results, 0..trials.min(ROWS_PER_GROUP))?;
+    // Snappy: random draws hardly compress, and it writes twice as fast as
+    // zstd. Null counts but no min/max statistics: they would let a reader
+    // skip row groups by value, which random trials never allow, and took a
+    // quarter of the writing time.
+    let statistics =
+        StatisticsOptions { min_value: false, max_value: false, null_count: true, ..StatisticsOptions::empty() };
+    let mut writer = ParquetWriter::new(out)
+        .with_compression(ParquetCompression::Snappy)
+        .with_statistics(statistics)
+        .batched(first.schema())?;
+    writer.write_batch(&first)?;
+    for start in (ROWS_PER_GROUP..trials).step_by(ROWS_PER_GROUP) {
+        writer.write_batch(&trials_frame(results, start..(start + ROWS_PER_GROUP).min(trials))?)?;
     }
-
-    fn write(&self, report: &Report, out: &mut dyn Write) -> Result<(), ExportError> {
-        let trials = report.results.trials as usize;
-        let first = trials_frame(report, 0..trials.min(ROWS_PER_GROUP))?;
-        // Snappy: random draws hardly compress, and it writes twice as fast as
-        // zstd. Null counts but no min/max statistics: they would let a reader
-        // skip row groups by value, which random trials never allow, and took a
-        // quarter of the writing time.
-        let statistics =
-            StatisticsOptions { min_value: false, max_value: false, null_count: true, ..StatisticsOptions::empty() };
-        let mut writer = ParquetWriter::new(out)
-            .with_compression(ParquetCompression::Snappy)
-            .with_statistics(statistics)
-            .batched(first.schema())?;
-        writer.write_batch(&first)?;
-        for start in (ROWS_PER_GROUP..trials).step_by(ROWS_PER_GROUP) {
-            writer.write_batch(&trials_frame(report, start..(start + ROWS_PER_GROUP).min(trials))?)?;
-        }
-        writer.finish()?;
-        Ok(())
-    }
+    writer.finish()?;
+    Ok(())
 }
