@@ -1,8 +1,9 @@
 //! Many trials in parallel: blocks of trials through fixed buffers.
 //!
 //! Trials are cut into fixed blocks of [`BLOCK_TRIALS`].
-//! A block draws its inputs (see [`crate::sampling`]), simulates each trial
-//! ([`crate::model`]) and hands the flows to a visitor. Blocks run on rayon's
+//! A block draws its inputs (see [`crate::sampling`]), simulates its trials
+//! a tile of [`LANES`] at a time ([`crate::model`]) and hands each tile's
+//! flows to a visitor. Blocks run on rayon's
 //! pool in any order, but their outputs are combined strictly in block order,
 //! and the monthly histograms hold integer counts, so one seed gives the same
 //! bytes for any thread count.
@@ -12,7 +13,7 @@
 //! and per set and month the sums and a [`RangeHistogram`] of the cumulative
 //! cash flow — never every trial's every month. Blocks run in waves of
 //! four; each block leaves its cumulative flows in columns (as 16-bit slots
-//! of the histograms' ranges), and
+//! of the histograms' ranges, a tile at a time), and
 //! once the wave is done each histogram counts its columns in one go (in
 //! parallel across histograms), so there is one copy of the histograms and
 //! each is pulled into cache once per wave. [`simulate_blocks`] is the

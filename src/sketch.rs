@@ -335,7 +335,7 @@ impl RangeHistogram {
 
     /// Counts every value of several columns.
     ///
-    /// Two extra local bins (see [`RangeHistogram::count_locally`]) count the
+    /// Two extra local bins (see `count_locally`) count the
     /// values below and above the range, so the counting loop has no branch;
     /// only a column with such values is read again, for them alone.
     pub fn insert_columns<'a>(&mut self, columns: impl IntoIterator<Item = &'a [f32]>) {

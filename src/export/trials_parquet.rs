@@ -6,7 +6,7 @@
 //! every input drawn once per trial under the name correlations use
 //! (`"Invoice approval.build_cost"`). ROIs and inputs are in single
 //! precision, as the run keeps them. Undefined ROI and a payback that never
-//! came are null. The file is written in row groups of 32,768 trials,
+//! came are null. The file is written in row groups of 16,384 trials,
 //! Snappy-compressed, with null counts but no min/max statistics.
 //!
 //! It reads the trials alone, none of the report's statistics, so it is not
@@ -35,7 +35,7 @@ fn months(values: &[u16]) -> Vec<Option<u32>> {
 
 /// Rows per row group: each group is built and written on its own, so
 /// writing never holds a second copy of every trial.
-const ROWS_PER_GROUP: usize = 32_768;
+const ROWS_PER_GROUP: usize = 16_384;
 
 fn set_columns(set: &SetResults, rows: Range<usize>) -> Vec<Column> {
     let name = |field: &str| PlSmallStr::from(format!("{}.{field}", set.spec.name));
