@@ -319,19 +319,9 @@ impl<'a> Model<'a> {
                 lane.ramp_end[l] = if ramp <= 0.0 { 0.0 } else { go_live.min(end) as f64 + ramp.ceil() - 1.0 };
             }
             let ramping = lane.ramp_end.iter().fold(0.0, |a: f64, &b| a.max(b)).min(self.horizon as f64) as usize;
-            let months = (&mut flows.benefit[..], &mut flows.visible[..], &mut flows.cost[..]);
-            lane.fill(
-                start as f64,
-                0,
-                true,
-                (&mut months.0[..ramping], &mut months.1[..ramping], &mut months.2[..ramping]),
-            );
-            lane.fill(
-                start as f64,
-                ramping,
-                false,
-                (&mut months.0[ramping..], &mut months.1[ramping..], &mut months.2[ramping..]),
-            );
+            lane.fill(start as f64, 0..ramping, true, (&mut flows.benefit, &mut flows.visible, &mut flows.cost));
+            let rest = ramping..self.horizon;
+            lane.fill(start as f64, rest, false, (&mut flows.benefit, &mut flows.visible, &mut flows.cost));
             // Then each event's loss and the pauses (benefit zeroed in the
             // months after an event), lane by lane.
             for (l, booked) in booked.into_iter().enumerate() {
@@ -378,15 +368,17 @@ struct TileLanes {
 }
 
 impl TileLanes {
-    /// Writes the benefit, visible benefit and cost before events of the
-    /// months from index `from` on, as long as the slices given: build cost
-    /// over indices `[start, build_end)`, run cost and benefit over the live
+    /// Writes the benefit, visible benefit and cost before events of month
+    /// indices `months` into `(benefit, visible, cost)`: build cost over
+    /// indices `[start, build_end)`, run cost and benefit over the live
     /// months, the benefit ramping up where `ramping` (false only where no
-    /// lane ramps any more). (The slices are arguments so that the compiler
-    /// knows them apart, and runs the lanes in SIMD.)
+    /// lane ramps any more). (The rows are separate slices so that the
+    /// compiler knows them apart, and runs the lanes in SIMD.)
     #[inline(always)]
-    fn fill(&self, start: f64, from: usize, ramping: bool, months: (&mut [Lanes], &mut [Lanes], &mut [Lanes])) {
-        let (benefits, visibles, costs) = months;
+    fn fill(&self, start: f64, months: Range<usize>, ramping: bool, rows: (&mut [Lanes], &mut [Lanes], &mut [Lanes])) {
+        let from = months.start;
+        let (benefits, visibles, costs) =
+            (&mut rows.0[months.clone()], &mut rows.1[months.clone()], &mut rows.2[months]);
         let [build_per_month, build_end, run_cost, benefit, visibility, ramp, live_from, live_end, ramp_end] = [
             self.build_per_month,
             self.build_end,
