@@ -161,11 +161,6 @@ impl<'a> Model<'a> {
         Model { scenario, horizon, order: scenario.dependency_order(), risk_offset, discount, event_costs }
     }
 
-    /// Months simulated.
-    pub fn horizon(&self) -> usize {
-        self.horizon
-    }
-
     /// Discount factor of each month, `1 / (1 + r_m)^t` at index `t - 1`.
     pub fn discount(&self) -> &[f64] {
         &self.discount
@@ -438,7 +433,7 @@ pub fn reported_sets(scenario: &Scenario) -> Vec<SetSpec> {
 }
 
 /// The metrics of one set in one trial.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct SetMetrics {
     /// Net present value.
     pub npv: f64,
@@ -573,18 +568,7 @@ impl SetMonths {
             let Some((running, running_discounted)) = groups.next() else { unreachable!("a row per group") };
             sum_rows(running, cumulative, &spec.members);
             sum_rows(running_discounted, discounted, &spec.members);
-            let zero = SetMetrics {
-                npv: 0.0,
-                pv_benefit: 0.0,
-                pv_visible: 0.0,
-                pv_cost: 0.0,
-                payback_month: 0,
-                discounted_payback_month: 0,
-                loss: 0.0,
-                events: 0,
-                abandoned: false,
-            };
-            let mut metrics = [zero; LANES];
+            let mut metrics = [SetMetrics::default(); LANES];
             for &m in &spec.members {
                 for (sum, member) in metrics.iter_mut().zip(&self.initiatives[m * LANES..][..LANES]) {
                     *sum = sum.plus(member);

@@ -522,11 +522,6 @@ impl SlotRanges {
         SlotRanges { low, scale }
     }
 
-    /// Number of histograms.
-    pub fn len(&self) -> usize {
-        self.low.len()
-    }
-
     /// True when there are none (before the pilot block has set them).
     pub fn is_empty(&self) -> bool {
         self.low.is_empty()

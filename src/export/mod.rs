@@ -21,7 +21,7 @@ pub use budget_csv::write_budget_csv;
 pub use monthly_csv::MonthlyCsv;
 pub use sensitivity_csv::SensitivityCsv;
 pub use summary_json::{SummaryJson, summary_value};
-pub use trials_parquet::{TRIALS_PARQUET, trials_frame, write_trials_parquet};
+pub use trials_parquet::{TRIALS_PARQUET, write_trials_parquet};
 
 use crate::report::Report;
 

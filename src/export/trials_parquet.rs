@@ -52,7 +52,7 @@ fn set_columns(set: &SetResults, rows: Range<usize>) -> Vec<Column> {
 }
 
 /// Trials `rows` of the per-trial table as a polars frame.
-pub fn trials_frame(results: &RunResults, rows: Range<usize>) -> PolarsResult<DataFrame> {
+fn trials_frame(results: &RunResults, rows: Range<usize>) -> PolarsResult<DataFrame> {
     let mut columns = vec![Column::new("trial".into(), (rows.start as u64..rows.end as u64).collect::<Vec<u64>>())];
     for set in results.sets.iter().take(3) {
         columns.extend(set_columns(set, rows.clone()));
