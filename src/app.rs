@@ -110,22 +110,22 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
         with_threads(options.simulation.threads, || simulate(&scenario, settings, options, &progress))?;
     progress.finish();
     release_freed_memory();
-    let (mut report, mut gate_readings) = (None, Vec::new());
-    write_folder_atomically(&options.out, |dir| {
+    let (report, gate_readings) = write_folder_atomically(&options.out, |dir| {
         // The per-trial table reads the trials alone: it is written (on one
         // thread) while the report's statistics are computed (on the others).
-        let (made, trials) = rayon::join(
+        let (mut report, trials) = rayon::join(
             || Report::new(&scenario, &results, &options.scenario.display().to_string()),
             || write_file(dir, TRIALS_PARQUET, |out| write_trials_parquet(&results, out)),
         );
         trials?;
-        let report = report.insert(made);
         report.convergence.precision = precision;
-        gate_readings = budget::read_gates(&options.fail_if, report)?;
-        write_exports(report, dir)?;
-        if options.charts { write_charts(report, dir) } else { Ok(()) }
+        let gate_readings = budget::read_gates(&options.fail_if, &report)?;
+        write_exports(&report, dir)?;
+        if options.charts {
+            write_charts(&report, dir)?;
+        }
+        Ok((report, gate_readings))
     })?;
-    let Some(report) = report else { unreachable!("the report is made before the folder is written") };
     print!("{}", report.summary_table());
     if let Some(portfolio) = report.sensitivity.set("portfolio") {
         print!("{}", portfolio.table(&scenario, 5));
@@ -202,8 +202,9 @@ fn chart_error(dir: &Path, e: ChartError) -> Error {
 }
 
 /// Fills a fresh temporary folder beside `dir` with `fill`, then puts it in
-/// place of `dir`. On any error `dir` is left as it was.
-pub fn write_folder_atomically(dir: &Path, fill: impl FnOnce(&Path) -> Result<(), Error>) -> Result<(), Error> {
+/// place of `dir` and returns what `fill` returned. On any error `dir` is
+/// left as it was.
+pub fn write_folder_atomically<T>(dir: &Path, fill: impl FnOnce(&Path) -> Result<T, Error>) -> Result<T, Error> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -213,7 +214,7 @@ pub fn write_folder_atomically(dir: &Path, fill: impl FnOnce(&Path) -> Result<()
         .prefix(".roicast-staging-")
         .tempdir_in(&parent)
         .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
-    fill(staging.path())?;
+    let filled = fill(staging.path())?;
     let retired = parent.join(format!(".roicast-retired-{}", std::process::id()));
     let had_previous = dir.exists();
     if had_previous {
@@ -230,7 +231,7 @@ pub fn write_folder_atomically(dir: &Path, fill: impl FnOnce(&Path) -> Result<()
     if had_previous {
         fs::remove_dir_all(&retired).map_err(|e| Error::io("remove the previous results in", &retired, e))?;
     }
-    Ok(())
+    Ok(filled)
 }
 
 fn validate(path: &Path) -> Result<i32, Error> {
