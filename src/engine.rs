@@ -172,15 +172,16 @@ impl SetResults {
         results
     }
 
-    fn push(&mut self, m: &SetMetrics) {
-        self.npv.push(m.npv);
-        self.roi.push(m.roi().map_or(f32::NAN, |r| r as f32));
-        self.visible_roi.push(m.visible_roi().map_or(f32::NAN, |r| r as f32));
-        self.payback.push(m.payback_month);
-        self.discounted_payback.push(m.discounted_payback_month);
-        self.loss.push(m.loss);
-        self.events.push(m.events);
-        self.abandoned.push(m.abandoned);
+    /// Appends the metrics of consecutive trials, a column at a time.
+    fn extend(&mut self, metrics: &[SetMetrics]) {
+        self.npv.extend(metrics.iter().map(|m| m.npv));
+        self.roi.extend(metrics.iter().map(|m| m.roi().map_or(f32::NAN, |r| r as f32)));
+        self.visible_roi.extend(metrics.iter().map(|m| m.visible_roi().map_or(f32::NAN, |r| r as f32)));
+        self.payback.extend(metrics.iter().map(|m| m.payback_month));
+        self.discounted_payback.extend(metrics.iter().map(|m| m.discounted_payback_month));
+        self.loss.extend(metrics.iter().map(|m| m.loss));
+        self.events.extend(metrics.iter().map(|m| m.events));
+        self.abandoned.extend(metrics.iter().map(|m| m.abandoned));
     }
 
     /// Makes room for exactly `additional` more trials, so a long run never
@@ -443,7 +444,7 @@ impl BlockVisitor for Collector {
         let output = &mut state.output;
         work.months.compute(flows, &self.specs, model.discount(), &mut work.metrics);
         for (set, metrics) in output.sets.iter_mut().zip(work.metrics.chunks_exact(LANES)) {
-            metrics[..used].iter().for_each(|m| set.push(m));
+            set.extend(&metrics[..used]);
         }
         for s in 0..self.specs.len() {
             for (t, lanes) in work.months.cumulative(s).iter().enumerate() {
@@ -472,10 +473,11 @@ impl BlockVisitor for Collector {
                 }
             }
         }
-        for k in first..first + used {
-            let values = inputs.trial(k);
+        // The block's draws are all known at its first tile: take each
+        // input's column in one copy.
+        if first == 0 {
             for (column, &j) in output.inputs.iter_mut().zip(&self.uncertain) {
-                column.push(values[j] as f32);
+                column.extend_from_slice(inputs.column(j));
             }
         }
     }

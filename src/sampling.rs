@@ -111,6 +111,8 @@ pub struct InputBlock {
     pub trials: usize,
     /// Input values, trial-major.
     pub values: Vec<f64>,
+    /// The same values in single precision, input-major: `single[j * trials + k]`.
+    single: Vec<f32>,
     uniforms: Vec<f64>,
     permutation: Vec<u32>,
     /// The trials of the block in the order of their strata.
@@ -121,6 +123,18 @@ impl InputBlock {
     /// The inputs of trial `k` of the block.
     pub fn trial(&self, k: usize) -> &[f64] {
         &self.values[k * self.inputs..(k + 1) * self.inputs]
+    }
+
+    /// The draws of input `j` in every trial of the block, in single
+    /// precision (what a run keeps of them), one after another.
+    pub fn column(&self, j: usize) -> &[f32] {
+        &self.single[j * self.trials..(j + 1) * self.trials]
+    }
+
+    /// Sets input `j` of trial `k` to `value`, in both layouts.
+    fn set(&mut self, j: usize, k: usize, value: f64) {
+        self.values[k * self.inputs + j] = value;
+        self.single[j * self.trials + k] = value as f32;
     }
 }
 
@@ -181,6 +195,7 @@ impl Sampler {
         out.inputs = n;
         out.trials = m;
         out.values.resize(n * m, 0.0);
+        out.single.resize(n * m, 0.0);
         let mut uniforms = std::mem::take(&mut out.uniforms);
         uniforms.resize(n * m, 0.5);
         let mut column = Vec::with_capacity(m);
@@ -199,9 +214,9 @@ impl Sampler {
                         out.by_stratum[stratum as usize] = k as u32;
                     }
                     let dist = &self.inputs[j];
-                    for &k in &out.by_stratum {
-                        let k = k as usize;
-                        out.values[k * n + j] = dist.quantile(column[k]);
+                    for s in 0..m {
+                        let k = out.by_stratum[s] as usize;
+                        out.set(j, k, dist.quantile(column[k]));
                     }
                     drawn[j] = true;
                 }
@@ -223,8 +238,8 @@ impl Sampler {
         }
         for (j, dist) in self.inputs.iter().enumerate().filter(|&(j, _)| !drawn[j]) {
             match dist.distribution().fixed_value() {
-                Some(v) => (0..m).for_each(|k| out.values[k * n + j] = v),
-                None => (0..m).for_each(|k| out.values[k * n + j] = dist.quantile(uniforms[j * m + k])),
+                Some(v) => (0..m).for_each(|k| out.set(j, k, v)),
+                None => (0..m).for_each(|k| out.set(j, k, dist.quantile(uniforms[j * m + k]))),
             }
         }
         out.uniforms = uniforms;
