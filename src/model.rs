@@ -116,8 +116,11 @@ pub struct TileFlows {
     pub initiatives: Vec<Flows>,
     /// Trials in the tile: lanes `0..trials` are real, the rest repeat lane 0.
     pub trials: usize,
-    /// The booked events of the initiative at hand, lane after lane.
+    /// The booked events of the tile, initiative after initiative, lane after lane.
     events: Vec<Event>,
+    /// Per initiative, where each lane's booked events are in `events`, and
+    /// the end of each lane's live window.
+    booked: Vec<([Range<usize>; LANES], Lanes)>,
 }
 
 /// The risk events of a block of trials, drawn risk by risk, a run of
@@ -280,13 +283,14 @@ impl<'a> Model<'a> {
         out.trials = trials;
         let h = self.horizon as u64;
         let trial = |l: usize| if l < trials { first + l } else { first };
+        out.events.clear();
+        out.booked.clear();
         for (i, init) in scenario.initiatives.iter().enumerate() {
             let flows = &mut out.initiatives[i];
             flows.reset(self.horizon);
             let start = u64::from(init.start_month);
             // Each lane's schedule, rates and booked events (in month order).
             let mut lane = TileLanes::default();
-            out.events.clear();
             let mut booked: [Range<usize>; LANES] = Default::default();
             for (l, booked) in booked.iter_mut().enumerate() {
                 let k = trial(l);
@@ -317,12 +321,17 @@ impl<'a> Model<'a> {
             lane.fill(start as f64, 0..ramping, true, (&mut flows.benefit, &mut flows.visible, &mut flows.cost));
             let rest = ramping..self.horizon;
             lane.fill(start as f64, rest, false, (&mut flows.benefit, &mut flows.visible, &mut flows.cost));
-            // Then each event's loss and the pauses (benefit zeroed in the
-            // months after an event), lane by lane.
-            for (l, booked) in booked.into_iter().enumerate() {
-                let end = lane.live_end[l] as u64;
+            out.booked.push((booked, lane.live_end));
+        }
+        // Then each event's loss and the pauses (benefit zeroed in the months
+        // after an event), lane by lane, once every initiative's months are
+        // written: a value read right after the SIMD store that wrote it would
+        // wait for that store.
+        for (flows, (booked, ends)) in out.initiatives.iter_mut().zip(&out.booked) {
+            for (l, booked) in booked.iter().enumerate() {
+                let end = ends[l] as u64;
                 let mut month_loss = (0, 0.0);
-                for e in &out.events[booked] {
+                for e in &out.events[booked.clone()] {
                     let idx = (e.month - 1) as usize;
                     flows.loss[idx][l] += e.cost;
                     flows.cost[idx][l] += e.cost;
