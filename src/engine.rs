@@ -592,14 +592,15 @@ impl RunResults {
         }
     }
 
-    /// Appends one block's output (blocks must come in order).
+    /// Appends one block's output (blocks must come in order), its columns
+    /// in parallel: copying them into fresh memory is mostly page faults,
+    /// which one thread alone would take while the others wait.
     fn absorb(&mut self, output: BlockOutput) {
-        for (set, part) in self.sets.iter_mut().zip(output.sets) {
-            set.append(part);
-        }
-        for (column, mut part) in self.inputs.iter_mut().zip(output.inputs) {
-            column.values.append(&mut part);
-        }
+        let (sets, inputs) = (&mut self.sets, &mut self.inputs);
+        rayon::join(
+            || sets.par_iter_mut().zip(output.sets).for_each(|(set, part)| set.append(part)),
+            || inputs.par_iter_mut().zip(output.inputs).for_each(|(column, mut part)| column.values.append(&mut part)),
+        );
         self.monthly.add_sums(&output.sums);
     }
 }
