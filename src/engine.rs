@@ -477,7 +477,7 @@ impl BlockVisitor for Collector {
         // input's column in one copy.
         if first == 0 {
             for (column, &j) in output.inputs.iter_mut().zip(&self.uncertain) {
-                column.extend_from_slice(inputs.column(j));
+                column.extend(inputs.column(j).iter().map(|&v| v as f32));
             }
         }
     }

@@ -169,9 +169,9 @@ impl<'a> Model<'a> {
         &self.discount
     }
 
-    /// Initiative `i`'s build months, `max(1, ⌈D⌉)`, in a trial with `inputs`.
-    fn build_months(&self, i: usize, inputs: &[f64]) -> u64 {
-        inputs[self.scenario.initiatives[i].build_months].ceil().clamp(1.0, 1e15) as u64
+    /// Initiative `i`'s build months, `max(1, ⌈D⌉)`, in trial `k` of a block with `inputs`.
+    fn build_months(&self, i: usize, inputs: &InputBlock, k: usize) -> u64 {
+        inputs.value(self.scenario.initiatives[i].build_months, k).ceil().clamp(1.0, 1e15) as u64
     }
 
     /// Prepares the events of block `block`, whose inputs are `inputs`:
@@ -184,7 +184,7 @@ impl<'a> Model<'a> {
             // done and all of them are live.
             for &i in &self.order {
                 let init = &self.scenario.initiatives[i];
-                let built = u64::from(init.start_month) + self.build_months(i, inputs.trial(k));
+                let built = u64::from(init.start_month) + self.build_months(i, inputs, k);
                 go_live[i] = init.depends_on.iter().map(|&d| go_live[d]).fold(built, u64::max);
             }
         }
@@ -213,10 +213,9 @@ impl<'a> Model<'a> {
                 starts.push(0);
                 let costs = &self.event_costs[flat];
                 let pause = risk.benefit_pause_months.min(MAX_HORIZON_MONTHS) as u16;
+                let (rates, abandons) = (inputs.column(risk.events_per_year), inputs.column(risk.abandon_probability));
                 for k in trials.clone() {
-                    let values = inputs.trial(k);
-                    let (mut rate, mut abandon) =
-                        (values[risk.events_per_year] / 12.0, values[risk.abandon_probability]);
+                    let (mut rate, mut abandon) = (rates[k] / 12.0, abandons[k]);
                     if let Some(c) = conflation {
                         rate *= c.risk_rate_multiplier;
                         abandon = (abandon + c.extra_abandon_probability).min(1.0);
@@ -294,22 +293,22 @@ impl<'a> Model<'a> {
             let mut booked: [Range<usize>; LANES] = Default::default();
             for (l, booked) in booked.iter_mut().enumerate() {
                 let k = trial(l);
-                let inputs = inputs.trial(k);
-                let (build_months, go_live) = (self.build_months(i, inputs), events.go_live[k * n + i]);
-                let mut benefit = inputs[init.benefit_per_month];
+                let input = |j| inputs.value(j, k);
+                let (build_months, go_live) = (self.build_months(i, inputs, k), events.go_live[k * n + i]);
+                let mut benefit = input(init.benefit_per_month);
                 if init.is_mismatched() {
                     benefit *= scenario.conflation.benefit_multiplier;
                 }
-                let ramp = inputs[init.ramp_months];
+                let ramp = input(init.ramp_months);
                 let end;
                 (*booked, end) = self.book(i, k, events, &mut out.events);
                 flows.abandoned[l] = out.events[booked.clone()].iter().any(|e| e.abandons);
                 flows.events[l] = booked.len() as u32;
-                lane.build_per_month[l] = inputs[init.build_cost] / build_months as f64;
+                lane.build_per_month[l] = input(init.build_cost) / build_months as f64;
                 lane.build_end[l] = (start + build_months).min(h) as f64;
-                lane.run_cost[l] = inputs[init.run_cost_per_month];
+                lane.run_cost[l] = input(init.run_cost_per_month);
                 lane.benefit[l] = benefit;
-                lane.visibility[l] = inputs[init.pnl_visibility];
+                lane.visibility[l] = input(init.pnl_visibility);
                 lane.ramp[l] = ramp;
                 // Live months are indices t in [go_live, end); those with
                 // t - go_live < ceil(R) - 1 ramp up, the rest run at full rate.

@@ -102,17 +102,17 @@ pub struct Sampler {
     correlated: Vec<bool>,
 }
 
-/// The inputs of one block of trials, trial-major: `values[k * inputs + j]`.
+/// The inputs of one block of trials, input-major: `values[j * trials + k]`
+/// is input `j` in trial `k`. The sampler writes each input's draws in one
+/// stretch, a tile of the model reads eight neighbouring trials' values of
+/// an input at once, and a run keeps each input's column as it is.
 #[derive(Debug, Clone, Default)]
 pub struct InputBlock {
     /// Number of inputs per trial.
     pub inputs: usize,
     /// Number of trials in the block.
     pub trials: usize,
-    /// Input values, trial-major.
-    pub values: Vec<f64>,
-    /// The same values in single precision, input-major: `single[j * trials + k]`.
-    single: Vec<f32>,
+    values: Vec<f64>,
     uniforms: Vec<f64>,
     permutation: Vec<u32>,
     /// The trials of the block in the order of their strata.
@@ -120,21 +120,15 @@ pub struct InputBlock {
 }
 
 impl InputBlock {
-    /// The inputs of trial `k` of the block.
-    pub fn trial(&self, k: usize) -> &[f64] {
-        &self.values[k * self.inputs..(k + 1) * self.inputs]
+    /// Input `j` in trial `k` of the block.
+    #[inline]
+    pub fn value(&self, j: usize, k: usize) -> f64 {
+        self.values[j * self.trials + k]
     }
 
-    /// The draws of input `j` in every trial of the block, in single
-    /// precision (what a run keeps of them), one after another.
-    pub fn column(&self, j: usize) -> &[f32] {
-        &self.single[j * self.trials..(j + 1) * self.trials]
-    }
-
-    /// Sets input `j` of trial `k` to `value`, in both layouts.
-    fn set(&mut self, j: usize, k: usize, value: f64) {
-        self.values[k * self.inputs + j] = value;
-        self.single[j * self.trials + k] = value as f32;
+    /// The draws of input `j` in every trial of the block, one after another.
+    pub fn column(&self, j: usize) -> &[f64] {
+        &self.values[j * self.trials..(j + 1) * self.trials]
     }
 }
 
@@ -195,7 +189,6 @@ impl Sampler {
         out.inputs = n;
         out.trials = m;
         out.values.resize(n * m, 0.0);
-        out.single.resize(n * m, 0.0);
         let mut uniforms = std::mem::take(&mut out.uniforms);
         uniforms.resize(n * m, 0.5);
         let mut column = Vec::with_capacity(m);
@@ -213,10 +206,9 @@ impl Sampler {
                     for (k, &stratum) in out.permutation.iter().enumerate() {
                         out.by_stratum[stratum as usize] = k as u32;
                     }
-                    let dist = &self.inputs[j];
-                    for s in 0..m {
-                        let k = out.by_stratum[s] as usize;
-                        out.set(j, k, dist.quantile(column[k]));
+                    let (dist, values) = (&self.inputs[j], &mut out.values[j * m..(j + 1) * m]);
+                    for &k in &out.by_stratum {
+                        values[k as usize] = dist.quantile(column[k as usize]);
                     }
                     drawn[j] = true;
                 }
@@ -237,9 +229,14 @@ impl Sampler {
             }
         }
         for (j, dist) in self.inputs.iter().enumerate().filter(|&(j, _)| !drawn[j]) {
+            let values = &mut out.values[j * m..(j + 1) * m];
             match dist.distribution().fixed_value() {
-                Some(v) => (0..m).for_each(|k| out.set(j, k, v)),
-                None => (0..m).for_each(|k| out.set(j, k, dist.quantile(uniforms[j * m + k]))),
+                Some(v) => values.fill(v),
+                None => {
+                    for (value, &u) in values.iter_mut().zip(&uniforms[j * m..(j + 1) * m]) {
+                        *value = dist.quantile(u);
+                    }
+                }
             }
         }
         out.uniforms = uniforms;
