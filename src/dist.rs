@@ -69,8 +69,21 @@ impl PercentileLevel {
 enum Kernel {
     Fixed(f64),
     Uniform(Uniform),
-    Triangular(Triangular),
-    Pert { beta: Beta, min: f64, range: f64 },
+    /// statrs' triangular, with the constants of its inverse CDF worked out
+    /// once (the same expressions, so the same values).
+    Triangular {
+        dist: Triangular,
+        min: f64,
+        max: f64,
+        split: f64,
+        low: f64,
+        high: f64,
+    },
+    Pert {
+        beta: Beta,
+        min: f64,
+        range: f64,
+    },
     Normal(Normal),
     LogNormal(LogNormal),
 }
@@ -86,7 +99,7 @@ impl Kernel {
                 }
             }
             Kernel::Uniform(d) => d.cdf(x),
-            Kernel::Triangular(d) => d.cdf(x),
+            Kernel::Triangular { dist, .. } => dist.cdf(x),
             Kernel::Pert { beta, min, range } => beta.cdf(((x - min) / range).clamp(0.0, 1.0)),
             Kernel::Normal(d) => d.cdf(x),
             Kernel::LogNormal(d) => {
@@ -104,7 +117,7 @@ impl Kernel {
         match self {
             Kernel::Fixed(_) => 0.0,
             Kernel::Uniform(d) => d.pdf(x),
-            Kernel::Triangular(d) => d.pdf(x),
+            Kernel::Triangular { dist, .. } => dist.pdf(x),
             Kernel::Pert { beta, min, range } => beta.pdf(((x - min) / range).clamp(0.0, 1.0)) / range,
             Kernel::Normal(d) => d.pdf(x),
             Kernel::LogNormal(d) => {
@@ -117,11 +130,19 @@ impl Kernel {
         }
     }
 
+    #[inline]
     fn inverse_cdf(&self, p: f64) -> f64 {
         match self {
             Kernel::Fixed(v) => *v,
             Kernel::Uniform(d) => d.inverse_cdf(p),
-            Kernel::Triangular(d) => d.inverse_cdf(p),
+            // `Triangular::inverse_cdf`, term for term, without its call.
+            &Kernel::Triangular { min, max, split, low, high, .. } => {
+                if p < split {
+                    min + (low * p).sqrt()
+                } else {
+                    max - (high * (1.0 - p)).sqrt()
+                }
+            }
             Kernel::Pert { beta, min, range } => min + range * beta_inverse_cdf(beta, p),
             Kernel::Normal(d) => d.inverse_cdf(p),
             Kernel::LogNormal(d) => d.inverse_cdf(p),
@@ -230,7 +251,14 @@ impl Distribution {
                     let beta = 1.0 + 4.0 * (b - mode) / range;
                     Kernel::Pert { beta: Beta::new(alpha, beta).map_err(|e| e.to_string())?, min: a, range }
                 } else {
-                    Kernel::Triangular(Triangular::new(a, b, mode).map_err(|e| e.to_string())?)
+                    Kernel::Triangular {
+                        dist: Triangular::new(a, b, mode).map_err(|e| e.to_string())?,
+                        min: a,
+                        max: b,
+                        split: (mode - a) / (b - a),
+                        low: (mode - a) * (b - a),
+                        high: (b - a) * (b - mode),
+                    }
                 }
             }
             Shape::Normal { mean, sd } => {
@@ -311,6 +339,7 @@ impl Distribution {
     }
 
     /// The value at cumulative probability `u` in `[0, 1]` of the truncated distribution.
+    #[inline]
     pub fn quantile(&self, u: f64) -> f64 {
         if let Kernel::Fixed(v) = self.kernel {
             return v;
