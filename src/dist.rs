@@ -636,7 +636,7 @@ impl QuantileTable {
     }
 
     /// The value at cumulative probability `u`.
-    #[inline]
+    #[inline(always)]
     pub fn quantile(&self, u: f64) -> f64 {
         // Which parts exist is the same for every draw (the branches on it are
         // predicted); the body, holding 90% of the draws, comes first.
