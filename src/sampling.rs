@@ -104,12 +104,10 @@ pub struct Sampler {
 
 /// The inputs of one block of trials, input-major: `values[j * trials + k]`
 /// is input `j` in trial `k`. The sampler writes each input's draws in one
-/// stretch, a tile of the model reads eight neighbouring trials' values of
-/// an input at once, and a run keeps each input's column as it is.
+/// stretch, the eight trials of a tile find an input's values side by side,
+/// and a run keeps each input's column as it is.
 #[derive(Debug, Clone, Default)]
 pub struct InputBlock {
-    /// Number of inputs per trial.
-    pub inputs: usize,
     /// Number of trials in the block.
     pub trials: usize,
     values: Vec<f64>,
@@ -186,7 +184,6 @@ impl Sampler {
         let range = block_trials(block, trials);
         let m = (range.end - range.start) as usize;
         let n = self.inputs.len();
-        out.inputs = n;
         out.trials = m;
         out.values.resize(n * m, 0.0);
         let mut uniforms = std::mem::take(&mut out.uniforms);
