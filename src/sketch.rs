@@ -506,8 +506,8 @@ impl RangeHistogram {
     }
 }
 
-/// The ranges of many histograms, laid out to turn a row of values (one per
-/// histogram) into slots in one vectorised pass.
+/// The ranges of many histograms, one per column of [`SlotColumns`], looked
+/// up by column as a tile of its values is turned into slots.
 #[derive(Debug, Clone, Default)]
 pub struct SlotRanges {
     low: Vec<f64>,
@@ -556,7 +556,7 @@ pub struct SlotColumns {
 
 impl SlotColumns {
     /// Empties it for `columns` columns of `trials` values each (every
-    /// row must then be pushed: the slots left from before are not cleared).
+    /// value must then be written: the slots left from before are not cleared).
     pub fn reset(&mut self, columns: usize, trials: usize) {
         self.trials = trials;
         self.slots.resize(columns * trials, 0);
@@ -581,7 +581,6 @@ impl SlotColumns {
         self.low[c] = v.simd_lt(low).select(v, low).to_array();
         self.high[c] = v.simd_gt(high).select(v, high).to_array();
         let column = &mut self.slots[c * self.trials + first..];
-        let is_outside = |slot: u16| slot == 0 || usize::from(slot) == OUTSIDE_ABOVE;
         let tile = u16x8::new(slots);
         let outside = tile.simd_eq(u16x8::ZERO) | tile.simd_eq(u16x8::splat(OUTSIDE_ABOVE as u16));
         // A whole tile as one store; a partial one (a block's last) slot by slot.
@@ -591,15 +590,15 @@ impl SlotColumns {
             column[..used].iter_mut().zip(slots).for_each(|(to, slot)| *to = slot);
         }
         if outside.any() {
-            for (&slot, &v) in slots[..used].iter().zip(values) {
-                if is_outside(slot) {
+            for (&flag, &v) in outside.to_array()[..used].iter().zip(values) {
+                if flag != 0 {
                     self.outside.push((c as u32, v));
                 }
             }
         }
     }
 
-    /// Sorts the values outside the ranges by column; call once all rows are written.
+    /// Sorts the values outside the ranges by column; call once every value is written.
     pub fn finish(&mut self) {
         self.outside.sort_unstable_by_key(|&(c, _)| c);
     }
