@@ -15,25 +15,27 @@
 //! few per trial, are then booked trial by trial. Every trial's numbers are
 //! the same, operation for operation, as if it were simulated alone.
 //!
-//! Risk events are generated as a Poisson process in continuous time over the
-//! live months (exponential gaps with rate `λ / 12` per month), which gives
-//! exactly independent Poisson(`λ / 12`) counts per live month. The events
-//! of a run of trials are drawn risk by risk before those trials are
-//! simulated ([`Model::draw_events`]): each risk reads its own stream for the
-//! block, trial after trial, with the gaps from `rand_distr`'s standard
-//! exponential and each event's cost (by inverse CDF) and abandonment from
-//! uniforms. A risk's cost table is so used hundreds of times in a row, and
-//! stays in cache; how the block is cut into runs does not change a draw.
+//! Risk events: over an initiative's `L` live months a risk's events are a
+//! Poisson(`L λ / 12`) count, each in a month drawn uniformly from the live
+//! ones, which gives exactly independent Poisson(`λ / 12`) counts per live
+//! month. Each event abandons with probability `a`, so the first that does,
+//! in time order, is the geometric(`a`)-th: one draw per risk and trial, not
+//! one per event. The events of a run of trials are drawn risk by risk
+//! before those trials are simulated ([`Model::draw_events`]): each risk
+//! reads its own stream for the block, trial after trial (the count by
+//! inversion, the abandoning event's number, then each event's month and
+//! the uniform of its cost, which an inverse CDF turns into money). A risk's
+//! cost table is so used hundreds of times in a row, and stays in cache;
+//! how the block is cut into runs does not change a draw.
 
 use std::ops::Range;
 
-use rand::RngExt;
 use rand::rngs::ChaCha8Rng;
-use rand_distr::Exp1;
+use rand_distr::{Distribution as _, Poisson};
 use wide::f64x8;
 
 use crate::dist::QuantileTable;
-use crate::sampling::{InputBlock, Sampler, unit_interval};
+use crate::sampling::{InputBlock, Sampler, below, unit_interval};
 use crate::scenario::{Kind, MAX_HORIZON_MONTHS, Scenario};
 
 /// Month index meaning "never" for payback.
@@ -221,18 +223,28 @@ impl<'a> Model<'a> {
                         abandon = (abandon + c.extra_abandon_probability).min(1.0);
                     }
                     let go_live = out.go_live[k * n + i];
-                    let live_months = h.saturating_sub(go_live) as f64;
-                    if rate > 0.0 && live_months > 0.0 {
-                        let mut time = rng.sample::<f64, _>(Exp1) / rate;
-                        while time <= live_months {
+                    let live_months = h.saturating_sub(go_live);
+                    let count = if rate > 0.0 && live_months > 0 { poisson(rng, rate * live_months as f64) } else { 0 };
+                    if count > 0 {
+                        // The first event (in time order) that abandons; past the count when none does.
+                        let abandoning = if abandon > 0.0 { first_success(rng, abandon) } else { u64::MAX };
+                        let from = events.len();
+                        for _ in 0..count {
                             events.push(Event {
-                                month: (go_live + time.ceil().max(1.0) as u64) as u32,
+                                month: (go_live + 1 + below(rng, live_months)) as u32,
                                 // The cost's uniform for now: see below.
                                 cost: unit_interval(rng),
-                                abandons: unit_interval(rng) < abandon,
+                                abandons: false,
                                 pause,
                             });
-                            time += rng.sample::<f64, _>(Exp1) / rate;
+                        }
+                        if abandoning <= count {
+                            // The events' order in time is their months'; events in
+                            // one month all happen, so which of them abandons does not matter.
+                            let drawn = &mut events[from..];
+                            let nth = (abandoning - 1) as usize;
+                            drawn.select_nth_unstable_by_key(nth, |e| e.month);
+                            drawn[nth].abandons = true;
                         }
                     }
                     starts.push(events.len() as u32);
@@ -248,21 +260,28 @@ impl<'a> Model<'a> {
     }
 
     /// Appends to `booked` the events of initiative `i` in trial `k` of the
-    /// block that happen, in month order, and returns where they are and
-    /// the end of the live window: the first event that abandons ends it
-    /// after its month, and events after it never happen.
+    /// block that happen, and returns where they are and the end of the
+    /// live window: the earliest event that abandons ends it after its
+    /// month, and events after it never happen. (The events' order does not
+    /// matter: each adds to its own month, and pauses only zero months.)
     fn book(&self, i: usize, k: usize, events: &BlockEvents, booked: &mut Vec<Event>) -> (Range<usize>, u64) {
         let from = booked.len();
         for r in 0..self.scenario.initiatives[i].risks.len() {
             booked.extend_from_slice(events.of(self.risk_offset[i] + r, k));
         }
-        let booking = &mut booked[from..];
-        booking.sort_by_key(|e| e.month);
-        let h = self.horizon as u64;
-        let end = booking.iter().find(|e| e.abandons).map_or(h, |e| u64::from(e.month).min(h));
-        let count = booking.iter().take_while(|e| u64::from(e.month) <= end).count();
-        booked.truncate(from + count);
-        (from..from + count, end)
+        let abandoning = booked[from..].iter().filter(|e| e.abandons).map(|e| u64::from(e.month)).min();
+        let end = abandoning.map_or(self.horizon as u64, |month| month.min(self.horizon as u64));
+        if abandoning.is_some() {
+            let mut kept = from;
+            for j in from..booked.len() {
+                if u64::from(booked[j].month) <= end {
+                    booked[kept] = booked[j];
+                    kept += 1;
+                }
+            }
+            booked.truncate(kept);
+        }
+        (from..booked.len(), end)
     }
 
     /// Simulates the tile of `trials` (at most [`LANES`]) trials of a block
@@ -327,25 +346,22 @@ impl<'a> Model<'a> {
         // written: a value read right after the SIMD store that wrote it would
         // wait for that store.
         for (flows, (booked, ends)) in out.initiatives.iter_mut().zip(&out.booked) {
+            if booked.iter().all(Range::is_empty) {
+                continue;
+            }
             for (l, booked) in booked.iter().enumerate() {
                 let end = ends[l] as u64;
-                let mut month_loss = (0, 0.0);
                 for e in &out.events[booked.clone()] {
                     let idx = (e.month - 1) as usize;
                     flows.loss[idx][l] += e.cost;
                     flows.cost[idx][l] += e.cost;
-                    if e.month != month_loss.0 {
-                        flows.loss_total[l] += month_loss.1;
-                        month_loss = (e.month, 0.0);
-                    }
-                    month_loss.1 += e.cost;
                     for t in e.month as usize..(u64::from(e.month) + u64::from(e.pause)).min(end) as usize {
                         flows.benefit[t][l] = 0.0;
                         flows.visible[t][l] = 0.0;
                     }
                 }
-                flows.loss_total[l] += month_loss.1;
             }
+            flows.loss_total = flows.loss.iter().fold(f64x8::ZERO, |total, month| total + f64x8::new(*month)).to_array();
         }
     }
 }
@@ -657,6 +673,39 @@ fn sum_rows(sum: &mut [Lanes], rows: &[Lanes], members: &[usize]) {
     }
 }
 
+/// Means below this draw a Poisson count by inversion (one uniform, about
+/// `mean` steps); larger ones use `rand_distr`'s rejection method.
+const INVERSION_MEAN: f64 = 30.0;
+
+/// A Poisson count with mean `mean > 0`.
+fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u64 {
+    if mean >= INVERSION_MEAN {
+        // At most `MAX_LAMBDA` (1.8e19), far beyond any count a run could hold.
+        let mean = mean.min(Poisson::<f64>::MAX_LAMBDA);
+        return Poisson::new(mean).map_or(u64::MAX, |poisson| poisson.sample(rng) as u64);
+    }
+    // The least k whose cumulative probability reaches the uniform.
+    let u = unit_interval(rng);
+    let mut probability = (-mean).exp();
+    let (mut cumulative, mut k) = (probability, 0);
+    while u > cumulative && probability > 0.0 {
+        k += 1;
+        probability *= mean / k as f64;
+        cumulative += probability;
+    }
+    k
+}
+
+/// The number of the first success in independent trials that each
+/// succeed with probability `p` in `(0, 1]`: geometric on 1, 2, ….
+fn first_success(rng: &mut ChaCha8Rng, p: f64) -> u64 {
+    if p >= 1.0 {
+        return 1;
+    }
+    // P(more than k trials) = (1 - p)^k = P(u <= (1 - p)^k).
+    1 + (unit_interval(rng).ln() / (-p).ln_1p()) as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -670,5 +719,57 @@ mod tests {
             (0..4).map(|t| std::array::from_fn(|l| sums.get(l).map_or(0.0, |s| s[t.min(s.len() - 1)]))).collect();
         let months = payback_months(&rows);
         assert_eq!(months[..6], [0, 2, NEVER, 2, 4, 0]);
+    }
+
+    fn test_stream() -> ChaCha8Rng {
+        crate::sampling::stream(&[7; 32], 0)
+    }
+
+    #[test]
+    fn poisson_counts_follow_the_poisson_law_on_both_sides_of_the_inversion_limit() {
+        use statrs::distribution::{Discrete, Poisson as Reference};
+        const DRAWS: usize = 200_000;
+        let mut rng = test_stream();
+        for mean in [0.02, 0.7, 4.0, INVERSION_MEAN - 0.01, INVERSION_MEAN, 250.0] {
+            let counts: Vec<u64> = (0..DRAWS).map(|_| poisson(&mut rng, mean)).collect();
+            // Mean and variance within four standard errors (a Poisson's
+            // variance is its mean; its fourth central moment is mean(1 + 3 mean)).
+            let n = DRAWS as f64;
+            let sample_mean = counts.iter().sum::<u64>() as f64 / n;
+            let variance = counts.iter().map(|&c| (c as f64 - sample_mean).powi(2)).sum::<f64>() / (n - 1.0);
+            assert!((sample_mean - mean).abs() < 4.0 * (mean / n).sqrt(), "mean {mean}: {sample_mean}");
+            let variance_se = ((mean * (1.0 + 3.0 * mean) - mean * mean) / n).sqrt();
+            assert!((variance - mean).abs() < 4.0 * variance_se, "mean {mean}: variance {variance}");
+            // Each probability of the counts around the mean, within four standard errors.
+            let reference = Reference::new(mean).unwrap();
+            let centre = mean.floor() as u64;
+            for k in centre.saturating_sub(3)..=centre + 3 {
+                let p = reference.pmf(k);
+                let share = counts.iter().filter(|&&c| c == k).count() as f64 / n;
+                assert!((share - p).abs() < 4.0 * (p * (1.0 - p) / n).sqrt() + 1e-9, "mean {mean}, P({k}): {share} vs {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn first_successes_are_geometric() {
+        const DRAWS: usize = 200_000;
+        let mut rng = test_stream();
+        assert!((0..100).all(|_| first_success(&mut rng, 1.0) == 1));
+        for p in [0.05, 0.3, 0.9] {
+            let draws: Vec<u64> = (0..DRAWS).map(|_| first_success(&mut rng, p)).collect();
+            assert!(draws.iter().all(|&g| g >= 1));
+            let n = DRAWS as f64;
+            // P(G = k) = (1 - p)^(k - 1) p, mean 1 / p, variance (1 - p) / p².
+            for k in 1..=3 {
+                let expected = (1.0 - p).powi(k - 1) * p;
+                let share = draws.iter().filter(|&&g| g == k as u64).count() as f64 / n;
+                let se = (expected * (1.0 - expected) / n).sqrt();
+                assert!((share - expected).abs() < 4.0 * se, "p {p}, P({k}): {share} vs {expected}");
+            }
+            let mean = draws.iter().sum::<u64>() as f64 / n;
+            let se = ((1.0 - p) / (p * p) / n).sqrt();
+            assert!((mean - 1.0 / p).abs() < 4.0 * se, "p {p}: mean {mean}");
+        }
     }
 }

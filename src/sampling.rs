@@ -45,7 +45,8 @@ const EVENT_STREAM_BASE: u64 = 1 << 63;
 
 /// Name of the stream scheme, recorded in run manifests.
 pub const STREAM_SCHEME: &str = "ChaCha8 per input and per risk, key = SHA-256(\"roicast/stream/v1\" | seed | name); \
-stream b for block b of 2048 trials; stream 2^63 + b for the events of block b, trial after trial";
+stream b for block b of 2048 trials; stream 2^63 + b for the events of block b, trial after trial \
+(Poisson count over the live months, first abandoning event, then each event's month and cost)";
 
 /// The key of a named stream under a seed.
 pub fn stream_key(seed: u64, name: &str) -> [u8; 32] {
@@ -63,9 +64,9 @@ pub fn unit_interval(rng: &mut impl Rng) -> f64 {
     ((rng.next_u64() >> 12) as f64 + 0.5) * (1.0 / (1u64 << 52) as f64)
 }
 
-/// A uniform integer in `0..bound` (multiply-shift; bias below 2⁻⁵⁰).
+/// A uniform integer in `0..bound` (multiply-shift; bias below `bound / 2⁶⁴`).
 #[inline]
-fn below(rng: &mut impl Rng, bound: u64) -> u64 {
+pub fn below(rng: &mut impl Rng, bound: u64) -> u64 {
     ((rng.next_u64() as u128 * bound as u128) >> 64) as u64
 }
 

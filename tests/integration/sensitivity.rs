@@ -229,14 +229,16 @@ fn convergence_reports_intervals_around_the_estimates() {
     assert_close("mean", c.mean.estimate, mean);
     assert_eq!((c.mean.method, c.mean.batches), (MeanMethod::IndependentTrials, None));
     assert!((c.mean.half_width.unwrap() / (1.96 * sd / 20_000f64.sqrt()) - 1.0).abs() < 1e-3);
-    // Enough blocks: batch means over the 21 whole ones, of the same size
-    // as the plain interval within the noise of 21 batches.
+    // Enough blocks: batch means over the 21 whole ones. Latin hypercube
+    // strata make the blocks' means vary less than independent trials'
+    // would: here the interval is about half the plain one (0.36–0.75 of it
+    // over seeds 1–40), and 21 batches estimate it to about ±16%.
     let r = run(&s, 45_000, 6);
     let c = Convergence::of(&r, Sampling::LatinHypercube);
     let (_, sd) = mean_sd(&set(&r, "portfolio").npv);
     assert_eq!((c.mean.method, c.mean.batches), (MeanMethod::BatchMeans, Some(21)));
     let iid = 1.96 * sd / 45_000f64.sqrt();
-    assert!(c.mean.half_width.unwrap() < 1.6 * iid && c.mean.half_width.unwrap() > 0.5 * iid, "{:?} vs {iid}", c.mean);
+    assert!(c.mean.half_width.unwrap() < 0.9 * iid && c.mean.half_width.unwrap() > 0.25 * iid, "{:?} vs {iid}", c.mean);
     for q in [c.p10, c.p90] {
         let (lo, hi) = (q.low.unwrap(), q.high.unwrap());
         assert!(lo < q.estimate && q.estimate < hi, "{q:?}");
