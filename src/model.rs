@@ -86,16 +86,16 @@ impl Flows {
     }
 }
 
-/// One risk event before booking, in 16 bytes: a block's events are many.
-/// Events happen only in live months, so the month is at most the horizon
-/// (600), and a pause is at most that too.
+/// One risk event, in 16 bytes: a block's events are many. Events happen
+/// only in live months, so the month is at most the horizon (600).
 #[derive(Debug, Clone, Copy)]
 struct Event {
     cost: f64,
     month: u32,
-    pause: u16,
-    abandons: bool,
 }
+
+/// The abandoning month of a risk in a trial where none of its events abandons.
+const NO_ABANDONING: u32 = u32::MAX;
 
 /// The model of a scenario, prepared for many trials.
 #[derive(Debug, Clone)]
@@ -118,11 +118,9 @@ pub struct TileFlows {
     pub initiatives: Vec<Flows>,
     /// Trials in the tile: lanes `0..trials` are real, the rest repeat lane 0.
     pub trials: usize,
-    /// The booked events of the tile, initiative after initiative, lane after lane.
-    events: Vec<Event>,
-    /// Per initiative, where each lane's booked events are in `events`, and
-    /// the end of each lane's live window.
-    booked: Vec<([Range<usize>; LANES], Lanes)>,
+    /// Per initiative, the end of each lane's live window: the events of
+    /// later months never happen.
+    ends: Vec<[u64; LANES]>,
 }
 
 /// The risk events of a block of trials, drawn risk by risk, a run of
@@ -135,10 +133,13 @@ pub struct BlockEvents {
     streams: Vec<ChaCha8Rng>,
     /// First trial (of the block) of the run of trials drawn.
     first: usize,
-    /// Events of each risk, trial by trial, in time order within a trial.
+    /// Events of each risk, trial by trial (in no particular order within a trial).
     events: Vec<Vec<Event>>,
     /// For each risk, where each trial's events start in `events`, and one past the last.
     starts: Vec<Vec<u32>>,
+    /// For each risk, the month of each trial's first event (in time order)
+    /// that abandons, or [`NO_ABANDONING`].
+    abandoning: Vec<Vec<u32>>,
 }
 
 impl BlockEvents {
@@ -146,6 +147,11 @@ impl BlockEvents {
     fn of(&self, risk: usize, k: usize) -> &[Event] {
         let starts = &self.starts[risk];
         &self.events[risk][starts[k - self.first] as usize..starts[k - self.first + 1] as usize]
+    }
+
+    /// The month risk `risk` (flat) abandons its initiative in trial `k`, or [`NO_ABANDONING`].
+    fn abandoning(&self, risk: usize, k: usize) -> u32 {
+        self.abandoning[risk][k - self.first]
     }
 }
 
@@ -205,16 +211,18 @@ impl<'a> Model<'a> {
         out.first = trials.start;
         out.events.resize_with(risks, Vec::new);
         out.starts.resize_with(risks, Vec::new);
+        out.abandoning.resize_with(risks, Vec::new);
         for (i, init) in scenario.initiatives.iter().enumerate() {
             let conflation = init.is_mismatched().then_some(&scenario.conflation);
             for (r, risk) in init.risks.iter().enumerate() {
                 let flat = self.risk_offset[i] + r;
                 let (events, starts, rng) = (&mut out.events[flat], &mut out.starts[flat], &mut out.streams[flat]);
+                let abandoning_months = &mut out.abandoning[flat];
                 events.clear();
                 starts.clear();
                 starts.push(0);
+                abandoning_months.clear();
                 let costs = &self.event_costs[flat];
-                let pause = risk.benefit_pause_months.min(MAX_HORIZON_MONTHS) as u16;
                 let (rates, abandons) = (inputs.column(risk.events_per_year), inputs.column(risk.abandon_probability));
                 for k in trials.clone() {
                     let (mut rate, mut abandon) = (rates[k] / 12.0, abandons[k]);
@@ -225,6 +233,7 @@ impl<'a> Model<'a> {
                     let go_live = out.go_live[k * n + i];
                     let live_months = h.saturating_sub(go_live);
                     let count = if rate > 0.0 && live_months > 0 { poisson(rng, rate * live_months as f64) } else { 0 };
+                    let mut abandoning_month = NO_ABANDONING;
                     if count > 0 {
                         // The first event (in time order) that abandons; past the count when none does.
                         let abandoning = if abandon > 0.0 { first_success(rng, abandon) } else { u64::MAX };
@@ -234,8 +243,6 @@ impl<'a> Model<'a> {
                                 month: (go_live + 1 + below(rng, live_months)) as u32,
                                 // The cost's uniform for now: see below.
                                 cost: unit_interval(rng),
-                                abandons: false,
-                                pause,
                             });
                         }
                         if abandoning <= count {
@@ -244,10 +251,11 @@ impl<'a> Model<'a> {
                             let drawn = &mut events[from..];
                             let nth = (abandoning - 1) as usize;
                             drawn.select_nth_unstable_by_key(nth, |e| e.month);
-                            drawn[nth].abandons = true;
+                            abandoning_month = drawn[nth].month;
                         }
                     }
                     starts.push(events.len() as u32);
+                    abandoning_months.push(abandoning_month);
                 }
                 // Costs from their uniforms in a loop of their own: the table
                 // look-ups, independent of each other, overlap their cache
@@ -259,29 +267,18 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// Appends to `booked` the events of initiative `i` in trial `k` of the
-    /// block that happen, and returns where they are and the end of the
-    /// live window: the earliest event that abandons ends it after its
-    /// month, and events after it never happen. (The events' order does not
-    /// matter: each adds to its own month, and pauses only zero months.)
-    fn book(&self, i: usize, k: usize, events: &BlockEvents, booked: &mut Vec<Event>) -> (Range<usize>, u64) {
-        let from = booked.len();
-        for r in 0..self.scenario.initiatives[i].risks.len() {
-            booked.extend_from_slice(events.of(self.risk_offset[i] + r, k));
-        }
-        let abandoning = booked[from..].iter().filter(|e| e.abandons).map(|e| u64::from(e.month)).min();
-        let end = abandoning.map_or(self.horizon as u64, |month| month.min(self.horizon as u64));
-        if abandoning.is_some() {
-            let mut kept = from;
-            for j in from..booked.len() {
-                if u64::from(booked[j].month) <= end {
-                    booked[kept] = booked[j];
-                    kept += 1;
-                }
-            }
-            booked.truncate(kept);
-        }
-        (from..booked.len(), end)
+    /// The end of initiative `i`'s live window in trial `k` of the block,
+    /// and whether a risk event abandoned it: the earliest event that
+    /// abandons ends the window after its month, and events of later months
+    /// never happen.
+    fn live_end(&self, i: usize, k: usize, events: &BlockEvents) -> (u64, bool) {
+        let first = self.risk_offset[i];
+        let abandoning = (first..first + self.scenario.initiatives[i].risks.len())
+            .map(|r| events.abandoning(r, k))
+            .min()
+            .unwrap_or(NO_ABANDONING);
+        let h = self.horizon as u64;
+        if abandoning == NO_ABANDONING { (h, false) } else { (u64::from(abandoning).min(h), true) }
     }
 
     /// Simulates the tile of `trials` (at most [`LANES`]) trials of a block
@@ -301,16 +298,15 @@ impl<'a> Model<'a> {
         out.trials = trials;
         let h = self.horizon as u64;
         let trial = |l: usize| if l < trials { first + l } else { first };
-        out.events.clear();
-        out.booked.clear();
+        out.ends.clear();
         for (i, init) in scenario.initiatives.iter().enumerate() {
             let flows = &mut out.initiatives[i];
             flows.reset(self.horizon);
             let start = u64::from(init.start_month);
-            // Each lane's schedule, rates and booked events (in month order).
+            // Each lane's schedule and rates.
             let mut lane = TileLanes::default();
-            let mut booked: [Range<usize>; LANES] = Default::default();
-            for (l, booked) in booked.iter_mut().enumerate() {
+            let mut ends = [0; LANES];
+            for (l, end) in ends.iter_mut().enumerate() {
                 let k = trial(l);
                 let input = |j| inputs.value(j, k);
                 let (build_months, go_live) = (self.build_months(i, inputs, k), events.go_live[k * n + i]);
@@ -319,10 +315,8 @@ impl<'a> Model<'a> {
                     benefit *= scenario.conflation.benefit_multiplier;
                 }
                 let ramp = input(init.ramp_months);
-                let end;
-                (*booked, end) = self.book(i, k, events, &mut out.events);
-                flows.abandoned[l] = out.events[booked.clone()].iter().any(|e| e.abandons);
-                flows.events[l] = booked.len() as u32;
+                (*end, flows.abandoned[l]) = self.live_end(i, k, events);
+                let end = *end;
                 lane.build_per_month[l] = input(init.build_cost) / build_months as f64;
                 lane.build_end[l] = (start + build_months).min(h) as f64;
                 lane.run_cost[l] = input(init.run_cost_per_month);
@@ -339,29 +333,37 @@ impl<'a> Model<'a> {
             lane.fill(start as f64, 0..ramping, true, (&mut flows.benefit, &mut flows.visible, &mut flows.cost));
             let rest = ramping..self.horizon;
             lane.fill(start as f64, rest, false, (&mut flows.benefit, &mut flows.visible, &mut flows.cost));
-            out.booked.push((booked, lane.live_end));
+            out.ends.push(ends);
         }
         // Then each event's loss and the pauses (benefit zeroed in the months
         // after an event), lane by lane, once every initiative's months are
         // written: a value read right after the SIMD store that wrote it would
         // wait for that store.
-        for (flows, (booked, ends)) in out.initiatives.iter_mut().zip(&out.booked) {
-            if booked.iter().all(Range::is_empty) {
-                continue;
-            }
-            for (l, booked) in booked.iter().enumerate() {
-                let end = ends[l] as u64;
-                for e in &out.events[booked.clone()] {
-                    let idx = (e.month - 1) as usize;
-                    flows.loss[idx][l] += e.cost;
-                    flows.cost[idx][l] += e.cost;
-                    for t in e.month as usize..(u64::from(e.month) + u64::from(e.pause)).min(end) as usize {
-                        flows.benefit[t][l] = 0.0;
-                        flows.visible[t][l] = 0.0;
+        for (i, (flows, ends)) in out.initiatives.iter_mut().zip(&out.ends).enumerate() {
+            let risks = &scenario.initiatives[i].risks;
+            for (l, &end) in ends.iter().enumerate() {
+                let k = trial(l);
+                for (r, risk) in risks.iter().enumerate() {
+                    let pause = risk.benefit_pause_months.min(MAX_HORIZON_MONTHS);
+                    for e in events.of(self.risk_offset[i] + r, k) {
+                        if u64::from(e.month) > end {
+                            continue;
+                        }
+                        let idx = (e.month - 1) as usize;
+                        flows.loss[idx][l] += e.cost;
+                        flows.cost[idx][l] += e.cost;
+                        flows.events[l] += 1;
+                        for t in e.month as usize..(u64::from(e.month) + u64::from(pause)).min(end) as usize {
+                            flows.benefit[t][l] = 0.0;
+                            flows.visible[t][l] = 0.0;
+                        }
                     }
                 }
             }
-            flows.loss_total = flows.loss.iter().fold(f64x8::ZERO, |total, month| total + f64x8::new(*month)).to_array();
+            if flows.events.iter().any(|&count| count > 0) {
+                flows.loss_total =
+                    flows.loss.iter().fold(f64x8::ZERO, |total, month| total + f64x8::new(*month)).to_array();
+            }
         }
     }
 }
