@@ -235,8 +235,8 @@ impl<'a> Model<'a> {
                     let count = if rate > 0.0 && live_months > 0 { poisson(rng, rate * live_months as f64) } else { 0 };
                     let mut abandoning_month = NO_ABANDONING;
                     if count > 0 {
-                        // The first event (in time order) that abandons; past the count when none does.
-                        let abandoning = if abandon > 0.0 { first_success(rng, abandon) } else { u64::MAX };
+                        // The first event (in time order) that abandons, if one does.
+                        let abandoning = if abandon > 0.0 { first_success(rng, abandon, count) } else { None };
                         let from = events.len();
                         for _ in 0..count {
                             events.push(Event {
@@ -245,7 +245,7 @@ impl<'a> Model<'a> {
                                 cost: unit_interval(rng),
                             });
                         }
-                        if abandoning <= count {
+                        if let Some(abandoning) = abandoning {
                             // The events' order in time is their months'; events in
                             // one month all happen, so which of them abandons does not matter.
                             let drawn = &mut events[from..];
@@ -686,26 +686,48 @@ fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u64 {
         let mean = mean.min(Poisson::<f64>::MAX_LAMBDA);
         return Poisson::new(mean).map_or(u64::MAX, |poisson| poisson.sample(rng) as u64);
     }
-    // The least k whose cumulative probability reaches the uniform.
+    // The least k whose cumulative probability reaches the uniform. (Past
+    // the table every probability has long rounded to zero.)
     let u = unit_interval(rng);
     let mut probability = (-mean).exp();
     let (mut cumulative, mut k) = (probability, 0);
-    while u > cumulative && probability > 0.0 {
+    while u > cumulative && probability > 0.0 && k + 1 < RECIPROCALS.len() {
         k += 1;
-        probability *= mean / k as f64;
+        probability *= mean * RECIPROCALS[k];
         cumulative += probability;
     }
-    k
+    k as u64
 }
 
-/// The number of the first success in independent trials that each
-/// succeed with probability `p` in `(0, 1]`: geometric on 1, 2, ….
-fn first_success(rng: &mut ChaCha8Rng, p: f64) -> u64 {
+/// `1 / k` at index `k`: the inversion's steps multiply by it, which is
+/// quicker than a division. Below the inversion's largest mean, a step's
+/// probability underflows to zero long before the table's end.
+const RECIPROCALS: [f64; 1024] = {
+    let mut reciprocals = [0.0; 1024];
+    let mut k = 1;
+    while k < reciprocals.len() {
+        reciprocals[k] = 1.0 / k as f64;
+        k += 1;
+    }
+    reciprocals
+};
+
+/// The number of the first success among `count` independent trials that
+/// each succeed with probability `p` in `(0, 1]`, if one does: geometric on
+/// 1, 2, … from one uniform, without its logarithm when no trial succeeds.
+fn first_success(rng: &mut ChaCha8Rng, p: f64, count: u64) -> Option<u64> {
     if p >= 1.0 {
-        return 1;
+        return Some(1);
     }
     // P(more than k trials) = (1 - p)^k = P(u <= (1 - p)^k).
-    1 + (unit_interval(rng).ln() / (-p).ln_1p()) as u64
+    let u = unit_interval(rng);
+    if let Ok(count) = i32::try_from(count)
+        && u <= (1.0 - p).powi(count)
+    {
+        return None;
+    }
+    let first = 1 + (u.ln() / (-p).ln_1p()) as u64;
+    (first <= count).then_some(first)
 }
 
 #[cfg(test)]
@@ -757,21 +779,29 @@ mod tests {
     fn first_successes_are_geometric() {
         const DRAWS: usize = 200_000;
         let mut rng = test_stream();
-        assert!((0..100).all(|_| first_success(&mut rng, 1.0) == 1));
+        assert!((0..100).all(|_| first_success(&mut rng, 1.0, 1) == Some(1)));
         for p in [0.05, 0.3, 0.9] {
-            let draws: Vec<u64> = (0..DRAWS).map(|_| first_success(&mut rng, p)).collect();
-            assert!(draws.iter().all(|&g| g >= 1));
             let n = DRAWS as f64;
-            // P(G = k) = (1 - p)^(k - 1) p, mean 1 / p, variance (1 - p) / p².
+            // Unbounded: P(G = k) = (1 - p)^(k - 1) p, mean 1 / p, variance (1 - p) / p².
+            let draws: Vec<u64> = (0..DRAWS).map(|_| first_success(&mut rng, p, u64::MAX).unwrap()).collect();
+            assert!(draws.iter().all(|&g| g >= 1));
             for k in 1..=3 {
                 let expected = (1.0 - p).powi(k - 1) * p;
                 let share = draws.iter().filter(|&&g| g == k as u64).count() as f64 / n;
                 let se = (expected * (1.0 - expected) / n).sqrt();
-                assert!((share - expected).abs() < 4.0 * se, "p {p}, P({k}): {share} vs {expected}");
+                assert!((share - expected).abs() < 4.0 * se, "p {p}, P({k}): {share} vs {p}");
             }
             let mean = draws.iter().sum::<u64>() as f64 / n;
             let se = ((1.0 - p) / (p * p) / n).sqrt();
             assert!((mean - 1.0 / p).abs() < 4.0 * se, "p {p}: mean {mean}");
+            // Among three trials: none succeeds with probability (1 - p)^3,
+            // and the first success is at 1, 2 or 3 as above.
+            let draws: Vec<Option<u64>> = (0..DRAWS).map(|_| first_success(&mut rng, p, 3)).collect();
+            for (outcome, expected) in [(None, (1.0 - p).powi(3)), (Some(1), p), (Some(3), (1.0 - p).powi(2) * p)] {
+                let share = draws.iter().filter(|&&g| g == outcome).count() as f64 / n;
+                let se = (expected * (1.0 - expected) / n).sqrt();
+                assert!((share - expected).abs() < 4.0 * se, "p {p}, {outcome:?}: {share} vs {expected}");
+            }
         }
     }
 }
