@@ -25,7 +25,7 @@ pub mod format;
 pub mod gates;
 pub mod model;
 pub mod plan;
-/// Exact sorting and ranking of large samples by radix sorts, for the summaries and the sensitivity analysis.
+/// Exact sorting, ranking and order statistics of large samples, for the summaries and the sensitivity analysis.
 pub mod rank;
 pub mod report;
 pub mod sampling;
