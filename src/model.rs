@@ -770,7 +770,10 @@ mod tests {
             for k in centre.saturating_sub(3)..=centre + 3 {
                 let p = reference.pmf(k);
                 let share = counts.iter().filter(|&&c| c == k).count() as f64 / n;
-                assert!((share - p).abs() < 4.0 * (p * (1.0 - p) / n).sqrt() + 1e-9, "mean {mean}, P({k}): {share} vs {p}");
+                assert!(
+                    (share - p).abs() < 4.0 * (p * (1.0 - p) / n).sqrt() + 1e-9,
+                    "mean {mean}, P({k}): {share} vs {p}"
+                );
             }
         }
     }

@@ -231,8 +231,9 @@ impl SetSummary {
         let n = set.npv.len();
         // The worst 5% of the trials end at the order statistic `tail - 1`.
         let tail = n.div_ceil(20);
-        let (npv, tail_end) = Summary::with_order_statistic(set.npv.iter().copied(), workspace, tail.checked_sub(1).map(|r| r as u64))
-            .map_or((None, None), |(summary, end)| (Some(summary), end));
+        let (npv, tail_end) =
+            Summary::with_order_statistic(set.npv.iter().copied(), workspace, tail.checked_sub(1).map(|r| r as u64))
+                .map_or((None, None), |(summary, end)| (Some(summary), end));
         // The trials below the tail's end, then as many equal to it as fill the tail.
         let expected_shortfall_5 = tail_end.map(|end| {
             let (below, sum) = set.npv.iter().filter(|&&x| x < end).fold((0, -0.0), |(k, sum), &x| (k + 1, sum + x));
@@ -411,7 +412,11 @@ mod tests {
             let expected = serde_json::to_value(reference_summary(&set)).unwrap();
             assert_agree(&serde_json::to_value(SetSummary::of(&set)).unwrap(), &expected, &format!("n = {n}"));
             // Again in a workspace that has summarised other sets.
-            assert_agree(&serde_json::to_value(SetSummary::of_using(&set, &mut workspace)).unwrap(), &expected, "again");
+            assert_agree(
+                &serde_json::to_value(SetSummary::of_using(&set, &mut workspace)).unwrap(),
+                &expected,
+                "again",
+            );
         }
     }
 
@@ -426,7 +431,9 @@ mod tests {
                 for (key, value) in expected {
                     let context = format!("{context}.{key}");
                     match (&got[key], value) {
-                        (Value::Number(a), Value::Number(b)) if ["mean", "sd", "se", "expected_shortfall_5"].contains(&key.as_str()) => {
+                        (Value::Number(a), Value::Number(b))
+                            if ["mean", "sd", "se", "expected_shortfall_5"].contains(&key.as_str()) =>
+                        {
                             let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
                             assert!((a - b).abs() <= 1e-12 * b.abs(), "{context}: {a} vs {b}");
                         }
