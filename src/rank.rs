@@ -151,21 +151,27 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Fills the words with the values' [`total_key`]s; returns the bits in
+    /// which some keys differ.
+    fn load_keys(&mut self, values: impl IntoIterator<Item = f64>) -> u64 {
+        self.words.clear();
+        let (mut any, mut all) = (0, u64::MAX);
+        self.words.extend(values.into_iter().map(|x| {
+            let key = total_key(x);
+            (any, all) = (any | key, all & key);
+            key
+        }));
+        any & !all
+    }
+
     /// The values in ascending `f64::total_cmp` order: bit for bit the array
     /// `sort_by(f64::total_cmp)` gives (NaNs included, −0 before +0). The
     /// slice lives in the workspace until its next use.
     ///
     /// Panics with 2³² values or more.
     pub fn sorted(&mut self, values: impl IntoIterator<Item = f64>) -> &[f64] {
+        let varying = self.load_keys(values);
         let words = &mut self.words;
-        words.clear();
-        let (mut any, mut all) = (0, u64::MAX);
-        words.extend(values.into_iter().map(|x| {
-            let key = total_key(x);
-            (any, all) = (any | key, all & key);
-            key
-        }));
-        let varying = any & !all;
         // Radix passes sort by bits lo..hi: the highest varying ones.
         let hi = u64::BITS - varying.leading_zeros();
         let lo = hi.saturating_sub(RADIX_BITS);
@@ -190,30 +196,23 @@ impl Workspace {
         &self.sorted
     }
 
-    /// The order statistics of the values at `ranks` (0-based, ascending,
-    /// each below the number of values), in the order of `ranks`: the values
-    /// [`Workspace::sorted`] would hold there, bit for bit, without sorting
-    /// them all. A histogram of the keys' highest [`SELECT_BITS`] varying
-    /// bits tells in which of its buckets each rank falls; only the values
-    /// of those buckets are then sorted (a few thousandths of a sample
-    /// spread over many buckets).
+    /// The order statistics of the values at `ranks` (0-based, counted in
+    /// ascending order; each below the number of values), in the order of
+    /// `ranks`: the values [`Workspace::sorted`] would hold there, bit for
+    /// bit, without sorting them all. A histogram of the keys' highest 16
+    /// varying bits tells in which of its buckets each rank falls; only the
+    /// values of those buckets are then sorted (a few thousandths of a
+    /// sample spread over many buckets).
     ///
     /// Panics when a rank is not below the number of values.
     pub fn order_statistics(&mut self, values: impl IntoIterator<Item = f64>, ranks: &[u64]) -> Vec<f64> {
+        let varying = self.load_keys(values);
         let words = &mut self.words;
-        words.clear();
-        let (mut any, mut all) = (0, u64::MAX);
-        words.extend(values.into_iter().map(|x| {
-            let key = total_key(x);
-            (any, all) = (any | key, all & key);
-            key
-        }));
         let n = words.len() as u64;
         assert!(u32::try_from(n).is_ok(), "cannot select among {n} values: at most 2^32 - 1");
         assert!(ranks.iter().all(|&rank| rank < n), "an order statistic beyond the {n} values");
         // Bits above the highest varying one are the same in every key, so
         // the buckets of the next ones are in key order.
-        let varying = any & !all;
         let lo = (u64::BITS - varying.leading_zeros()).saturating_sub(SELECT_BITS);
         let bucket = |w: u64| ((w >> lo) & ((1 << SELECT_BITS) - 1)) as usize;
         let counts = &mut self.counts;
