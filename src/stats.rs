@@ -109,6 +109,7 @@ impl Summary {
         if n == 0 {
             return None;
         }
+        let rank = rank.filter(|&rank| rank < n as u64);
         let mean = sum / n as f64;
         let sd = if n > 1 {
             (values.clone().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64).sqrt()
@@ -123,7 +124,7 @@ impl Summary {
                 [Some(below), (weight != 0.0).then_some(below + 1)]
             })
             .flatten()
-            .chain(rank.filter(|&rank| rank < n as u64))
+            .chain(rank)
             .collect();
         ranks.sort_unstable();
         ranks.dedup();
@@ -143,7 +144,7 @@ impl Summary {
             p90: q(0.90),
             p95: q(0.95),
         };
-        Some((summary, rank.filter(|&rank| rank < n as u64).map(at)))
+        Some((summary, rank.map(at)))
     }
 
     /// The percentile for a level named in [`PERCENTILES`].
