@@ -36,7 +36,7 @@ use wide::f64x8;
 
 use crate::dist::QuantileTable;
 use crate::sampling::{InputBlock, Sampler, below, unit_interval};
-use crate::scenario::{Kind, MAX_HORIZON_MONTHS, Scenario};
+use crate::scenario::{Kind, Scenario};
 
 /// Month index meaning "never" for payback.
 pub const NEVER: u16 = u16::MAX;
@@ -344,7 +344,7 @@ impl<'a> Model<'a> {
             for (l, &end) in ends.iter().enumerate() {
                 let k = trial(l);
                 for (r, risk) in risks.iter().enumerate() {
-                    let pause = risk.benefit_pause_months.min(MAX_HORIZON_MONTHS);
+                    let pause = u64::from(risk.benefit_pause_months);
                     for e in events.of(self.risk_offset[i] + r, k) {
                         if u64::from(e.month) > end {
                             continue;
@@ -353,7 +353,7 @@ impl<'a> Model<'a> {
                         flows.loss[idx][l] += e.cost;
                         flows.cost[idx][l] += e.cost;
                         flows.events[l] += 1;
-                        for t in e.month as usize..(u64::from(e.month) + u64::from(pause)).min(end) as usize {
+                        for t in e.month as usize..(u64::from(e.month) + pause).min(end) as usize {
                             flows.benefit[t][l] = 0.0;
                             flows.visible[t][l] = 0.0;
                         }
@@ -717,7 +717,7 @@ const RECIPROCALS: [f64; 1024] = {
 /// 1, 2, … from one uniform, without its logarithm when no trial succeeds.
 fn first_success(rng: &mut ChaCha8Rng, p: f64, count: u64) -> Option<u64> {
     if p >= 1.0 {
-        return Some(1);
+        return (count >= 1).then_some(1);
     }
     // P(more than k trials) = (1 - p)^k = P(u <= (1 - p)^k).
     let u = unit_interval(rng);
