@@ -20,11 +20,10 @@
 //! general mechanism for any other per-trial collection (budget planning,
 //! ...). `docs/performance.md` has the measurements behind this layout.
 
-use std::sync::Mutex;
-
 use rayon::prelude::*;
 
 use crate::model::{BlockEvents, LANES, Model, NEVER, SetMetrics, SetMonths, SetSpec, TileFlows, reported_sets};
+use crate::pool::Pool;
 use crate::sampling::{BLOCK_TRIALS, InputBlock, Sampler, block_count, block_trials};
 use crate::scenario::Scenario;
 use crate::sketch::{HistogramRange, RangeHistogram, SlotColumns, SlotRanges, TILE};
@@ -396,11 +395,11 @@ struct Collector {
     uncertain: Vec<usize>,
     trials: u64,
     /// Reusable workspaces, one per worker in use.
-    workspaces: Mutex<Vec<Workspace>>,
+    workspaces: Pool<Workspace>,
     /// The histograms' ranges, set by the pilot block (empty before).
     ranges: SlotRanges,
     /// Column buffers of absorbed blocks, for reuse.
-    columns: Mutex<Vec<SlotColumns>>,
+    columns: Pool<SlotColumns>,
 }
 
 impl BlockVisitor for Collector {
@@ -410,11 +409,11 @@ impl BlockVisitor for Collector {
     fn start(&self, block: u64) -> BlockState {
         let trials = block_trials(block, self.trials).count();
         let cells = self.specs.len() * self.horizon;
-        let work = self.workspaces.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+        let work = self.workspaces.take();
         let columns = if self.ranges.is_empty() {
             Columns::Values(vec![0.0; cells * trials])
         } else {
-            let mut slots = self.columns.lock().ok().and_then(|mut pool| pool.pop()).unwrap_or_default();
+            let mut slots = self.columns.take();
             slots.reset(cells, trials);
             Columns::Slots(slots)
         };
@@ -447,14 +446,19 @@ impl BlockVisitor for Collector {
             set.extend(&metrics[..used]);
         }
         for s in 0..self.specs.len() {
-            for (t, lanes) in work.months.cumulative(s).iter().enumerate() {
-                let cell = s * h + t;
-                let values = lanes.map(|v| v as f32);
-                match &mut output.columns {
-                    Columns::Values(column) => {
+            let cells = s * h..(s + 1) * h;
+            let months = work.months.cumulative(s);
+            match &mut output.columns {
+                Columns::Values(column) => {
+                    for (cell, lanes) in cells.zip(months) {
+                        let values = lanes.map(|v| v as f32);
                         column[cell * output.trials + first..][..used].copy_from_slice(&values[..used]);
                     }
-                    Columns::Slots(slots) => slots.write(cell, first, &values, used, &self.ranges),
+                }
+                Columns::Slots(slots) => {
+                    for (cell, lanes) in cells.zip(months) {
+                        slots.write(cell, first, lanes, used, &self.ranges);
+                    }
                 }
             }
         }
@@ -487,9 +491,7 @@ impl BlockVisitor for Collector {
         if let Columns::Slots(slots) = &mut output.columns {
             slots.finish();
         }
-        if let Ok(mut pool) = self.workspaces.lock() {
-            pool.push(work);
-        }
+        self.workspaces.give(work);
         output
     }
 }
@@ -543,9 +545,9 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
         horizon: results.monthly.horizon,
         uncertain: results.inputs.iter().map(|c| c.input).collect(),
         trials,
-        workspaces: Mutex::new(Vec::new()),
+        workspaces: Pool::default(),
         ranges: SlotRanges::default(),
-        columns: Mutex::new(Vec::new()),
+        columns: Pool::default(),
     };
     let additional = (trials - results.trials) as usize;
     results.sets.iter_mut().for_each(|set| set.reserve_exact(additional));
@@ -585,8 +587,8 @@ impl RunResults {
         });
         for mut output in outputs {
             let columns = std::mem::replace(&mut output.columns, Columns::Values(Vec::new()));
-            if let (Columns::Slots(slots), Ok(mut pool)) = (columns, collector.columns.lock()) {
-                pool.push(slots);
+            if let Columns::Slots(slots) = columns {
+                collector.columns.give(slots);
             }
             self.absorb(output);
         }

@@ -25,6 +25,7 @@ pub mod format;
 pub mod gates;
 pub mod model;
 pub mod plan;
+pub mod pool;
 /// Exact sorting, ranking and order statistics of large samples, for the summaries and the sensitivity analysis.
 pub mod rank;
 pub mod report;

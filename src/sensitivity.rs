@@ -45,6 +45,7 @@ use rayon::prelude::*;
 
 use crate::engine::{RunResults, SetResults};
 use crate::format::{shorten, signed_money};
+use crate::pool::Pool;
 use crate::rank::{self, Workspace};
 use crate::scenario::{InputSlot, Kind, Scenario};
 
@@ -221,17 +222,17 @@ impl Sensitivity {
             .zip(&ranks)
             .map(|(set, ranks)| Outcome { values: &set.npv, doubled_ranks: ranks, spread: spread(ranks) })
             .collect();
-        // figures[input][set]; each worker reuses its buffers from input to input.
+        // figures[input][set]; the buffers go from input to input.
+        let buffers: Pool<(Workspace, Vec<u32>, Vec<_>)> = Pool::default();
         let figures: Vec<Vec<Figures>> = results
             .inputs
             .par_iter()
-            .map_init(
-                || (Workspace::default(), Vec::new(), Vec::new()),
-                |(workspace, ranks, deciles), column| {
+            .map(|column| {
+                buffers.with(|(workspace, ranks, deciles)| {
                     workspace.doubled_ranks(&column.values, ranks);
                     drives_all(ranks, &outcomes, deciles)
-                },
-            )
+                })
+            })
             .collect();
         let sets = sets
             .iter()

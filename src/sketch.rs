@@ -28,7 +28,7 @@
 //! assert!((p50 - 500.5).abs() <= 500.5 * QuantileSketch::RELATIVE_ERROR + 1e-9);
 //! ```
 
-use wide::{f32x8, u16x8};
+use wide::{f32x8, f64x8};
 
 /// Mantissa bits that select a bucket within an octave.
 pub const MANTISSA_BITS: u32 = 10;
@@ -210,7 +210,8 @@ mod tests {
             let used = (values.len() - first).min(TILE);
             for c in [0, 1] {
                 // Unused lanes hold a value that would show if it were counted.
-                let tile: [f32; TILE] = std::array::from_fn(|l| if l < used { values[first + l][c] } else { 1e30 });
+                let tile: [f64; TILE] =
+                    std::array::from_fn(|l| if l < used { f64::from(values[first + l][c]) } else { 1e30 });
                 columns.write(c, first, &tile, used, &slot_ranges);
             }
         }
@@ -254,6 +255,33 @@ fn slot_at(v: f32, low: f64, scale: f64) -> u16 {
     // to its floor; the checked `as` conversion costs four times the rest of
     // this function.
     unsafe { position.to_int_unchecked::<u16>() }
+}
+
+/// A tile's values rounded to single precision, and those widened back:
+/// one conversion each way in SIMD where the processor has AVX-512 (the
+/// compiler would otherwise convert in pieces through memory).
+#[inline(always)]
+fn single_precision(values: &[f64; TILE]) -> ([f32; TILE], [f64; TILE]) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "avx512f"))]
+    {
+        use std::arch::x86_64::{
+            _mm256_storeu_ps, _mm512_cvtpd_ps, _mm512_cvtps_pd, _mm512_loadu_pd, _mm512_storeu_pd,
+        };
+        let (mut rounded, mut widened) = ([0.0; TILE], [0.0; TILE]);
+        // SAFETY: the target has AVX-512F (checked at compile time), and
+        // every pointer is to an array of eight lanes of its type.
+        unsafe {
+            let single = _mm512_cvtpd_ps(_mm512_loadu_pd(values.as_ptr()));
+            _mm256_storeu_ps(rounded.as_mut_ptr(), single);
+            _mm512_storeu_pd(widened.as_mut_ptr(), _mm512_cvtps_pd(single));
+        }
+        (rounded, widened)
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "avx512f")))]
+    {
+        let rounded = values.map(|v| v as f32);
+        (rounded, rounded.map(f64::from))
+    }
 }
 
 /// The fixed range of a [`RangeHistogram`], set from a pilot sample.
@@ -567,32 +595,42 @@ impl SlotColumns {
         self.outside.clear();
     }
 
-    /// Writes the slots of the first `used` of a tile's `values` into
-    /// column `c`, as its values `first..first + used`, keeping the
-    /// column's extremes and the values outside its range.
+    /// Writes the slots of the first `used` of a tile's `values` (as the
+    /// model computes them, kept in single precision like every value the
+    /// histograms count) into column `c`, as its values `first..first +
+    /// used`, keeping the column's extremes and the values outside its range.
     #[inline]
-    pub fn write(&mut self, c: usize, first: usize, values: &[f32; TILE], used: usize, ranges: &SlotRanges) {
-        // The whole tile in SIMD, the unused lanes repeating the first value
-        // (which changes neither extreme).
-        let lanes: [f32; TILE] = std::array::from_fn(|l| values[if l < used { l } else { 0 }]);
-        let slots: [u16; TILE] = std::array::from_fn(|l| slot_at(lanes[l], ranges.low[c], ranges.scale[c]));
-        let v = f32x8::new(lanes);
+    pub fn write(&mut self, c: usize, first: usize, values: &[f64; TILE], used: usize, ranges: &SlotRanges) {
+        // The whole tile in SIMD registers, the unused lanes repeating the
+        // first value (which changes neither extreme), with the same
+        // operations as `slot_at`, lane by lane.
+        let values = if used == TILE { *values } else { std::array::from_fn(|l| values[if l < used { l } else { 0 }]) };
+        let (rounded, widened) = single_precision(&values);
+        let v = f32x8::new(rounded);
         let (low, high) = (f32x8::new(self.low[c]), f32x8::new(self.high[c]));
         self.low[c] = v.simd_lt(low).select(v, low).to_array();
         self.high[c] = v.simd_gt(high).select(v, high).to_array();
+        let (zero, one, last) = (f64x8::ZERO, f64x8::ONE, f64x8::splat(OUTSIDE_ABOVE as f64));
+        let position = (f64x8::new(widened) - f64x8::splat(ranges.low[c])) * f64x8::splat(ranges.scale[c]) + one;
+        // Comparisons so that NaN becomes 0, as in `slot_at`.
+        let position = position.simd_ge(zero).select(position, zero);
+        let position = position.simd_le(last).select(position, last);
+        // Slot 0 (below) and the last slot (above) are the values outside.
+        let outside = position.simd_lt(one) | position.simd_ge(last);
+        // In [0, OUTSIDE_ABOVE]: the truncation is the floor, and exact in 16 bits.
+        let slots = position.fast_trunc_int().to_array().map(|slot| slot as u16);
         let column = &mut self.slots[c * self.trials + first..];
-        let tile = u16x8::new(slots);
-        let outside = tile.simd_eq(u16x8::ZERO) | tile.simd_eq(u16x8::splat(OUTSIDE_ABOVE as u16));
         // A whole tile as one store; a partial one (a block's last) slot by slot.
         if used == TILE {
             column[..TILE].copy_from_slice(&slots);
         } else {
-            column[..used].iter_mut().zip(slots).for_each(|(to, slot)| *to = slot);
+            column[..used].copy_from_slice(&slots[..used]);
         }
         if outside.any() {
-            for (&flag, &v) in outside.to_array()[..used].iter().zip(values) {
-                if flag != 0 {
-                    self.outside.push((c as u32, v));
+            let outside = outside.to_bitmask();
+            for (l, &value) in rounded[..used].iter().enumerate() {
+                if outside & (1 << l) != 0 {
+                    self.outside.push((c as u32, value));
                 }
             }
         }

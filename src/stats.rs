@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use crate::engine::{RunResults, SetResults};
 use crate::model::NEVER;
+use crate::pool::Pool;
 use crate::rank::Workspace;
 
 /// Probability levels of the percentiles every summary reports.
@@ -262,14 +263,12 @@ impl SetSummary {
 
 /// Summaries of every set of a run, in report order.
 ///
-/// Sets are summarised in parallel; each worker selects in one [`Workspace`].
+/// Sets are summarised in parallel; the [`Workspace`]s they select in go
+/// from set to set.
 pub fn summarize(results: &RunResults) -> Vec<SetSummary> {
     use rayon::prelude::*;
-    results
-        .sets
-        .par_iter()
-        .map_init(Workspace::default, |workspace, set| SetSummary::of_using(set, workspace))
-        .collect()
+    let workspaces: Pool<Workspace> = Pool::default();
+    results.sets.par_iter().map(|set| workspaces.with(|workspace| SetSummary::of_using(set, workspace))).collect()
 }
 
 /// One month of one set in the monthly table.
