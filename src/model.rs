@@ -129,6 +129,12 @@ pub struct TileFlows {
 pub struct BlockEvents {
     /// Go-live month of each initiative, trial-major, for the whole block.
     go_live: Vec<u64>,
+    /// Build months of each initiative, `max(1, ⌈D⌉)`, laid out like `go_live`.
+    build_months: Vec<u64>,
+    /// `e^-mean` of the last Poisson mean drawn with each number of live
+    /// months, as (mean, `e^-mean`): a risk whose rate is fixed repeats its
+    /// means, and its exponentials are then looked up, not computed again.
+    exp_neg_means: Vec<(f64, f64)>,
     /// The block's stream of each risk (flat), read trial after trial.
     streams: Vec<ChaCha8Rng>,
     /// First trial (of the block) of the run of trials drawn.
@@ -187,12 +193,15 @@ impl<'a> Model<'a> {
     pub fn start_events(&self, sampler: &Sampler, block: u64, inputs: &InputBlock, out: &mut BlockEvents) {
         let n = self.scenario.initiatives.len();
         out.go_live.resize(inputs.trials * n, 0);
-        for (k, go_live) in out.go_live.chunks_exact_mut(n).enumerate() {
+        out.build_months.resize(inputs.trials * n, 0);
+        let trials = out.go_live.chunks_exact_mut(n).zip(out.build_months.chunks_exact_mut(n));
+        for (k, (go_live, build_months)) in trials.enumerate() {
             // Dependencies first: an initiative goes live when its build is
             // done and all of them are live.
             for &i in &self.order {
                 let init = &self.scenario.initiatives[i];
-                let built = u64::from(init.start_month) + self.build_months(i, inputs, k);
+                build_months[i] = self.build_months(i, inputs, k);
+                let built = u64::from(init.start_month) + build_months[i];
                 go_live[i] = init.depends_on.iter().map(|&d| go_live[d]).fold(built, u64::max);
             }
         }
@@ -218,6 +227,9 @@ impl<'a> Model<'a> {
                 let flat = self.risk_offset[i] + r;
                 let (events, starts, rng) = (&mut out.events[flat], &mut out.starts[flat], &mut out.streams[flat]);
                 let abandoning_months = &mut out.abandoning[flat];
+                let exp_neg_means = &mut out.exp_neg_means;
+                exp_neg_means.clear();
+                exp_neg_means.resize(self.horizon + 1, (f64::NAN, 0.0));
                 events.clear();
                 starts.clear();
                 starts.push(0);
@@ -232,7 +244,16 @@ impl<'a> Model<'a> {
                     }
                     let go_live = out.go_live[k * n + i];
                     let live_months = h.saturating_sub(go_live);
-                    let count = if rate > 0.0 && live_months > 0 { poisson(rng, rate * live_months as f64) } else { 0 };
+                    let count = if rate > 0.0 && live_months > 0 {
+                        let mean = rate * live_months as f64;
+                        let (last_mean, exp_neg_mean) = &mut exp_neg_means[live_months as usize];
+                        if *last_mean != mean {
+                            (*last_mean, *exp_neg_mean) = (mean, (-mean).exp());
+                        }
+                        poisson(rng, mean, *exp_neg_mean)
+                    } else {
+                        0
+                    };
                     let mut abandoning_month = NO_ABANDONING;
                     if count > 0 {
                         // The first event (in time order) that abandons, if one does.
@@ -309,7 +330,7 @@ impl<'a> Model<'a> {
             for (l, end) in ends.iter_mut().enumerate() {
                 let k = trial(l);
                 let input = |j| inputs.value(j, k);
-                let (build_months, go_live) = (self.build_months(i, inputs, k), events.go_live[k * n + i]);
+                let (build_months, go_live) = (events.build_months[k * n + i], events.go_live[k * n + i]);
                 let mut benefit = input(init.benefit_per_month);
                 if init.is_mismatched() {
                     benefit *= scenario.conflation.benefit_multiplier;
@@ -679,8 +700,8 @@ fn sum_rows(sum: &mut [Lanes], rows: &[Lanes], members: &[usize]) {
 /// `mean` steps); larger ones use `rand_distr`'s rejection method.
 const INVERSION_MEAN: f64 = 30.0;
 
-/// A Poisson count with mean `mean > 0`.
-fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u64 {
+/// A Poisson count with mean `mean > 0`, whose `e^-mean` is `exp_neg_mean`.
+fn poisson(rng: &mut ChaCha8Rng, mean: f64, exp_neg_mean: f64) -> u64 {
     if mean >= INVERSION_MEAN {
         // At most `MAX_LAMBDA` (1.8e19), far beyond any count a run could hold.
         let mean = mean.min(Poisson::<f64>::MAX_LAMBDA);
@@ -689,7 +710,7 @@ fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u64 {
     // The least k whose cumulative probability reaches the uniform. (Past
     // the table every probability has long rounded to zero.)
     let u = unit_interval(rng);
-    let mut probability = (-mean).exp();
+    let mut probability = exp_neg_mean;
     let (mut cumulative, mut k) = (probability, 0);
     while u > cumulative && probability > 0.0 && k + 1 < RECIPROCALS.len() {
         k += 1;
@@ -755,7 +776,7 @@ mod tests {
         const DRAWS: usize = 200_000;
         let mut rng = test_stream();
         for mean in [0.02, 0.7, 4.0, INVERSION_MEAN - 0.01, INVERSION_MEAN, 250.0] {
-            let counts: Vec<u64> = (0..DRAWS).map(|_| poisson(&mut rng, mean)).collect();
+            let counts: Vec<u64> = (0..DRAWS).map(|_| poisson(&mut rng, mean, (-mean).exp())).collect();
             // Mean and variance within four standard errors (a Poisson's
             // variance is its mean; its fourth central moment is mean(1 + 3 mean)).
             let n = DRAWS as f64;
