@@ -545,7 +545,8 @@ pub fn payback_months(running: &[Lanes]) -> [u16; LANES] {
     // qualifies (`NOT_YET` while none has).
     const NOT_YET: f64 = f64::INFINITY;
     let (zero, not_yet) = (f64x8::ZERO, f64x8::splat(NOT_YET));
-    let least = |a: f64x8, b: f64x8| b.simd_lt(a).select(b, a);
+    // Neither operand is ever NaN (indices and infinity): the plain minimum is exact.
+    let least = |a: f64x8, b: f64x8| a.fast_min(b);
     let (mut negative, mut recovered) = (not_yet, not_yet);
     for (t, values) in running.iter().enumerate() {
         let (at, values) = (f64x8::splat(t as f64), f64x8::new(*values));
