@@ -92,6 +92,8 @@ impl Flows {
 struct Event {
     cost: f64,
     month: u32,
+    /// The trial (of the block) it happens in.
+    trial: u32,
 }
 
 /// The abandoning month of a risk in a trial where none of its events abandons.
@@ -149,10 +151,10 @@ pub struct BlockEvents {
 }
 
 impl BlockEvents {
-    /// The events of risk `risk` (flat) in trial `k` of the block.
-    fn of(&self, risk: usize, k: usize) -> &[Event] {
+    /// The events of risk `risk` (flat) in trials `trials` of the block, trial after trial.
+    fn of(&self, risk: usize, trials: Range<usize>) -> &[Event] {
         let starts = &self.starts[risk];
-        &self.events[risk][starts[k - self.first] as usize..starts[k - self.first + 1] as usize]
+        &self.events[risk][starts[trials.start - self.first] as usize..starts[trials.end - self.first] as usize]
     }
 
     /// The month risk `risk` (flat) abandons its initiative in trial `k`, or [`NO_ABANDONING`].
@@ -264,6 +266,7 @@ impl<'a> Model<'a> {
                                 month: (go_live + 1 + below(rng, live_months)) as u32,
                                 // The cost's uniform for now: see below.
                                 cost: unit_interval(rng),
+                                trial: k as u32,
                             });
                         }
                         if let Some(abandoning) = abandoning {
@@ -357,27 +360,21 @@ impl<'a> Model<'a> {
             out.ends.push(ends);
         }
         // Then each event's loss and the pauses (benefit zeroed in the months
-        // after an event), lane by lane, once every initiative's months are
-        // written: a value read right after the SIMD store that wrote it would
-        // wait for that store.
+        // after an event), once every initiative's months are written: a
+        // value read right after the SIMD store that wrote it would wait for
+        // that store. A risk's events of the tile's trials are one run, in
+        // trial order; each lane gets its own in the order drawn, risk after
+        // risk, as if its trial were simulated alone.
         for (i, (flows, ends)) in out.initiatives.iter_mut().zip(&out.ends).enumerate() {
             let risks = &scenario.initiatives[i].risks;
-            for (l, &end) in ends.iter().enumerate() {
-                let k = trial(l);
-                for (r, risk) in risks.iter().enumerate() {
-                    let pause = u64::from(risk.benefit_pause_months);
-                    for e in events.of(self.risk_offset[i] + r, k) {
-                        if u64::from(e.month) > end {
-                            continue;
-                        }
-                        let idx = (e.month - 1) as usize;
-                        flows.loss[idx][l] += e.cost;
-                        flows.cost[idx][l] += e.cost;
-                        flows.events[l] += 1;
-                        for t in e.month as usize..(u64::from(e.month) + pause).min(end) as usize {
-                            flows.benefit[t][l] = 0.0;
-                            flows.visible[t][l] = 0.0;
-                        }
+            for (r, risk) in risks.iter().enumerate() {
+                let pause = u64::from(risk.benefit_pause_months);
+                for e in events.of(self.risk_offset[i] + r, first..first + trials) {
+                    let lane = e.trial as usize - first;
+                    book(flows, ends, lane, e, pause);
+                    // The unused lanes repeat the first trial, events too.
+                    if lane == 0 {
+                        (trials..LANES).for_each(|l| book(flows, ends, l, e, pause));
                     }
                 }
             }
@@ -386,6 +383,25 @@ impl<'a> Model<'a> {
                     flows.loss.iter().fold(f64x8::ZERO, |total, month| total + f64x8::new(*month)).to_array();
             }
         }
+    }
+}
+
+/// Books risk event `e` in lane `l` of an initiative's `flows`, unless it
+/// falls after the lane's live window (which `ends` ends): its cost in its
+/// month, and no benefit for `pause` months after it.
+#[inline(always)]
+fn book(flows: &mut Flows, ends: &[u64; LANES], l: usize, e: &Event, pause: u64) {
+    let end = ends[l];
+    if u64::from(e.month) > end {
+        return;
+    }
+    let idx = (e.month - 1) as usize;
+    flows.loss[idx][l] += e.cost;
+    flows.cost[idx][l] += e.cost;
+    flows.events[l] += 1;
+    for t in e.month as usize..(u64::from(e.month) + pause).min(end) as usize {
+        flows.benefit[t][l] = 0.0;
+        flows.visible[t][l] = 0.0;
     }
 }
 
