@@ -136,16 +136,12 @@ impl Kernel {
             Kernel::Fixed(v) => *v,
             Kernel::Uniform(d) => d.inverse_cdf(p),
             // `Triangular::inverse_cdf`, term for term, without its call.
-            // `min + sqrt(low p)` below the mode, `max - sqrt(high (1 - p))`
-            // above, chosen without a branch (`p < split` is hard to
-            // predict): a product with the 0 or 1 of `lower` and a sum
-            // with 0 are exact, and so is `max + (-1) s = max - s`.
             &Kernel::Triangular { min, max, split, low, high, .. } => {
-                let lower = f64::from(u8::from(p < split));
-                let upper = 1.0 - lower;
-                let (base, scale, q) =
-                    (lower * min + upper * max, lower * low + upper * high, lower * p + upper * (1.0 - p));
-                base + (lower - upper) * (scale * q).sqrt()
+                if p < split {
+                    min + (low * p).sqrt()
+                } else {
+                    max - (high * (1.0 - p)).sqrt()
+                }
             }
             Kernel::Pert { beta, min, range } => min + range * beta_inverse_cdf(beta, p),
             Kernel::Normal(d) => d.inverse_cdf(p),
