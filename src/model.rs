@@ -386,9 +386,9 @@ impl<'a> Model<'a> {
     }
 }
 
-/// Books risk event `e` in lane `l` of an initiative's `flows`, unless it
-/// falls after the lane's live window (which `ends` ends): its cost in its
-/// month, and no benefit for `pause` months after it.
+/// Books risk event `e` in lane `l` of an initiative's `flows` — its cost
+/// in its month, and no benefit for `pause` months after it — unless it
+/// falls after the lane's live window, which ends at `ends[l]`.
 #[inline(always)]
 fn book(flows: &mut Flows, ends: &[u64; LANES], l: usize, e: &Event, pause: u64) {
     let end = ends[l];

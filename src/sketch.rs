@@ -246,15 +246,24 @@ pub const OUTSIDE_ABOVE: usize = HISTOGRAM_BINS + 1;
 /// unit (one over the bin width); see [`HistogramRange::slot`].
 #[inline(always)]
 fn slot_at(v: f32, low: f64, scale: f64) -> u16 {
-    const LAST: f64 = OUTSIDE_ABOVE as f64;
-    let position = (f64::from(v) - low) * scale + 1.0;
-    // Written as comparisons so that NaN would become 0 too.
-    let position = if position >= 0.0 { position } else { 0.0 };
-    let position = if position <= LAST { position } else { LAST };
-    // SAFETY: the position is a number in [0, LAST], so it converts exactly
-    // to its floor; the checked `as` conversion costs four times the rest of
-    // this function.
+    let position = slot_positions(f64x8::splat(f64::from(v)), low, scale).to_array()[0];
+    // SAFETY: the position is a number in [0, OUTSIDE_ABOVE], so it
+    // converts exactly to its floor; the checked `as` conversion costs four
+    // times the rest of this function.
     unsafe { position.to_int_unchecked::<u16>() }
+}
+
+/// Where eight values fall in a range starting at `low` with `scale` bins
+/// per unit: `(v - low) * scale + 1`, held to `[0, OUTSIDE_ABOVE]` (NaN to
+/// 0). Its floor is the value's slot: 0 below the range, [`OUTSIDE_ABOVE`]
+/// above it.
+#[inline(always)]
+fn slot_positions(values: f64x8, low: f64, scale: f64) -> f64x8 {
+    let (zero, last) = (f64x8::ZERO, f64x8::splat(OUTSIDE_ABOVE as f64));
+    let position = (values - f64x8::splat(low)) * f64x8::splat(scale) + f64x8::ONE;
+    // Comparisons, so that NaN becomes 0 too.
+    let position = position.simd_ge(zero).select(position, zero);
+    position.simd_le(last).select(position, last)
 }
 
 /// A tile's values rounded to single precision, and those widened back:
@@ -602,21 +611,16 @@ impl SlotColumns {
     #[inline]
     pub fn write(&mut self, c: usize, first: usize, values: &[f64; TILE], used: usize, ranges: &SlotRanges) {
         // The whole tile in SIMD registers, the unused lanes repeating the
-        // first value (which changes neither extreme), with the same
-        // operations as `slot_at`, lane by lane.
+        // first value (which changes neither extreme).
         let values = if used == TILE { *values } else { std::array::from_fn(|l| values[if l < used { l } else { 0 }]) };
         let (rounded, widened) = single_precision(&values);
         let v = f32x8::new(rounded);
         let (low, high) = (f32x8::new(self.low[c]), f32x8::new(self.high[c]));
         self.low[c] = v.simd_lt(low).select(v, low).to_array();
         self.high[c] = v.simd_gt(high).select(v, high).to_array();
-        let (zero, one, last) = (f64x8::ZERO, f64x8::ONE, f64x8::splat(OUTSIDE_ABOVE as f64));
-        let position = (f64x8::new(widened) - f64x8::splat(ranges.low[c])) * f64x8::splat(ranges.scale[c]) + one;
-        // Comparisons so that NaN becomes 0, as in `slot_at`.
-        let position = position.simd_ge(zero).select(position, zero);
-        let position = position.simd_le(last).select(position, last);
+        let position = slot_positions(f64x8::new(widened), ranges.low[c], ranges.scale[c]);
         // Slot 0 (below) and the last slot (above) are the values outside.
-        let outside = position.simd_lt(one) | position.simd_ge(last);
+        let outside = position.simd_lt(f64x8::ONE) | position.simd_ge(f64x8::splat(OUTSIDE_ABOVE as f64));
         // In [0, OUTSIDE_ABOVE]: the truncation is the floor, and exact in 16 bits.
         let slots = position.fast_trunc_int().to_array().map(|slot| slot as u16);
         let column = &mut self.slots[c * self.trials + first..];
