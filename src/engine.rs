@@ -80,12 +80,14 @@ const _: () = assert!(LANES == TILE);
 pub struct Simulator<'a> {
     sampler: Sampler,
     model: Model<'a>,
+    /// A block's inputs, events and tile, lent from block to block.
+    buffers: Pool<(InputBlock, BlockEvents, TileFlows)>,
 }
 
 impl<'a> Simulator<'a> {
     /// Prepares the streams and the inverse-CDF tables of a scenario under a seed.
     pub fn new(scenario: &'a Scenario, seed: u64) -> Simulator<'a> {
-        Simulator { sampler: Sampler::new(scenario, seed), model: Model::new(scenario) }
+        Simulator { sampler: Sampler::new(scenario, seed), model: Model::new(scenario), buffers: Pool::default() }
     }
 
     /// Runs a visitor over every trial of the given blocks of a run of
@@ -102,9 +104,8 @@ impl<'a> Simulator<'a> {
         let (sampler, model) = (&self.sampler, &self.model);
         blocks
             .into_par_iter()
-            .map_init(
-                || (InputBlock::default(), BlockEvents::default(), TileFlows::default()),
-                |(inputs, events, flows), block| {
+            .map(|block| {
+                self.buffers.with(|(inputs, events, flows)| {
                     sampler.draw_block(block, trials, inputs);
                     model.start_events(sampler, block, inputs, events);
                     let mut state = visitor.start(block);
@@ -119,8 +120,8 @@ impl<'a> Simulator<'a> {
                     }
                     progress(inputs.trials as u64);
                     visitor.finish(state)
-                },
-            )
+                })
+            })
             .collect()
     }
 }
