@@ -504,6 +504,11 @@ impl BlockVisitor for Collector {
 /// column became only increments.
 const WAVE_BLOCKS: u64 = 4;
 
+/// Blocks of the first wave: the pilot, whose values set every histogram's
+/// range, and one more that keeps the second core busy meanwhile. Both keep
+/// their values (not slots), and the histograms count them alike.
+const PILOT_WAVE: u64 = 2;
+
 /// Runs a scenario and keeps its standard results.
 ///
 /// `progress` is called with the trials of each finished block.
@@ -526,8 +531,8 @@ pub fn run(scenario: &Scenario, settings: RunSettings, progress: &(dyn Fn(u64) +
 /// Adds trials to a run until it holds `trials`, as if it had been run with
 /// that many from the start: the result is bit for bit the same.
 ///
-/// The first block is the pilot: it runs alone and sets the range of every
-/// monthly histogram. The run must so far hold whole blocks (a multiple of
+/// The first block is the pilot: it sets the range of every monthly
+/// histogram, while the block after it runs beside it. The run must so far hold whole blocks (a multiple of
 /// [`BLOCK_TRIALS`]), since the last,
 /// partial block of a run is stratified on its own; `trials` may end
 /// anywhere.
@@ -554,21 +559,23 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
     results.sets.iter_mut().for_each(|set| set.reserve_exact(additional));
     results.inputs.iter_mut().for_each(|input| input.values.reserve_exact(additional));
     let simulator = Simulator::new(scenario, results.seed);
+    let last = block_count(trials);
     let mut first = done;
     if done == 0 {
-        let pilot = simulator.blocks(trials, 0..1, &collector, progress);
+        // The pilot sets the ranges; the block after it runs beside it
+        // (its values are counted like the pilot's), so no core waits.
+        let pilot = simulator.blocks(trials, 0..PILOT_WAVE.min(last), &collector, progress);
         let cells = results.monthly.sets * results.monthly.horizon;
         results.monthly.histograms = (0..cells)
             .into_par_iter()
             .map(|c| RangeHistogram::new(HistogramRange::around(pilot[0].values(c))))
             .collect();
+        first = pilot.len() as u64;
         results.absorb_wave(pilot, &collector);
-        first = 1;
     }
     collector.ranges = SlotRanges::of(&results.monthly.histograms);
     // Blocks run in waves, each absorbed before the next starts, so at most
     // one wave's outputs exist beside the results.
-    let last = block_count(trials);
     for wave_start in (first..last).step_by(WAVE_BLOCKS as usize) {
         let wave = wave_start..(wave_start + WAVE_BLOCKS).min(last);
         let outputs = simulator.blocks(trials, wave, &collector, progress);
