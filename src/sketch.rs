@@ -405,7 +405,7 @@ impl RangeHistogram {
             }
         }
         // Nothing counted, nothing to add: a wave's other kind of column
-        // (values in the pilot, slots after it) must not sweep the bins.
+        // (values in the first wave, slots after it) must not sweep the bins.
         if pending > 0 {
             self.add_local(&mut local);
         }
