@@ -505,8 +505,9 @@ impl BlockVisitor for Collector {
 const WAVE_BLOCKS: u64 = 4;
 
 /// Blocks of the first wave: the pilot, whose values set every histogram's
-/// range, and one more that keeps the second core busy meanwhile. Both keep
-/// their values (not slots), and the histograms count them alike.
+/// range, and the next one beside it, so that a second core does not wait
+/// for the pilot. Both keep their values (not slots), which the histograms
+/// count exactly as they would the slots.
 const PILOT_WAVE: u64 = 2;
 
 /// Runs a scenario and keeps its standard results.
@@ -532,8 +533,8 @@ pub fn run(scenario: &Scenario, settings: RunSettings, progress: &(dyn Fn(u64) +
 /// that many from the start: the result is bit for bit the same.
 ///
 /// The first block is the pilot: it sets the range of every monthly
-/// histogram, while the block after it runs beside it. The run must so far hold whole blocks (a multiple of
-/// [`BLOCK_TRIALS`]), since the last,
+/// histogram, while the block after it runs beside it. The run must so far
+/// hold whole blocks (a multiple of [`BLOCK_TRIALS`]), since the last,
 /// partial block of a run is stratified on its own; `trials` may end
 /// anywhere.
 pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progress: &(dyn Fn(u64) + Sync)) {
@@ -562,8 +563,7 @@ pub fn extend(scenario: &Scenario, results: &mut RunResults, trials: u64, progre
     let last = block_count(trials);
     let mut first = done;
     if done == 0 {
-        // The pilot sets the ranges; the block after it runs beside it
-        // (its values are counted like the pilot's), so no core waits.
+        // The pilot sets the ranges; the block after it runs beside it.
         let pilot = simulator.blocks(trials, 0..PILOT_WAVE.min(last), &collector, progress);
         let cells = results.monthly.sets * results.monthly.horizon;
         results.monthly.histograms = (0..cells)
