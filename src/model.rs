@@ -830,7 +830,7 @@ mod tests {
                 let expected = (1.0 - p).powi(k - 1) * p;
                 let share = draws.iter().filter(|&&g| g == k as u64).count() as f64 / n;
                 let se = (expected * (1.0 - expected) / n).sqrt();
-                assert!((share - expected).abs() < 4.0 * se, "p {p}, P({k}): {share} vs {p}");
+                assert!((share - expected).abs() < 4.0 * se, "p {p}, P({k}): {share} vs {expected}");
             }
             let mean = draws.iter().sum::<u64>() as f64 / n;
             let se = ((1.0 - p) / (p * p) / n).sqrt();
