@@ -67,12 +67,6 @@ pub trait BlockVisitor: Sync {
     fn finish(&self, state: Self::State) -> Self::Output;
 }
 
-/// Trials whose risk events are drawn together (risk by risk) before they
-/// are simulated: enough that each risk's cost table is used many times in
-/// a row, few enough that the events stay in cache until they are booked.
-/// A multiple of [`LANES`], so that tiles fill it.
-const EVENT_RUN: usize = 512;
-const _: () = assert!(EVENT_RUN.is_multiple_of(LANES));
 // A tile of the model is a tile of the histograms' columns.
 const _: () = assert!(LANES == TILE);
 
@@ -110,8 +104,9 @@ impl<'a> Simulator<'a> {
                     model.start_events(sampler, block, inputs, events);
                     let mut state = visitor.start(block);
                     let first = block * BLOCK_TRIALS;
-                    for run in (0..inputs.trials).step_by(EVENT_RUN) {
-                        let run = run..(run + EVENT_RUN).min(inputs.trials);
+                    let event_run = model.event_run();
+                    for run in (0..inputs.trials).step_by(event_run) {
+                        let run = run..(run + event_run).min(inputs.trials);
                         model.draw_events(inputs, run.clone(), events);
                         for k in run.clone().step_by(LANES) {
                             model.simulate(inputs, events, k, LANES.min(run.end - k), flows);

@@ -26,7 +26,10 @@
 //! inversion, the abandoning event's number, then each event's month and
 //! the uniform of its cost, which an inverse CDF turns into money). A risk's
 //! cost table is so used hundreds of times in a row, and stays in cache;
-//! how the block is cut into runs does not change a draw.
+//! how the block is cut into runs does not change a draw. Memory stays
+//! bounded however high the rates: a trial with hundreds of one risk's
+//! events keeps them as one entry per month (more than 256 events), and
+//! runs are shortened when a trial's events are many ([`Model::event_run`]).
 
 use std::ops::Range;
 
@@ -86,15 +89,43 @@ impl Flows {
     }
 }
 
-/// One risk event, in 16 bytes: a block's events are many. Events happen
-/// only in live months, so the month is at most the horizon (600).
+/// One risk event, or the events of one risk in one month of a trial
+/// when that trial has many ([`MAX_LISTED_EVENTS`]), in 16 bytes: a
+/// block's events are many. Events happen only in live months, so the
+/// month is at most the horizon (600).
 #[derive(Debug, Clone, Copy)]
 struct Event {
+    /// The cost, or the costs of the month's events added in the order drawn.
     cost: f64,
-    month: u32,
+    month: u16,
     /// The trial (of the block) it happens in.
-    trial: u32,
+    trial: u16,
+    /// How many events it stands for.
+    count: u32,
 }
+// Months and the trials of a block fit in 16 bits.
+const _: () = assert!(crate::scenario::MAX_HORIZON_MONTHS <= 1 << 16 && crate::sampling::BLOCK_TRIALS <= 1 << 16);
+
+/// Most events of one risk in one trial kept one by one. A trial with more
+/// (a rate of hundreds a year) keeps one entry per month with its events'
+/// number and total cost instead, so the events of a run take at most
+/// its trials × risks × `max(MAX_LISTED_EVENTS, horizon)` entries however
+/// high the rates. The draws are the same either way; only the order in
+/// which a month's costs are added changes, so the choice depends on
+/// nothing but the trial's own count.
+const MAX_LISTED_EVENTS: u64 = 256;
+
+/// Trials whose risk events are drawn together (risk by risk) before they
+/// are simulated, at most: enough that each risk's cost table is used many
+/// times in a row, few enough that the events stay in cache until they are
+/// booked. A multiple of [`LANES`], so that tiles fill it.
+pub const EVENT_RUN: usize = 512;
+const _: () = assert!(EVENT_RUN.is_multiple_of(LANES));
+
+/// Entries (16 bytes each) the events of a run of trials are expected to
+/// stay within: [`Model::event_run`] shortens runs of trials with many
+/// events to fit, never below a tile.
+const EVENT_BUDGET: f64 = (1 << 21) as f64;
 
 /// The abandoning month of a risk in a trial where none of its events abandons.
 const NO_ABANDONING: u32 = u32::MAX;
@@ -111,6 +142,10 @@ pub struct Model<'a> {
     discount: Vec<f64>,
     /// Prepared cost-per-event distribution of each risk, flat.
     event_costs: Vec<QuantileTable>,
+    /// Trials whose events are drawn together (see [`Model::event_run`]).
+    event_run: usize,
+    /// [`MAX_LISTED_EVENTS`] (tests list more to compare both ways).
+    max_listed_events: u64,
 }
 
 /// The flows of a tile of trials, in reusable buffers.
@@ -148,6 +183,8 @@ pub struct BlockEvents {
     /// For each risk, the month of each trial's first event (in time order)
     /// that abandons, or [`NO_ABANDONING`].
     abandoning: Vec<Vec<u32>>,
+    /// Events and costs per live month of a trial with many events.
+    tally: Vec<(u32, f64)>,
 }
 
 impl BlockEvents {
@@ -177,7 +214,26 @@ impl<'a> Model<'a> {
         }
         let risks = scenario.initiatives.iter().flat_map(|i| &i.risks);
         let event_costs = QuantileTable::prepare(risks.map(|r| &r.cost_per_event));
-        Model { scenario, horizon, order: scenario.dependency_order(), risk_offset, discount, event_costs }
+        let event_run = event_run(scenario);
+        Model {
+            scenario,
+            horizon,
+            order: scenario.dependency_order(),
+            risk_offset,
+            discount,
+            event_costs,
+            event_run,
+            max_listed_events: MAX_LISTED_EVENTS,
+        }
+    }
+
+    /// Trials whose risk events are drawn together, risk by risk, before
+    /// they are simulated: [`EVENT_RUN`], fewer when a trial's events are
+    /// many, so that a run's events stay within about two million entries
+    /// (32 MB); always a whole number of tiles. How trials are cut into
+    /// runs changes no draw.
+    pub fn event_run(&self) -> usize {
+        self.event_run
     }
 
     /// Discount factor of each month, `1 / (1 + r_m)^t` at index `t - 1`.
@@ -236,6 +292,8 @@ impl<'a> Model<'a> {
                 starts.clear();
                 starts.push(0);
                 abandoning_months.clear();
+                // Events before this one have their costs in money.
+                let mut priced = 0;
                 let costs = &self.event_costs[flat];
                 let (rates, abandons) = (inputs.column(risk.events_per_year), inputs.column(risk.abandon_probability));
                 for k in trials.clone() {
@@ -257,16 +315,39 @@ impl<'a> Model<'a> {
                         0
                     };
                     let mut abandoning_month = NO_ABANDONING;
-                    if count > 0 {
+                    let trial = k as u16;
+                    if count > self.max_listed_events {
+                        let abandoning = if abandon > 0.0 { first_success(rng, abandon, count) } else { None };
+                        price(costs, &mut events[priced..]);
+                        let tally = &mut out.tally;
+                        tally.clear();
+                        tally.resize(live_months as usize, (0, 0.0));
+                        for _ in 0..count {
+                            let (events, cost) = &mut tally[below(rng, live_months) as usize];
+                            *events += 1;
+                            *cost += costs.quantile(unit_interval(rng));
+                        }
+                        let mut before = 0;
+                        for (month, &(count, cost)) in (go_live + 1..).zip(tally.iter()).filter(|(_, t)| t.0 > 0) {
+                            let month = month as u16;
+                            events.push(Event { cost, month, trial, count });
+                            before += u64::from(count);
+                            if abandoning.is_some_and(|nth| nth <= before) && abandoning_month == NO_ABANDONING {
+                                abandoning_month = u32::from(month);
+                            }
+                        }
+                        priced = events.len();
+                    } else if count > 0 {
                         // The first event (in time order) that abandons, if one does.
                         let abandoning = if abandon > 0.0 { first_success(rng, abandon, count) } else { None };
                         let from = events.len();
                         for _ in 0..count {
                             events.push(Event {
-                                month: (go_live + 1 + below(rng, live_months)) as u32,
+                                month: (go_live + 1 + below(rng, live_months)) as u16,
                                 // The cost's uniform for now: see below.
                                 cost: unit_interval(rng),
-                                trial: k as u32,
+                                trial,
+                                count: 1,
                             });
                         }
                         if let Some(abandoning) = abandoning {
@@ -275,18 +356,13 @@ impl<'a> Model<'a> {
                             let drawn = &mut events[from..];
                             let nth = (abandoning - 1) as usize;
                             drawn.select_nth_unstable_by_key(nth, |e| e.month);
-                            abandoning_month = drawn[nth].month;
+                            abandoning_month = u32::from(drawn[nth].month);
                         }
                     }
                     starts.push(events.len() as u32);
                     abandoning_months.push(abandoning_month);
                 }
-                // Costs from their uniforms in a loop of their own: the table
-                // look-ups, independent of each other, overlap their cache
-                // misses, where between stream draws each would wait alone.
-                for event in events.iter_mut() {
-                    event.cost = costs.quantile(event.cost);
-                }
+                price(costs, &mut events[priced..]);
             }
         }
     }
@@ -386,6 +462,15 @@ impl<'a> Model<'a> {
     }
 }
 
+/// Turns the uniforms drawn for events' costs into money. In a loop of
+/// their own, the table look-ups, independent of each other, overlap their
+/// cache misses, where between stream draws each would wait alone.
+fn price(costs: &QuantileTable, events: &mut [Event]) {
+    for event in events {
+        event.cost = costs.quantile(event.cost);
+    }
+}
+
 /// Books risk event `e` in lane `l` of an initiative's `flows` — its cost
 /// in its month, and no benefit for `pause` months after it — unless it
 /// falls after the lane's live window, which ends at `ends[l]`.
@@ -398,11 +483,33 @@ fn book(flows: &mut Flows, ends: &[u64; LANES], l: usize, e: &Event, pause: u64)
     let idx = (e.month - 1) as usize;
     flows.loss[idx][l] += e.cost;
     flows.cost[idx][l] += e.cost;
-    flows.events[l] += 1;
+    flows.events[l] += e.count;
     for t in e.month as usize..(u64::from(e.month) + pause).min(end) as usize {
         flows.benefit[t][l] = 0.0;
         flows.visible[t][l] = 0.0;
     }
+}
+
+/// The [`Model::event_run`] of a scenario. A risk's entries in a trial are
+/// bounded by its count at the P99 of its rate over the whole horizon plus
+/// six standard deviations, and by `max(MAX_LISTED_EVENTS, horizon)`.
+fn event_run(scenario: &Scenario) -> usize {
+    let horizon = scenario.simulation.horizon_months;
+    let most_entries = MAX_LISTED_EVENTS.max(u64::from(horizon)) as f64;
+    let per_trial: f64 = scenario
+        .initiatives
+        .iter()
+        .flat_map(|init| {
+            let multiplier = if init.is_mismatched() { scenario.conflation.risk_rate_multiplier } else { 1.0 };
+            init.risks.iter().map(move |risk| {
+                let rate = scenario.inputs[risk.events_per_year].distribution.quantile(0.99) * multiplier;
+                let mean = rate * f64::from(horizon) / 12.0;
+                (mean + 6.0 * mean.sqrt() + 8.0).min(most_entries)
+            })
+        })
+        .sum();
+    let trials = (EVENT_BUDGET / per_trial.max(1.0)) as usize;
+    (trials / LANES * LANES).clamp(LANES, EVENT_RUN)
 }
 
 /// One initiative's schedule and rates in each lane of a tile, as numbers
@@ -814,6 +921,76 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Every initiative's flows in every tile of a block of `trials` trials
+    /// (a multiple of [`LANES`]) of `scenario`, simulated with `model`, their
+    /// events drawn in runs of `run` trials (a multiple of [`LANES`]), the last maybe shorter.
+    fn tiles(scenario: &Scenario, model: &Model, trials: usize, run: usize) -> Vec<Vec<Flows>> {
+        let sampler = Sampler::new(scenario, scenario.simulation.seed);
+        let (mut inputs, mut events, mut flows) = Default::default();
+        sampler.draw_block(0, trials as u64, &mut inputs);
+        model.start_events(&sampler, 0, &inputs, &mut events);
+        let mut tiles = Vec::new();
+        for first in (0..trials).step_by(run) {
+            let run = first..(first + run).min(trials);
+            model.draw_events(&inputs, run.clone(), &mut events);
+            for first in run.step_by(LANES) {
+                model.simulate(&inputs, &events, first, LANES, &mut flows);
+                tiles.push(flows.initiatives.clone());
+            }
+        }
+        tiles
+    }
+
+    #[test]
+    fn cutting_a_block_into_runs_of_trials_changes_no_draw() {
+        let scenario = Scenario::parse(include_str!("../scenarios/conflation.toml"), "conflation.toml").unwrap();
+        let model = Model::new(&scenario);
+        let whole = tiles(&scenario, &model, 512, 512);
+        assert!(whole.iter().flatten().any(|flows| flows.abandoned.contains(&true)));
+        for run in [LANES, 72, 256] {
+            let cut = tiles(&scenario, &model, 512, run);
+            for (a, b) in whole.iter().flatten().zip(cut.iter().flatten()) {
+                let same = (a.events, a.abandoned, &a.cost, &a.benefit) == (b.events, b.abandoned, &b.cost, &b.benefit);
+                assert!(same, "runs of {run} trials: {:?} events vs {:?}", b.events, a.events);
+            }
+        }
+    }
+
+    #[test]
+    fn many_events_tallied_by_month_book_what_listing_them_books() {
+        // About 700 events per trial (above MAX_LISTED_EVENTS), six a
+        // month; the first that abandons comes in three trials of four,
+        // often as the last of its month.
+        let text = "[simulation]\nhorizon_months = 120\nseed = 5\ndiscount_rate = 0.1\n\
+            [[initiatives]]\nname = \"A\"\nkind = \"bpa\"\nbuild_cost = 1000\nbuild_months = { uniform = [1, 4] }\n\
+            benefit_per_month = 500\nramp_months = 3\n[[initiatives.risks]]\nname = \"R\"\n\
+            events_per_year = { uniform = [60, 90] }\ncost_per_event = { lognormal = { p10 = 1, p90 = 30 } }\n\
+            benefit_pause_months = 2\nabandon_probability = 0.002\n";
+        let scenario = Scenario::parse(text, "t.toml").unwrap();
+        let tallied = Model::new(&scenario);
+        let listed = Model { max_listed_events: u64::MAX, ..tallied.clone() };
+        let trials = 256;
+        let (a, b) = (tiles(&scenario, &tallied, trials, trials), tiles(&scenario, &listed, trials, trials));
+        let mut abandoned = 0;
+        for (a, b) in a.iter().flatten().zip(b.iter().flatten()) {
+            // Every trial draws more than MAX_LISTED_EVENTS; those not
+            // abandoned book them all.
+            let kept = a.events.iter().zip(a.abandoned).filter(|(_, abandoned)| !abandoned);
+            assert!(kept.clone().all(|(&n, _)| u64::from(n) > MAX_LISTED_EVENTS), "{:?}", a.events);
+            assert_eq!((a.events, a.abandoned), (b.events, b.abandoned));
+            abandoned += a.abandoned.iter().filter(|&&x| x).count();
+            // Pauses and abandonment zero the same benefits; costs differ
+            // only in the order a month's costs are added.
+            assert_eq!((&a.benefit, &a.visible), (&b.benefit, &b.visible));
+            for (x, y) in [(&a.cost, &b.cost), (&a.loss, &b.loss)] {
+                let months = x.iter().flatten().zip(y.iter().flatten());
+                assert!(months.clone().any(|(x, _)| *x > 100.0));
+                months.for_each(|(x, y)| assert!((x - y).abs() <= 1e-12 * y.abs(), "{x} vs {y}"));
+            }
+        }
+        assert!((trials / 2..trials * 9 / 10).contains(&abandoned), "{abandoned} of {trials} abandoned");
     }
 
     #[test]

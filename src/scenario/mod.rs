@@ -411,8 +411,12 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 #[derive(Debug, Clone, Copy)]
 enum Domain {
     NonNegative,
-    /// Events per year: not negative, and at most [`MAX_EVENTS_PER_YEAR`].
-    Rate,
+    /// Events per year: not negative, and at most [`MAX_EVENTS_PER_YEAR`]
+    /// once multiplied by the conflation's `risk_rate_multiplier` (here 1
+    /// when the initiative has its natural owner).
+    Rate {
+        multiplier: f64,
+    },
     Probability,
     Any,
 }
@@ -430,15 +434,25 @@ impl Domain {
         // The most extreme values a draw can actually take.
         let extreme = dist.quantile(1e-300).abs().max(dist.quantile(1.0 - f64::EPSILON / 2.0).abs());
         match self {
-            Domain::NonNegative | Domain::Rate if lo < 0.0 => {
+            Domain::NonNegative | Domain::Rate { .. } if lo < 0.0 => {
                 Err(format!("must not be negative, but its distribution reaches {lo} (truncate it with `min = 0`)"))
             }
             Domain::Probability if lo < 0.0 || hi > 1.0 => Err(format!(
                 "must lie in [0, 1], but its distribution spans [{lo}, {hi}] (truncate it with `min`/`max`)"
             )),
-            Domain::Rate if extreme > MAX_EVENTS_PER_YEAR => Err(format!(
-                "can reach {extreme:e} events a year, more than the {MAX_EVENTS_PER_YEAR:e} roicast accepts (truncate it with `max`)"
-            )),
+            Domain::Rate { multiplier } if extreme * multiplier > MAX_EVENTS_PER_YEAR => {
+                let conflated = if multiplier == 1.0 {
+                    String::new()
+                } else {
+                    format!(
+                        " once multiplied by conflation.risk_rate_multiplier = {multiplier} (the initiative's owner is not the natural owner of its kind)"
+                    )
+                };
+                Err(format!(
+                    "can reach {:e} events a year{conflated}, more than the {MAX_EVENTS_PER_YEAR:e} roicast accepts (truncate it with `max`)",
+                    extreme * multiplier
+                ))
+            }
             _ if extreme.is_nan() || extreme > MAX_MAGNITUDE => Err(format!(
                 "can reach {extreme:e}, beyond the {MAX_MAGNITUDE:e} roicast can add up without overflow (truncate it with `min`/`max`)"
             )),
@@ -583,6 +597,8 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
             Some(s) => whole_number(ctx, s, &path("start_month"), 0, MAX_HORIZON_MONTHS as i64 * 10)? as u32,
             None => 0,
         };
+        // A mismatched initiative's risks fire more often (docs/model.md).
+        let rate_multiplier = if owner == kind.natural_owner() { 1.0 } else { conflation.risk_rate_multiplier };
         let mut add_input = |value: Option<&Spanned<toml::Value>>,
                              default: f64,
                              slot: InputSlot,
@@ -626,7 +642,7 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                 0.0,
                 InputSlot::EventsPerYear(r),
                 Some(&risk_name),
-                Domain::Rate,
+                Domain::Rate { multiplier: rate_multiplier },
             )?;
             let abandon_probability = add_input(
                 risk.abandon_probability.as_ref(),
@@ -860,6 +876,25 @@ mod tests {
         let err = parse_with("100", "2e5").unwrap_err();
         assert!(err.key.ends_with("R.events_per_year") && err.message.contains("events a year"), "{err}");
         assert!(parse_with("100", "{ lognormal = { p10 = 1, p90 = 100 }, max = 1e5 }").is_ok());
+    }
+
+    #[test]
+    fn a_mismatched_initiatives_rates_are_bounded_after_the_conflation_multiplier() {
+        let with_owner = |owner: &str| {
+            let text = format!(
+                "[simulation]\nhorizon_months = 12\ndiscount_rate = 0.1\n[conflation]\nrisk_rate_multiplier = 3\n\
+                 [[initiatives]]\nname = \"A\"\nkind = \"it\"\nowner = \"{owner}\"\nbuild_cost = 1\nbuild_months = 1\n\
+                 benefit_per_month = 10\n[[initiatives.risks]]\nname = \"R\"\nevents_per_year = 4e4\ncost_per_event = 5\n"
+            );
+            Scenario::parse(&text, "t.toml")
+        };
+        assert!(with_owner("it").is_ok());
+        let err = with_owner("operations").unwrap_err();
+        assert!(err.key.ends_with("R.events_per_year") && err.line == 15, "{err}");
+        assert!(
+            err.message.contains("1.2e5 events a year") && err.message.contains("risk_rate_multiplier = 3"),
+            "{err}"
+        );
     }
 
     #[test]
