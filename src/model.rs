@@ -323,16 +323,18 @@ impl<'a> Model<'a> {
                         tally.clear();
                         tally.resize(live_months as usize, (0, 0.0));
                         for _ in 0..count {
-                            let (events, cost) = &mut tally[below(rng, live_months) as usize];
-                            *events += 1;
-                            *cost += costs.quantile(unit_interval(rng));
+                            let (in_month, total) = &mut tally[below(rng, live_months) as usize];
+                            *in_month += 1;
+                            *total += costs.quantile(unit_interval(rng));
                         }
-                        let mut before = 0;
-                        for (month, &(count, cost)) in (go_live + 1..).zip(tally.iter()).filter(|(_, t)| t.0 > 0) {
+                        // The abandoning event is the nth in time order: in
+                        // the month where the running count reaches n.
+                        let mut so_far = 0;
+                        for (month, &(in_month, total)) in (go_live + 1..).zip(tally.iter()).filter(|(_, t)| t.0 > 0) {
                             let month = month as u16;
-                            events.push(Event { cost, month, trial, count });
-                            before += u64::from(count);
-                            if abandoning.is_some_and(|nth| nth <= before) && abandoning_month == NO_ABANDONING {
+                            events.push(Event { cost: total, month, trial, count: in_month });
+                            so_far += u64::from(in_month);
+                            if abandoning.is_some_and(|nth| nth <= so_far) && abandoning_month == NO_ABANDONING {
                                 abandoning_month = u32::from(month);
                             }
                         }

@@ -411,12 +411,8 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 #[derive(Debug, Clone, Copy)]
 enum Domain {
     NonNegative,
-    /// Events per year: not negative, and at most [`MAX_EVENTS_PER_YEAR`]
-    /// once multiplied by the conflation's `risk_rate_multiplier` (here 1
-    /// when the initiative has its natural owner).
-    Rate {
-        multiplier: f64,
-    },
+    /// Events per year: not negative, and at most [`MAX_EVENTS_PER_YEAR`].
+    Rate,
     Probability,
     Any,
 }
@@ -428,33 +424,43 @@ pub const MAX_MAGNITUDE: f64 = 1e100;
 /// Largest rate of risk events accepted (about 8,300 a month).
 pub const MAX_EVENTS_PER_YEAR: f64 = 1e5;
 
+/// A conflation multiplier that applies to an input of an initiative whose
+/// owner is not the natural owner of its kind: the model uses the draw times
+/// `factor`, set by the scenario's `key`.
+#[derive(Debug, Clone, Copy)]
+struct Conflated {
+    factor: f64,
+    key: &'static str,
+}
+
 impl Domain {
-    fn check(self, dist: &Distribution) -> Result<(), String> {
+    /// Checks that `dist` keeps to the domain, multiplied by `conflated` when given.
+    fn check(self, dist: &Distribution, conflated: Option<Conflated>) -> Result<(), String> {
         let (lo, hi) = dist.support();
-        // The most extreme values a draw can actually take.
+        // The most extreme values a draw can actually take, as the model uses them.
         let extreme = dist.quantile(1e-300).abs().max(dist.quantile(1.0 - f64::EPSILON / 2.0).abs());
+        let (extreme, multiplied, or_lower) = match conflated {
+            None => (extreme, String::new(), ""),
+            Some(Conflated { factor, key }) => {
+                let factor_text = if factor >= 1e6 { format!("{factor:e}") } else { format!("{factor}") };
+                let text = format!(
+                    " once multiplied by {key} = {factor_text} (the initiative's owner is not the natural owner of its kind)"
+                );
+                (extreme * factor, text, ", or lower the multiplier")
+            }
+        };
         match self {
-            Domain::NonNegative | Domain::Rate { .. } if lo < 0.0 => {
+            Domain::NonNegative | Domain::Rate if lo < 0.0 => {
                 Err(format!("must not be negative, but its distribution reaches {lo} (truncate it with `min = 0`)"))
             }
             Domain::Probability if lo < 0.0 || hi > 1.0 => Err(format!(
                 "must lie in [0, 1], but its distribution spans [{lo}, {hi}] (truncate it with `min`/`max`)"
             )),
-            Domain::Rate { multiplier } if extreme * multiplier > MAX_EVENTS_PER_YEAR => {
-                let conflated = if multiplier == 1.0 {
-                    String::new()
-                } else {
-                    format!(
-                        " once multiplied by conflation.risk_rate_multiplier = {multiplier} (the initiative's owner is not the natural owner of its kind)"
-                    )
-                };
-                Err(format!(
-                    "can reach {:e} events a year{conflated}, more than the {MAX_EVENTS_PER_YEAR:e} roicast accepts (truncate it with `max`)",
-                    extreme * multiplier
-                ))
-            }
+            Domain::Rate if extreme > MAX_EVENTS_PER_YEAR => Err(format!(
+                "can reach {extreme:e} events a year{multiplied}, more than the {MAX_EVENTS_PER_YEAR:e} roicast accepts (truncate it with `max`{or_lower})"
+            )),
             _ if extreme.is_nan() || extreme > MAX_MAGNITUDE => Err(format!(
-                "can reach {extreme:e}, beyond the {MAX_MAGNITUDE:e} roicast can add up without overflow (truncate it with `min`/`max`)"
+                "can reach {extreme:e}{multiplied}, beyond the {MAX_MAGNITUDE:e} roicast can add up without overflow (truncate it with `min`/`max`{or_lower})"
             )),
             _ => Ok(()),
         }
@@ -472,8 +478,8 @@ fn whole_number(ctx: &Context, value: &Spanned<i64>, key: &str, min: i64, max: i
 
 fn number_in(ctx: &Context, value: &Spanned<f64>, key: &str, lo: f64, hi: f64) -> Result<f64, ScenarioError> {
     let v = *value.get_ref();
-    if !(v >= lo && v <= hi) {
-        let range = if hi == f64::INFINITY { format!(">= {lo}") } else { format!("in [{lo}, {hi}]") };
+    if !(v >= lo && v <= hi && v.is_finite()) {
+        let range = if hi == f64::INFINITY { format!("a finite number >= {lo}") } else { format!("in [{lo}, {hi}]") };
         return Err(ctx.error(value.span(), key, format!("must be {range}, got {v}")));
     }
     Ok(v)
@@ -597,35 +603,53 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
             Some(s) => whole_number(ctx, s, &path("start_month"), 0, MAX_HORIZON_MONTHS as i64 * 10)? as u32,
             None => 0,
         };
-        // A mismatched initiative's risks fire more often (docs/model.md).
-        let rate_multiplier = if owner == kind.natural_owner() { 1.0 } else { conflation.risk_rate_multiplier };
+        // A mismatched initiative's benefit and risk rates are multiplied (docs/model.md).
+        let mismatched = owner != kind.natural_owner();
+        let conflated = |factor, key| mismatched.then_some(Conflated { factor, key });
+        let benefit_conflated = conflated(conflation.benefit_multiplier, "conflation.benefit_multiplier");
+        let rate_conflated = conflated(conflation.risk_rate_multiplier, "conflation.risk_rate_multiplier");
         let mut add_input = |value: Option<&Spanned<toml::Value>>,
                              default: f64,
                              slot: InputSlot,
                              risk: Option<&str>,
-                             domain: Domain|
+                             domain: Domain,
+                             conflated: Option<Conflated>|
          -> Result<usize, ScenarioError> {
             let key = risk.map_or_else(|| slot.key().to_string(), |r| format!("{r}.{}", slot.key()));
             let distribution = match value {
                 None => Distribution::fixed(default),
                 Some(v) => {
                     let d = distribution::parse(v.get_ref()).map_err(|m| ctx.error(v.span(), path(&key), m))?;
-                    domain.check(&d).map_err(|m| ctx.error(v.span(), path(&key), m))?;
+                    domain.check(&d, conflated).map_err(|m| ctx.error(v.span(), path(&key), m))?;
                     d
                 }
             };
             inputs.push(Input { name: format!("{name}.{key}"), initiative: i, slot, distribution });
             Ok(inputs.len() - 1)
         };
-        let build_cost = add_input(Some(&init.build_cost), 0.0, InputSlot::BuildCost, None, Domain::NonNegative)?;
-        let build_months = add_input(Some(&init.build_months), 0.0, InputSlot::BuildMonths, None, Domain::NonNegative)?;
-        let run_cost_per_month =
-            add_input(init.run_cost_per_month.as_ref(), 0.0, InputSlot::RunCostPerMonth, None, Domain::NonNegative)?;
-        let benefit_per_month =
-            add_input(Some(&init.benefit_per_month), 0.0, InputSlot::BenefitPerMonth, None, Domain::Any)?;
-        let ramp_months = add_input(init.ramp_months.as_ref(), 0.0, InputSlot::RampMonths, None, Domain::NonNegative)?;
+        let build_cost = add_input(Some(&init.build_cost), 0.0, InputSlot::BuildCost, None, Domain::NonNegative, None)?;
+        let build_months =
+            add_input(Some(&init.build_months), 0.0, InputSlot::BuildMonths, None, Domain::NonNegative, None)?;
+        let run_cost_per_month = add_input(
+            init.run_cost_per_month.as_ref(),
+            0.0,
+            InputSlot::RunCostPerMonth,
+            None,
+            Domain::NonNegative,
+            None,
+        )?;
+        let benefit_per_month = add_input(
+            Some(&init.benefit_per_month),
+            0.0,
+            InputSlot::BenefitPerMonth,
+            None,
+            Domain::Any,
+            benefit_conflated,
+        )?;
+        let ramp_months =
+            add_input(init.ramp_months.as_ref(), 0.0, InputSlot::RampMonths, None, Domain::NonNegative, None)?;
         let pnl_visibility =
-            add_input(init.pnl_visibility.as_ref(), 1.0, InputSlot::PnlVisibility, None, Domain::Probability)?;
+            add_input(init.pnl_visibility.as_ref(), 1.0, InputSlot::PnlVisibility, None, Domain::Probability, None)?;
         let mut risks: Vec<Risk> = Vec::with_capacity(init.risks.len());
         for (r, spanned_risk) in init.risks.iter().enumerate() {
             let risk = spanned_risk.get_ref();
@@ -642,7 +666,8 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                 0.0,
                 InputSlot::EventsPerYear(r),
                 Some(&risk_name),
-                Domain::Rate { multiplier: rate_multiplier },
+                Domain::Rate,
+                rate_conflated,
             )?;
             let abandon_probability = add_input(
                 risk.abandon_probability.as_ref(),
@@ -650,12 +675,13 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                 InputSlot::AbandonProbability(r),
                 Some(&risk_name),
                 Domain::Probability,
+                None,
             )?;
             let cost_key = path(&format!("{risk_name}.cost_per_event"));
             let cost_per_event = distribution::parse(risk.cost_per_event.get_ref())
                 .map_err(|m| ctx.error(risk.cost_per_event.span(), &cost_key, m))?;
             Domain::NonNegative
-                .check(&cost_per_event)
+                .check(&cost_per_event, None)
                 .map_err(|m| ctx.error(risk.cost_per_event.span(), &cost_key, m))?;
             let benefit_pause_months = match &risk.benefit_pause_months {
                 Some(p) => whole_number(
@@ -895,6 +921,26 @@ mod tests {
             err.message.contains("1.2e5 events a year") && err.message.contains("risk_rate_multiplier = 3"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn conflation_multipliers_cannot_take_a_report_past_its_limits() {
+        let with = |conflation: &str, owner: &str| {
+            let text = format!(
+                "[simulation]\nhorizon_months = 12\ndiscount_rate = 0.1\n[conflation]\n{conflation}\n\
+                 [[initiatives]]\nname = \"A\"\nkind = \"bpa\"\nowner = \"{owner}\"\nbuild_cost = 1\nbuild_months = 1\n\
+                 benefit_per_month = 1e60\n"
+            );
+            Scenario::parse(&text, "t.toml")
+        };
+        // Infinity is no multiplier (0 × ∞ would be NaN), for any initiative.
+        let err = with("benefit_multiplier = inf", "operations").unwrap_err();
+        assert!(err.key == "conflation.benefit_multiplier" && err.message.contains("finite"), "{err}");
+        // 1e60 × 1e50 is past what a report can add up, only for the wrong owner.
+        assert!(with("benefit_multiplier = 1e50", "operations").is_ok());
+        let err = with("benefit_multiplier = 1e50", "it").unwrap_err();
+        assert!(err.key.ends_with("benefit_per_month") && err.line == 12, "{err}");
+        assert!(err.message.contains("1e110") && err.message.contains("conflation.benefit_multiplier = 1e50"), "{err}");
     }
 
     #[test]
