@@ -20,7 +20,8 @@ pub fn currency_prefix(currency: &str) -> String {
     }
 }
 
-/// Money with three significant digits and a k, M or B suffix.
+/// Money with three significant digits and a k, M, B or T suffix (beyond
+/// that, in scientific notation: `"$3.12e15"`).
 pub fn money(x: f64, currency: &str) -> String {
     let sign = if x < 0.0 { "-" } else { "" };
     format!("{sign}{}{}", currency_prefix(currency), magnitude(x.abs()))
@@ -51,25 +52,26 @@ pub fn shorten(text: &str, chars: usize) -> String {
     format!("{}…", text.chars().take(chars.saturating_sub(1)).collect::<String>().trim_end())
 }
 
-/// A non-negative amount with three significant digits and a k/M/B suffix.
+/// A non-negative amount with three significant digits and a k/M/B/T
+/// suffix, the next suffix once the digits would round up to 1000.
 fn magnitude(a: f64) -> String {
-    let (value, suffix) = if a >= 1e9 {
-        (a / 1e9, "B")
-    } else if a >= 1e6 {
-        (a / 1e6, "M")
-    } else if a >= 1e3 {
-        (a / 1e3, "k")
-    } else {
+    if a < 999.5 {
         return format!("{a:.0}");
-    };
-    let digits = if value >= 100.0 {
-        0
-    } else if value >= 10.0 {
-        1
-    } else {
-        2
-    };
-    format!("{value:.digits$}{suffix}")
+    }
+    for (scale, suffix) in [(1e3, "k"), (1e6, "M"), (1e9, "B"), (1e12, "T")] {
+        let value = a / scale;
+        if value < 999.5 {
+            let digits = if value >= 99.95 {
+                0
+            } else if value >= 9.995 {
+                1
+            } else {
+                2
+            };
+            return format!("{value:.digits$}{suffix}");
+        }
+    }
+    format!("{a:.2e}")
 }
 
 /// A share as a percentage with one decimal.
@@ -96,6 +98,12 @@ mod tests {
         assert_eq!(money(1000.0, "USD"), "$1.00k");
         assert_eq!(money(123_456.0, "GBP"), "£123k");
         assert_eq!(money(2.5e9, "USD"), "$2.50B");
+        assert_eq!(money(4.2e12, "USD"), "$4.20T");
+        assert_eq!(money(-3.1159e27, "EUR"), "-€3.12e27");
+        // Digits that round up take the next suffix: never "1000k" or "10.00k".
+        assert_eq!(money(999_600.0, "USD"), "$1.00M");
+        assert_eq!(money(9_996.0, "USD"), "$10.0k");
+        assert_eq!(money(999.6, "USD"), "$1.00k");
         assert_eq!(month(Some(14.0)), "14");
         assert_eq!(month(Some(14.5)), "14.5");
         assert_eq!(month(None), "never");
