@@ -434,8 +434,12 @@ struct Conflated {
 }
 
 impl Domain {
-    /// Checks that `dist` keeps to the domain, multiplied by `conflated` when given.
+    /// Checks that `dist` keeps to the domain, and multiplied by `conflated` too when given.
     fn check(self, dist: &Distribution, conflated: Option<Conflated>) -> Result<(), String> {
+        if conflated.is_some() {
+            // The draws themselves are kept (inputs, trials.parquet), not only their products.
+            self.check(dist, None)?;
+        }
         let (lo, hi) = dist.support();
         // The most extreme values a draw can actually take, as the model uses them.
         let extreme = dist.quantile(1e-300).abs().max(dist.quantile(1.0 - f64::EPSILON / 2.0).abs());
@@ -925,22 +929,26 @@ mod tests {
 
     #[test]
     fn conflation_multipliers_cannot_take_a_report_past_its_limits() {
-        let with = |conflation: &str, owner: &str| {
+        let with = |conflation: &str, owner: &str, benefit: &str| {
             let text = format!(
                 "[simulation]\nhorizon_months = 12\ndiscount_rate = 0.1\n[conflation]\n{conflation}\n\
                  [[initiatives]]\nname = \"A\"\nkind = \"bpa\"\nowner = \"{owner}\"\nbuild_cost = 1\nbuild_months = 1\n\
-                 benefit_per_month = 1e60\n"
+                 benefit_per_month = {benefit}\n"
             );
             Scenario::parse(&text, "t.toml")
         };
         // Infinity is no multiplier (0 × ∞ would be NaN), for any initiative.
-        let err = with("benefit_multiplier = inf", "operations").unwrap_err();
+        let err = with("benefit_multiplier = inf", "operations", "1e60").unwrap_err();
         assert!(err.key == "conflation.benefit_multiplier" && err.message.contains("finite"), "{err}");
         // 1e60 × 1e50 is past what a report can add up, only for the wrong owner.
-        assert!(with("benefit_multiplier = 1e50", "operations").is_ok());
-        let err = with("benefit_multiplier = 1e50", "it").unwrap_err();
+        assert!(with("benefit_multiplier = 1e50", "operations", "1e60").is_ok());
+        let err = with("benefit_multiplier = 1e50", "it", "1e60").unwrap_err();
         assert!(err.key.ends_with("benefit_per_month") && err.line == 12, "{err}");
         assert!(err.message.contains("1e110") && err.message.contains("conflation.benefit_multiplier = 1e50"), "{err}");
+        // A multiplier of 0 does not let a draw itself past the limit: the draws are kept too.
+        assert!(with("benefit_multiplier = 0", "it", "1e60").unwrap().initiatives[0].is_mismatched());
+        let err = with("benefit_multiplier = 0", "it", "1e200").unwrap_err();
+        assert!(err.message.contains("1e200") && !err.message.contains("multiplied"), "{err}");
     }
 
     #[test]
