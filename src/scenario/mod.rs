@@ -443,28 +443,41 @@ impl Domain {
         let (lo, hi) = dist.support();
         // The most extreme values a draw can actually take, as the model uses them.
         let extreme = dist.quantile(1e-300).abs().max(dist.quantile(1.0 - f64::EPSILON / 2.0).abs());
-        let (extreme, multiplied, or_lower) = match conflated {
-            None => (extreme, String::new(), ""),
+        let (extreme, multiplied) = match conflated {
+            None => (extreme, String::new()),
             Some(Conflated { factor, key }) => {
                 let factor_text = if factor >= 1e6 { format!("{factor:e}") } else { format!("{factor}") };
                 let text = format!(
                     " once multiplied by {key} = {factor_text} (the initiative's owner is not the natural owner of its kind)"
                 );
-                (extreme * factor, text, ", or lower the multiplier")
+                (extreme * factor, text)
             }
         };
+        // A plain number is what it is; a distribution can be truncated.
+        let fixed = dist.fixed_value().is_some();
+        let reach = if fixed { "is" } else { "can reach" };
+        let fix = |truncate: &str| match (fixed, conflated.is_some()) {
+            (false, false) => format!(" (truncate it with {truncate})"),
+            (false, true) => format!(" (truncate it with {truncate}, or lower the multiplier)"),
+            (true, true) => " (lower it or the multiplier)".to_string(),
+            (true, false) => String::new(),
+        };
         match self {
+            Domain::NonNegative | Domain::Rate if lo < 0.0 && fixed => Err(format!("must not be negative, got {lo}")),
             Domain::NonNegative | Domain::Rate if lo < 0.0 => {
-                Err(format!("must not be negative, but its distribution reaches {lo} (truncate it with `min = 0`)"))
+                Err(format!("must not be negative, but its distribution reaches {lo}{}", fix("`min = 0`")))
             }
-            Domain::Probability if lo < 0.0 || hi > 1.0 => Err(format!(
-                "must lie in [0, 1], but its distribution spans [{lo}, {hi}] (truncate it with `min`/`max`)"
-            )),
+            Domain::Probability if (lo < 0.0 || hi > 1.0) && fixed => Err(format!("must lie in [0, 1], got {lo}")),
+            Domain::Probability if lo < 0.0 || hi > 1.0 => {
+                Err(format!("must lie in [0, 1], but its distribution spans [{lo}, {hi}]{}", fix("`min`/`max`")))
+            }
             Domain::Rate if extreme > MAX_EVENTS_PER_YEAR => Err(format!(
-                "can reach {extreme:e} events a year{multiplied}, more than the {MAX_EVENTS_PER_YEAR:e} roicast accepts (truncate it with `max`{or_lower})"
+                "{reach} {extreme:e} events a year{multiplied}, more than the {MAX_EVENTS_PER_YEAR:e} roicast accepts{}",
+                fix("`max`")
             )),
             _ if extreme.is_nan() || extreme > MAX_MAGNITUDE => Err(format!(
-                "can reach {extreme:e}{multiplied}, beyond the {MAX_MAGNITUDE:e} roicast can add up without overflow (truncate it with `min`/`max`{or_lower})"
+                "{reach} {extreme:e}{multiplied}, beyond the {MAX_MAGNITUDE:e} roicast can add up without overflow{}",
+                fix("`min`/`max`")
             )),
             _ => Ok(()),
         }
@@ -899,10 +912,13 @@ mod tests {
     #[test]
     fn inputs_that_could_overflow_a_report_are_rejected() {
         assert!(parse_with("{ lognormal = { p10 = 1, p90 = 1e12 } }", "1").is_ok());
+        // A plain number is named as it is; a distribution is told how to truncate.
         let err = parse_with("1e308", "1").unwrap_err();
-        assert!(err.key.ends_with("build_cost") && err.message.contains("overflow"), "{err}");
+        assert!(err.key.ends_with("build_cost") && err.message.contains("is 1e308"), "{err}");
+        assert!(err.message.contains("overflow") && !err.message.contains("truncate"), "{err}");
         let err = parse_with("{ normal = { mean = 1e99, sd = 1e100 }, min = 0 }", "1").unwrap_err();
-        assert!(err.message.contains("overflow"), "{err}");
+        assert!(err.message.contains("overflow") && err.message.contains("truncate it with"), "{err}");
+        assert_eq!(parse_with("-5", "1").unwrap_err().message, "must not be negative, got -5");
         let err = parse_with("100", "2e5").unwrap_err();
         assert!(err.key.ends_with("R.events_per_year") && err.message.contains("events a year"), "{err}");
         assert!(parse_with("100", "{ lognormal = { p10 = 1, p90 = 100 }, max = 1e5 }").is_ok());
