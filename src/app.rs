@@ -111,7 +111,6 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
     progress.finish();
     release_freed_memory();
     let (terminal, gate_readings, releasing) = write_folder_atomically(&options.out, |dir| {
-        let results = results;
         // The per-trial table reads the trials alone: it is written (on one
         // thread) while the report's statistics are computed (on the others).
         let (mut report, trials) = rayon::join(

@@ -316,8 +316,9 @@ impl<'a> Model<'a> {
                     };
                     let mut abandoning_month = NO_ABANDONING;
                     let trial = k as u16;
+                    // The first event (in time order) that abandons, if one does.
+                    let abandoning = if count > 0 && abandon > 0.0 { first_success(rng, abandon, count) } else { None };
                     if count > self.max_listed_events {
-                        let abandoning = if abandon > 0.0 { first_success(rng, abandon, count) } else { None };
                         price(costs, &mut events[priced..]);
                         let tally = &mut out.tally;
                         tally.clear();
@@ -340,8 +341,6 @@ impl<'a> Model<'a> {
                         }
                         priced = events.len();
                     } else if count > 0 {
-                        // The first event (in time order) that abandons, if one does.
-                        let abandoning = if abandon > 0.0 { first_success(rng, abandon, count) } else { None };
                         let from = events.len();
                         for _ in 0..count {
                             events.push(Event {
