@@ -9,6 +9,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::units::{Written, parse_money, parse_number_or_percent};
+
 const RUN_EXAMPLES: &str = "\
 Examples:
   roicast run scenarios/it-vs-bpa.toml
@@ -175,45 +177,36 @@ pub const DEFAULT_MAX_TRIALS: u64 = 10_000_000;
 /// Parses a share written as a percentage (`1%`, `0.5 %`) or a fraction
 /// (`0.01`); it must lie strictly between 0 and 1.
 pub fn parse_share(text: &str) -> Result<f64, String> {
-    let trimmed = text.trim();
-    let (number, scale) = match trimmed.strip_suffix('%') {
-        Some(number) => (number.trim(), 0.01),
-        None => (trimmed, 1.0),
-    };
-    match number.parse::<f64>().map(|x| x * scale) {
+    match parse_number_or_percent(text).map(Written::value) {
         Ok(share) if share > 0.0 && share < 1.0 => Ok(share),
         Ok(_) => Err(format!("`{text}` is not a share strictly between 0 and 1 (write 1% or 0.01)")),
         Err(_) => Err(format!("`{text}` is not a share (write 1% or 0.01)")),
     }
 }
 
-/// Parses an amount of money: digits with optional `_` or `,` separators
-/// and an optional `k`, `M` or `B` suffix (`250k`, `1.2M`).
+/// Parses a non-negative amount of money as [`parse_money`] reads it
+/// (`250000`, `250,000`, `$250,000`, `250k`, `1.2M`).
 pub fn parse_amount(text: &str) -> Result<f64, String> {
-    let cleaned: String = text.trim().chars().filter(|&c| c != '_' && c != ',').collect();
-    let (number, scale) = match cleaned.char_indices().last() {
-        Some((at, 'k' | 'K')) => (&cleaned[..at], 1e3),
-        Some((at, 'm' | 'M')) => (&cleaned[..at], 1e6),
-        Some((at, 'b' | 'B')) => (&cleaned[..at], 1e9),
-        _ => (&cleaned[..], 1.0),
-    };
-    match number.parse::<f64>() {
-        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x * scale),
-        _ => Err(format!("`{text}` is not a non-negative amount (e.g. 250000, 250k, 1.2M)")),
+    match parse_money(text) {
+        Ok(x) if x >= 0.0 => Ok(x),
+        Ok(_) => Err(format!("`{text}` is negative; an amount here must be 0 or more")),
+        Err(e) => Err(e),
     }
 }
 
+/// Parses a probability in [0, 1], as a fraction (`0.1`) or a percentage (`10%`).
 fn parse_probability(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
+    match parse_number_or_percent(text).map(Written::value) {
         Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        _ => Err(format!("`{text}` is not a probability in [0, 1]")),
+        _ => Err(format!("`{text}` is not a probability in [0, 1] (write 0.1 or 10%)")),
     }
 }
 
+/// Parses a confidence level in (0, 1], as a fraction (`0.9`) or a percentage (`90%`).
 fn parse_confidence(text: &str) -> Result<f64, String> {
     match parse_probability(text) {
         Ok(p) if p > 0.0 => Ok(p),
-        _ => Err(format!("`{text}` is not a confidence level in (0, 1], e.g. 0.9")),
+        _ => Err(format!("`{text}` is not a confidence level in (0, 1], e.g. 0.9 or 90%")),
     }
 }
 
@@ -480,12 +473,22 @@ mod tests {
     }
 
     #[test]
-    fn amounts_accept_suffixes_and_separators() {
+    fn amounts_accept_suffixes_separators_and_symbols() {
         assert_eq!(parse_amount("250k"), Ok(250_000.0));
         assert_eq!(parse_amount("1,200,000"), Ok(1_200_000.0));
+        assert_eq!(parse_amount("$250,000"), Ok(250_000.0));
         assert_eq!(parse_amount("90_000"), Ok(90_000.0));
         assert_eq!(parse_amount("2B"), Ok(2e9));
         assert!(parse_amount("k").is_err());
         assert!(parse_amount("lots").is_err());
+        assert!(parse_amount("-5k").unwrap_err().contains("negative"));
+    }
+
+    #[test]
+    fn probabilities_and_confidence_take_percentages() {
+        assert_eq!(parse_probability("10%"), Ok(0.1));
+        assert_eq!(parse_confidence("90%"), Ok(0.9));
+        assert_eq!(parse_confidence("0.95"), Ok(0.95));
+        assert!(parse_confidence("0%").is_err() && parse_probability("110%").is_err());
     }
 }

@@ -1,7 +1,8 @@
 //! roicast: Monte Carlo forecasts of the return on automation spending.
 //!
-//! The crate follows the data: [`scenario`] parses and validates a scenario
-//! file; [`dist`] and [`sampling`] draw its uncertain inputs (random streams,
+//! The crate follows the data: [`units`] reads numbers as people write them
+//! (`9%`, `$250k`) and [`suggest`] finds the name a typo meant, for
+//! [`scenario`], which parses and validates a scenario file; [`dist`] and [`sampling`] draw its uncertain inputs (random streams,
 //! Latin hypercube, rank correlation); [`model`] turns one trial's inputs into
 //! monthly cash flows; [`engine`] runs many trials in parallel and keeps their
 //! results; [`stats`] and [`sketch`] summarise them; [`sensitivity`] finds
@@ -34,3 +35,5 @@ pub mod scenario;
 pub mod sensitivity;
 pub mod sketch;
 pub mod stats;
+pub mod suggest;
+pub mod units;

@@ -1,0 +1,165 @@
+//! Numbers as people write them: percentages (`9%`) and money (`$250,000`, `250k`, `1.2M`).
+//!
+//! roicast prints `$250k` and `12.5%`; it reads them back too, on the
+//! command line and in scenario files, so that an analyst can type what the
+//! reports show. Two readers, used everywhere a share or an amount is read:
+//!
+//! - [`parse_number_or_percent`]: a plain number (`0.09`) or a percentage
+//!   (`9%`, `9 %`, `12.5%`), which is divided by 100. The caller learns
+//!   which form was written ([`Written`]), so it can tell `discount_rate = 9`
+//!   (almost certainly meant as 9%) from `"9%"`.
+//! - [`parse_money`]: an optional sign, an optional currency symbol (`$`, `€`,
+//!   `£`, `¥`, `₹`), digits with `,` or `_` thousands separators (commas
+//!   only between groups of three digits, so a European `1,5` is not read
+//!   as fifteen), and an optional `k`, `M`, `B` or `T` suffix.
+//!
+//! ```
+//! use roicast::units::{Written, parse_money, parse_number_or_percent};
+//! assert_eq!(parse_number_or_percent("9%"), Ok(Written::Percent(0.09)));
+//! assert_eq!(parse_number_or_percent("0.09"), Ok(Written::Plain(0.09)));
+//! assert_eq!(parse_money("$250,000"), Ok(250_000.0));
+//! assert_eq!(parse_money("1.2M"), Ok(1_200_000.0));
+//! assert_eq!(parse_money("-45.6k"), Ok(-45_600.0));
+//! ```
+
+/// A share or rate as it was written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Written {
+    /// A plain number, taken as it is (`0.09`).
+    Plain(f64),
+    /// A percentage, already divided by 100 (`9%` is `Percent(0.09)`).
+    Percent(f64),
+}
+
+impl Written {
+    /// The value as a fraction, whichever way it was written.
+    pub fn value(self) -> f64 {
+        match self {
+            Written::Plain(x) | Written::Percent(x) => x,
+        }
+    }
+}
+
+/// Reads a finite number or a percentage (`"9%"` is 0.09).
+pub fn parse_number_or_percent(text: &str) -> Result<Written, String> {
+    let trimmed = text.trim();
+    let (number, percent) = match trimmed.strip_suffix('%') {
+        Some(number) => (number.trim_end(), true),
+        None => (trimmed, false),
+    };
+    match number.parse::<f64>() {
+        Ok(x) if x.is_finite() && percent => Ok(Written::Percent(x / 100.0)),
+        Ok(x) if x.is_finite() => Ok(Written::Plain(x)),
+        _ => Err(format!("`{text}` is not a number or a percentage (write 0.09 or 9%)")),
+    }
+}
+
+/// The hint for a rate or share written as a whole percentage by mistake
+/// (`9` for 9%): `did you mean 0.09 or "9%"?`.
+///
+/// ```
+/// assert_eq!(roicast::units::percent_hint(9.0), "did you mean 0.09 or \"9%\"?");
+/// assert_eq!(roicast::units::percent_hint(12.5), "did you mean 0.125 or \"12.5%\"?");
+/// ```
+pub fn percent_hint(written: f64) -> String {
+    // `Display` of an f64 is its shortest form that reads back the same.
+    let fraction = written / 100.0;
+    format!("did you mean {fraction} or \"{written}%\"?")
+}
+
+/// Reads an amount of money: `250000`, `250,000`, `$250,000`, `250k`,
+/// `1.2M`, `-45.6k`, `€2B`. Suffixes are `k` (thousand), `M` (million),
+/// `B` (billion) and `T` (trillion), in either case.
+pub fn parse_money(text: &str) -> Result<f64, String> {
+    let error = || format!("`{text}` is not an amount of money (e.g. 250000, 250k, 1.2M or $250,000)");
+    let mut rest = text.trim();
+    let negative = match rest.strip_prefix('-') {
+        Some(after) => {
+            rest = after.trim_start();
+            true
+        }
+        None => {
+            rest = rest.strip_prefix('+').unwrap_or(rest).trim_start();
+            false
+        }
+    };
+    for symbol in ["$", "€", "£", "¥", "₹"] {
+        if let Some(after) = rest.strip_prefix(symbol) {
+            rest = after.trim_start();
+            break;
+        }
+    }
+    let (number, scale) = match rest.chars().last() {
+        Some('k' | 'K') => (&rest[..rest.len() - 1], 1e3),
+        Some('m' | 'M') => (&rest[..rest.len() - 1], 1e6),
+        Some('b' | 'B') => (&rest[..rest.len() - 1], 1e9),
+        Some('t' | 'T') => (&rest[..rest.len() - 1], 1e12),
+        _ => (rest, 1.0),
+    };
+    let digits = without_separators(number.trim_end()).ok_or_else(error)?;
+    match digits.parse::<f64>() {
+        Ok(x) if x.is_finite() && !digits.starts_with(['-', '+']) => {
+            let amount = x * scale;
+            Ok(if negative { -amount } else { amount })
+        }
+        _ => Err(error()),
+    }
+}
+
+/// The digits of a number with its `_` and thousands-separating `,` taken
+/// out; `None` when a comma does not separate groups of three digits.
+fn without_separators(number: &str) -> Option<String> {
+    let number: String = number.chars().filter(|&c| c != '_').collect();
+    if !number.contains(',') {
+        return Some(number);
+    }
+    let (whole, fraction) = match number.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (number.as_str(), None),
+    };
+    let mut groups = whole.split(',');
+    let first = groups.next().unwrap_or("");
+    let well_grouped = (1..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_digit())
+        && groups.all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()))
+        && fraction.is_none_or(|f| !f.contains(','));
+    well_grouped.then(|| number.replace(',', ""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_are_divided_by_a_hundred() {
+        assert_eq!(parse_number_or_percent(" 12.5 % "), Ok(Written::Percent(0.125)));
+        assert_eq!(parse_number_or_percent("-3%"), Ok(Written::Percent(-0.03)));
+        assert_eq!(parse_number_or_percent("1e-2"), Ok(Written::Plain(0.01)));
+        for bad in ["", "%", "9%%", "nine", "inf", "NaN%", "9 % 1"] {
+            assert!(parse_number_or_percent(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn money_takes_symbols_separators_and_suffixes() {
+        assert_eq!(parse_money("250000"), Ok(250_000.0));
+        assert_eq!(parse_money("250,000"), Ok(250_000.0));
+        assert_eq!(parse_money("$ 1,234,567.5"), Ok(1_234_567.5));
+        assert_eq!(parse_money("90_000"), Ok(90_000.0));
+        assert_eq!(parse_money("250k"), Ok(250_000.0));
+        assert_eq!(parse_money("1.2M"), Ok(1_200_000.0));
+        assert_eq!(parse_money("€2B"), Ok(2e9));
+        assert_eq!(parse_money("3t"), Ok(3e12));
+        assert_eq!(parse_money("-$45.6k"), Ok(-45_600.0));
+        assert_eq!(parse_money("+7"), Ok(7.0));
+        for bad in ["", "k", "$", "lots", "1,5", "12,34,567", "1,234.5,6", "--5", "-+5", "$-5", "inf", "1e400"] {
+            assert!(parse_money(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn hints_show_both_forms() {
+        assert_eq!(percent_hint(9.0), "did you mean 0.09 or \"9%\"?");
+        assert_eq!(percent_hint(150.0), "did you mean 1.5 or \"150%\"?");
+    }
+}
