@@ -1,7 +1,8 @@
 //! roicast: Monte Carlo forecasts of the return on automation spending.
 //!
 //! The crate follows the data: [`units`] reads numbers as people write them
-//! (`9%`, `$250k`) and [`suggest`] finds the name a typo meant, for
+//! (`9%`, `$250k`), [`suggest`] finds the name a typo meant and
+//! [`calendar`] turns month numbers into dates and fiscal periods, for
 //! [`scenario`], which parses and validates a scenario file; [`dist`] and [`sampling`] draw its uncertain inputs (random streams,
 //! Latin hypercube, rank correlation); [`model`] turns one trial's inputs into
 //! monthly cash flows; [`engine`] runs many trials in parallel and keeps their
@@ -14,6 +15,7 @@
 //! [`app`] decides where files go and touches the terminal.
 
 pub mod app;
+pub mod calendar;
 pub mod charts;
 pub mod cli;
 pub mod compare;
