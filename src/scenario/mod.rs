@@ -40,6 +40,7 @@ use std::ops::Range;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
+use crate::calendar::{Calendar, YearMonth, parse_month_name};
 use crate::dist::Distribution;
 pub use correlation::{CorrelatedGroup, CorrelationMatrix, normal_score_correlation};
 
@@ -301,6 +302,8 @@ pub struct Scenario {
     pub simulation: Simulation,
     /// The `[conflation]` table.
     pub conflation: Conflation,
+    /// The `[calendar]` table: month 1's date and the fiscal year's first month, if given.
+    pub calendar: Option<Calendar>,
     /// Initiatives in file order; dependencies always point to valid indices
     /// and form no cycle.
     pub initiatives: Vec<Initiative>,
@@ -567,6 +570,7 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
             }
         }
     };
+    let calendar = raw.calendar.as_ref().map(|c| calendar(ctx, c)).transpose()?;
     if raw.initiatives.is_empty() {
         return Err(ctx.error(0..0, "initiatives", "the scenario needs at least one [[initiatives]] entry"));
     }
@@ -838,12 +842,31 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         currency,
         simulation: Simulation { trials, horizon_months, seed, discount_rate, sampling },
         conflation,
+        calendar,
         initiatives,
         inputs,
         correlations,
         correlation_matrix,
         source_sha256: hex(&Sha256::digest(ctx.text.as_bytes())),
     })
+}
+
+/// Reads the `[calendar]` table.
+fn calendar(ctx: &Context, raw: &Spanned<raw::RawCalendar>) -> Result<Calendar, ScenarioError> {
+    let raw = raw.get_ref();
+    let start = YearMonth::parse(raw.start.get_ref()).map_err(|m| ctx.error(raw.start.span(), "calendar.start", m))?;
+    let fiscal_year_start = match &raw.fiscal_year_start {
+        None => 1,
+        Some(value) => {
+            let month = match value.get_ref() {
+                toml::Value::String(name) => parse_month_name(name),
+                toml::Value::Integer(number) => parse_month_name(&number.to_string()),
+                other => Err(format!("must be a month name such as \"April\" or its number, got {other}")),
+            };
+            month.map_err(|m| ctx.error(value.span(), "calendar.fiscal_year_start", m))?
+        }
+    };
+    Ok(Calendar::new(start, fiscal_year_start))
 }
 
 /// Rejects a dependency cycle, naming the initiatives in it.
@@ -965,6 +988,29 @@ mod tests {
         assert!(with("benefit_multiplier = 0", "it", "1e60").unwrap().initiatives[0].is_mismatched());
         let err = with("benefit_multiplier = 0", "it", "1e200").unwrap_err();
         assert!(err.message.contains("1e200") && !err.message.contains("multiplied"), "{err}");
+    }
+
+    #[test]
+    fn a_calendar_is_read_with_its_fiscal_year() {
+        let with = |calendar: &str| {
+            let text = format!(
+                "[simulation]\nhorizon_months = 12\ndiscount_rate = 0.1\n{calendar}\n[[initiatives]]\nname = \"A\"\n\
+                 kind = \"it\"\nbuild_cost = 1\nbuild_months = 1\nbenefit_per_month = 10\n"
+            );
+            Scenario::parse(&text, "t.toml")
+        };
+        assert_eq!(with("").unwrap().calendar, None);
+        let calendar = with("[calendar]\nstart = \"2027-01\"\nfiscal_year_start = \"April\"").unwrap().calendar;
+        assert_eq!(calendar, Some(Calendar::new(YearMonth { year: 2027, month: 1 }, 4)));
+        let calendar = with("[calendar]\nstart = \"2026-07\"\nfiscal_year_start = 7").unwrap().calendar.unwrap();
+        assert_eq!(calendar.fiscal_quarter_label(1), "FY2027 Q1");
+        assert_eq!(with("[calendar]\nstart = \"2027-01\"").unwrap().calendar.unwrap().fiscal_year_start, 1);
+        let err = with("[calendar]\nstart = \"2027-1\"").unwrap_err();
+        assert!(err.key == "calendar.start" && err.line == 5 && err.message.contains("YYYY-MM"), "{err}");
+        let err = with("[calendar]\nstart = \"2027-01\"\nfiscal_year_start = \"Aprl\"").unwrap_err();
+        assert!(err.key == "calendar.fiscal_year_start" && err.message.contains("did you mean \"April\""), "{err}");
+        let err = with("[calendar]\nstart = \"2027-01\"\nfiscal_year_start = 13").unwrap_err();
+        assert!(err.line == 6 && err.message.contains("1 to 12"), "{err}");
     }
 
     #[test]

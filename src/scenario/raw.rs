@@ -16,6 +16,7 @@ pub(super) struct RawScenario {
     pub currency: Option<Spanned<String>>,
     pub simulation: Spanned<RawSimulation>,
     pub conflation: Option<RawConflation>,
+    pub calendar: Option<Spanned<RawCalendar>>,
     #[serde(default)]
     pub initiatives: Vec<Spanned<RawInitiative>>,
     #[serde(default)]
@@ -38,6 +39,14 @@ pub(super) struct RawConflation {
     pub benefit_multiplier: Option<Spanned<f64>>,
     pub risk_rate_multiplier: Option<Spanned<f64>>,
     pub extra_abandon_probability: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCalendar {
+    pub start: Spanned<String>,
+    /// A month name (`"April"`) or number (`4`).
+    pub fiscal_year_start: Option<Spanned<Value>>,
 }
 
 #[derive(Debug, Deserialize)]
