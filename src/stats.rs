@@ -2,9 +2,10 @@
 //!
 //! Quantiles are type 7 (linear interpolation between order statistics of
 //! the sorted sample). Figures that are undefined in a trial (`roi` with no
-//! cost) are left out of that figure's statistics; a figure with no defined
-//! value at all is `None`, which every report writes as empty or `null` —
-//! never as NaN. A payback that never came counts as later than every month.
+//! cost, a payback of a set with no cash flow) are left out of that figure's
+//! statistics; a figure with no defined value at all is `None`, which every
+//! report writes as empty or `null` — never as NaN. A payback that never came
+//! counts as later than every month.
 //!
 //! The mean and standard deviation are summed in trial order. The
 //! percentiles need only a few order statistics, so nothing is sorted in
@@ -21,7 +22,7 @@
 use serde::Serialize;
 
 use crate::engine::{RunResults, SetResults};
-use crate::model::NEVER;
+use crate::model::{NEVER, NO_CASH_FLOW};
 use crate::pool::Pool;
 use crate::rank::Workspace;
 
@@ -179,13 +180,16 @@ pub struct SetSummary {
     pub prob_npv_negative: f64,
     /// Mean NPV of the `ceil(0.05 n)` worst trials.
     pub expected_shortfall_5: Option<f64>,
-    /// Share of trials paid back within 12 months (payback 0 counts).
-    pub prob_payback_within_12: f64,
-    /// Share of trials paid back within the horizon.
-    pub prob_payback_within_horizon: f64,
-    /// Median payback month; `None` when more than half never pay back.
+    /// Share of the trials with a cash flow that paid back within 12 months
+    /// (payback 0 counts); `None` when no trial has a cash flow.
+    pub prob_payback_within_12: Option<f64>,
+    /// Share of the trials with a cash flow that paid back within the
+    /// horizon; `None` when no trial has a cash flow.
+    pub prob_payback_within_horizon: Option<f64>,
+    /// Median payback month of the trials with a cash flow; `None` when more
+    /// than half of them never pay back, or there are none.
     pub payback_month_p50: Option<f64>,
-    /// Median discounted payback month; `None` when more than half never pay back.
+    /// Median discounted payback month, likewise.
     pub discounted_payback_month_p50: Option<f64>,
     /// Mean risk loss over the horizon.
     pub loss_mean: f64,
@@ -195,15 +199,20 @@ pub struct SetSummary {
     pub prob_abandoned: f64,
     /// Share of trials in which the ROI is undefined (no cost).
     pub prob_roi_undefined: f64,
+    /// Share of trials in which the set has no cash flow at all in the
+    /// horizon, left out of the payback figures.
+    pub prob_no_cash_flow: f64,
 }
 
-/// Median of payback months where [`NEVER`] sorts after every month.
+/// Median of payback months where [`NEVER`] sorts after every month and
+/// [`NO_CASH_FLOW`] is left out.
 ///
 /// Months are small integers, so the order statistics come from a count of
 /// each month rather than a sort.
 fn payback_median(months: &[u16]) -> Option<f64> {
     let mut counts = vec![0usize; usize::from(u16::MAX) + 1];
     months.iter().for_each(|&m| counts[usize::from(m)] += 1);
+    let counted = months.len() - std::mem::take(&mut counts[usize::from(NO_CASH_FLOW)]);
     let order_statistic = |rank: u64| {
         let mut below = 0;
         let month = counts.iter().position(|&c| {
@@ -215,8 +224,18 @@ fn payback_median(months: &[u16]) -> Option<f64> {
             _ => f64::INFINITY,
         }
     };
-    type7(months.len() as u64, 0.5, order_statistic).filter(|m| m.is_finite())
+    type7(counted as u64, 0.5, order_statistic).filter(|m| m.is_finite())
 }
+
+/// The share of the trials with a cash flow whose payback month is at most
+/// `limit` (a month, so neither marker counts); `None` when no trial has a cash flow.
+fn share_paid_back_by(months: &[u16], limit: u16) -> Option<f64> {
+    let counted = months.iter().filter(|&&m| m != NO_CASH_FLOW).count();
+    (counted > 0).then(|| share(months.iter().filter(|&&m| m <= limit).count(), counted))
+}
+
+/// The last payback month there can be: any horizon's last month.
+const LAST_MONTH: u16 = NO_CASH_FLOW - 1;
 
 fn share(n: usize, total: usize) -> f64 {
     if total == 0 { 0.0 } else { n as f64 / total as f64 }
@@ -241,7 +260,6 @@ impl SetSummary {
             let (below, sum) = set.npv.iter().filter(|&&x| x < end).fold((0, -0.0), |(k, sum), &x| (k + 1, sum + x));
             (sum + (tail - below) as f64 * end) / tail as f64
         });
-        let paid_by = |limit: u16| share(set.payback.iter().filter(|&&m| m != NEVER && m <= limit).count(), n);
         SetSummary {
             name: set.spec.name.clone(),
             npv,
@@ -249,14 +267,15 @@ impl SetSummary {
             visible_roi: Summary::of_finite(set.visible_roi.iter().map(|&r| f64::from(r)), workspace),
             prob_npv_negative: share(set.npv.iter().filter(|&&x| x < 0.0).count(), n),
             expected_shortfall_5,
-            prob_payback_within_12: paid_by(12),
-            prob_payback_within_horizon: paid_by(NEVER - 1),
+            prob_payback_within_12: share_paid_back_by(&set.payback, 12),
+            prob_payback_within_horizon: share_paid_back_by(&set.payback, LAST_MONTH),
             payback_month_p50: payback_median(&set.payback),
             discounted_payback_month_p50: payback_median(&set.discounted_payback),
             loss_mean: if n == 0 { 0.0 } else { set.loss.iter().sum::<f64>() / n as f64 },
             events_mean: if n == 0 { 0.0 } else { set.events.iter().map(|&e| f64::from(e)).sum::<f64>() / n as f64 },
             prob_abandoned: share(set.abandoned.iter().filter(|&&a| a).count(), n),
             prob_roi_undefined: share(set.roi.iter().filter(|x| !x.is_finite()).count(), n),
+            prob_no_cash_flow: share(set.payback.iter().filter(|&&m| m == NO_CASH_FLOW).count(), n),
         }
     }
 }
@@ -358,15 +377,22 @@ mod tests {
         };
         let widened = |values: &[f32]| values.iter().map(|&x| f64::from(x)).collect::<Vec<f64>>();
         let median = |months: &[u16]| {
-            let mut sorted: Vec<f64> =
-                months.iter().map(|&m| if m == NEVER { f64::INFINITY } else { f64::from(m) }).collect();
+            let mut sorted: Vec<f64> = months
+                .iter()
+                .filter(|&&m| m != NO_CASH_FLOW)
+                .map(|&m| if m == NEVER { f64::INFINITY } else { f64::from(m) })
+                .collect();
             sorted.sort_by(f64::total_cmp);
             quantile_sorted(&sorted, 0.5).filter(|m| m.is_finite())
         };
         let n = set.npv.len();
         let npv_sorted = sorted(&set.npv);
         let tail = n.div_ceil(20);
-        let paid_by = |limit: u16| share(set.payback.iter().filter(|&&m| m != NEVER && m <= limit).count(), n);
+        let with_cash_flow: Vec<u16> = set.payback.iter().copied().filter(|&m| m != NO_CASH_FLOW).collect();
+        let paid_by = |limit: u16| {
+            let paid = with_cash_flow.iter().filter(|&&m| m != NEVER && m <= limit).count();
+            (!with_cash_flow.is_empty()).then(|| share(paid, with_cash_flow.len()))
+        };
         SetSummary {
             name: set.spec.name.clone(),
             npv: reference(&npv_sorted),
@@ -375,13 +401,14 @@ mod tests {
             prob_npv_negative: share(set.npv.iter().filter(|&&x| x < 0.0).count(), n),
             expected_shortfall_5: (tail > 0).then(|| npv_sorted[..tail].iter().sum::<f64>() / tail as f64),
             prob_payback_within_12: paid_by(12),
-            prob_payback_within_horizon: paid_by(NEVER - 1),
+            prob_payback_within_horizon: paid_by(600),
             payback_month_p50: median(&set.payback),
             discounted_payback_month_p50: median(&set.discounted_payback),
             loss_mean: if n == 0 { 0.0 } else { set.loss.iter().sum::<f64>() / n as f64 },
             events_mean: if n == 0 { 0.0 } else { set.events.iter().map(|&e| f64::from(e)).sum::<f64>() / n as f64 },
             prob_abandoned: share(set.abandoned.iter().filter(|&&a| a).count(), n),
             prob_roi_undefined: share(set.roi.iter().filter(|x| !x.is_finite()).count(), n),
+            prob_no_cash_flow: share(n - with_cash_flow.len(), n),
         }
     }
 
@@ -390,8 +417,11 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         let mut workspace = Workspace::default();
         for n in [0, 1, 2, 3, 20, 21, 999, 100_000] {
-            let month =
-                |rng: &mut ChaCha8Rng| if rng.random::<f64>() < 0.3 { NEVER } else { rng.random_range(0..60u16) };
+            let month = |rng: &mut ChaCha8Rng| match rng.random::<f64>() {
+                u if u < 0.3 => NEVER,
+                u if u < 0.4 => NO_CASH_FLOW,
+                _ => rng.random_range(0..60u16),
+            };
             let set = SetResults {
                 npv: (0..n)
                     .map(|i| match i % 7 {
@@ -465,10 +495,22 @@ mod tests {
     }
 
     #[test]
-    fn payback_median_treats_never_as_latest() {
+    fn payback_median_treats_never_as_latest_and_leaves_out_no_cash_flow() {
         assert_eq!(payback_median(&[3, 5, NEVER]), Some(5.0));
         assert_eq!(payback_median(&[3, NEVER, NEVER]), None);
         assert_eq!(payback_median(&[4, 3, NEVER, 0]), Some(3.5));
         assert_eq!(payback_median(&[]), None);
+        assert_eq!(payback_median(&[NO_CASH_FLOW, 3, NO_CASH_FLOW, 5, NEVER]), Some(5.0));
+        assert_eq!(payback_median(&[NO_CASH_FLOW, 2, NO_CASH_FLOW, NO_CASH_FLOW]), Some(2.0));
+        assert_eq!(payback_median(&[NO_CASH_FLOW; 3]), None);
+    }
+
+    #[test]
+    fn payback_shares_count_only_trials_with_a_cash_flow() {
+        let months = [0, 12, 13, NEVER, NO_CASH_FLOW, NO_CASH_FLOW];
+        assert_eq!(share_paid_back_by(&months, 12), Some(0.5));
+        assert_eq!(share_paid_back_by(&months, LAST_MONTH), Some(0.75));
+        assert_eq!(share_paid_back_by(&[NO_CASH_FLOW; 4], 12), None);
+        assert_eq!(share_paid_back_by(&[], 12), None);
     }
 }
