@@ -7,6 +7,11 @@
 //! report writes as empty or `null` — never as NaN. A payback that never came
 //! counts as later than every month.
 //!
+//! Statistics of values kept in single precision (ROI and visible ROI, see
+//! [`crate::engine::SetResults`]) are rounded to the digits single precision
+//! holds ([`Summary::held_in_single_precision`]), so no report shows digits
+//! that are rounding noise of `f32`.
+//!
 //! The mean and standard deviation are summed in trial order. The
 //! percentiles need only a few order statistics, so nothing is sorted in
 //! full: [`crate::rank::Workspace::order_statistics`] finds them exactly (the
@@ -98,6 +103,13 @@ impl Summary {
         Summary::with_order_statistic(values.filter(|x| x.is_finite()), workspace, None).map(|(summary, _)| summary)
     }
 
+    /// Summarises the finite values of a single-precision sample, to the
+    /// digits they hold; `None` when there are none.
+    fn of_single_precision(values: &[f32], workspace: &mut Workspace) -> Option<Summary> {
+        let summary = Summary::of_finite(values.iter().map(|&x| f64::from(x)), workspace)?;
+        Some(summary.held_in_single_precision())
+    }
+
     /// Summarises a sample of finite values (in trial order), finding its
     /// percentiles in `workspace`, with the order statistic at `rank` (when
     /// asked, and below the number of values) found alongside them. The
@@ -149,6 +161,37 @@ impl Summary {
         Some((summary, rank.map(at)))
     }
 
+    /// The summary of values kept in single precision, rounded to the
+    /// decimal digits it holds ([`SINGLE_PRECISION_DIGITS`] significant
+    /// digits, see [`round_to_digits_of`]).
+    ///
+    /// Single precision moves each value `x` by at most `2^-24 |x|`, so a
+    /// percentile (an order statistic, or between two neighbours) keeps
+    /// seven significant digits of itself. The mean and the standard
+    /// deviation move by at most `2^-24` of the values' root mean square,
+    /// and the standard error by that over `√n`: each keeps the digits down
+    /// to the seventh of that scale. (A mean near zero among large values
+    /// so keeps fewer digits of its own.)
+    pub fn held_in_single_precision(self) -> Summary {
+        let n = self.n as f64;
+        let rms = (self.mean * self.mean + self.sd * self.sd * (n - 1.0) / n).sqrt();
+        let digits = |x: f64, scale: f64| round_to_digits_of(x, scale, SINGLE_PRECISION_DIGITS);
+        let own = |x: f64| digits(x, x.abs());
+        Summary {
+            n: self.n,
+            mean: digits(self.mean, rms),
+            sd: digits(self.sd, rms),
+            se: digits(self.se, rms / n.sqrt()),
+            p5: own(self.p5),
+            p10: own(self.p10),
+            p25: own(self.p25),
+            p50: own(self.p50),
+            p75: own(self.p75),
+            p90: own(self.p90),
+            p95: own(self.p95),
+        }
+    }
+
     /// The percentile for a level named in [`PERCENTILES`].
     pub fn percentile(&self, name: &str) -> Option<f64> {
         Some(match name {
@@ -164,6 +207,46 @@ impl Summary {
     }
 }
 
+/// Significant decimal digits a single-precision (`f32`) value holds: its
+/// rounding error, at most `2^-24` of it, is below one unit of the seventh.
+pub const SINGLE_PRECISION_DIGITS: i32 = 7;
+
+/// `x` rounded to the decimal place of the `digits`-th significant digit of
+/// `scale` (the nearest `f64` to that decimal, so it prints with those
+/// digits alone); `x` itself when it or `scale` is zero or not finite.
+///
+/// ```
+/// use roicast::stats::round_to_digits_of;
+/// assert_eq!(round_to_digits_of(4.0503082275390625, 4.05, 7), 4.050308);
+/// assert_eq!(round_to_digits_of(0.0012345678, 2.0, 7), 0.001235);
+/// assert_eq!(round_to_digits_of(-123456789.0, 123456789.0, 3), -123000000.0);
+/// assert_eq!(round_to_digits_of(3e-9, 1.0, 7), 0.0);
+/// ```
+pub fn round_to_digits_of(x: f64, scale: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() || scale == 0.0 || !scale.is_finite() {
+        return x;
+    }
+    // The exponent of the last digit kept, and how many digits of `x` lie at or above it.
+    let last = decimal_exponent(scale) + 1 - digits;
+    let kept = decimal_exponent(x) + 1 - last;
+    let rounded = if kept > 0 {
+        format!("{x:.*e}", (kept - 1) as usize)
+    } else if kept == 0 && x.abs() >= 0.5 * 10f64.powi(last) {
+        // Below the last digit kept, but half a unit of it or more: one unit.
+        format!("{}1e{last}", if x < 0.0 { "-" } else { "" })
+    } else {
+        return 0.0;
+    };
+    rounded.parse().unwrap_or(x)
+}
+
+/// The exponent of `x`'s leading decimal digit (`x` finite and not zero),
+/// read off its exact decimal form: `decimal_exponent(950.0) == 2`.
+fn decimal_exponent(x: f64) -> i32 {
+    let text = format!("{x:e}");
+    text.rsplit_once('e').and_then(|(_, exponent)| exponent.parse().ok()).unwrap_or(0)
+}
+
 /// Everything a run reports about one set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SetSummary {
@@ -172,9 +255,10 @@ pub struct SetSummary {
     pub name: String,
     /// Net present value.
     pub npv: Option<Summary>,
-    /// Return on investment, over trials with a cost.
+    /// Return on investment, over trials with a cost, to the digits single
+    /// precision holds ([`Summary::held_in_single_precision`]).
     pub roi: Option<Summary>,
-    /// P&L-visible return on investment, over trials with a cost.
+    /// P&L-visible return on investment, likewise.
     pub visible_roi: Option<Summary>,
     /// Share of trials with NPV below zero.
     pub prob_npv_negative: f64,
@@ -263,8 +347,8 @@ impl SetSummary {
         SetSummary {
             name: set.spec.name.clone(),
             npv,
-            roi: Summary::of_finite(set.roi.iter().map(|&r| f64::from(r)), workspace),
-            visible_roi: Summary::of_finite(set.visible_roi.iter().map(|&r| f64::from(r)), workspace),
+            roi: Summary::of_single_precision(&set.roi, workspace),
+            visible_roi: Summary::of_single_precision(&set.visible_roi, workspace),
             prob_npv_negative: share(set.npv.iter().filter(|&&x| x < 0.0).count(), n),
             expected_shortfall_5,
             prob_payback_within_12: share_paid_back_by(&set.payback, 12),
@@ -396,8 +480,8 @@ mod tests {
         SetSummary {
             name: set.spec.name.clone(),
             npv: reference(&npv_sorted),
-            roi: reference(&sorted(&widened(&set.roi))),
-            visible_roi: reference(&sorted(&widened(&set.visible_roi))),
+            roi: reference(&sorted(&widened(&set.roi))).map(Summary::held_in_single_precision),
+            visible_roi: reference(&sorted(&widened(&set.visible_roi))).map(Summary::held_in_single_precision),
             prob_npv_negative: share(set.npv.iter().filter(|&&x| x < 0.0).count(), n),
             expected_shortfall_5: (tail > 0).then(|| npv_sorted[..tail].iter().sum::<f64>() / tail as f64),
             prob_payback_within_12: paid_by(12),
@@ -473,6 +557,53 @@ mod tests {
             }
             _ => assert_eq!(got, expected, "{context}"),
         }
+    }
+
+    #[test]
+    fn rounding_keeps_the_digits_of_a_scale() {
+        // Seven significant digits of itself.
+        assert_eq!(round_to_digits_of(0.52701156437397, 0.52701156437397, 7), 0.5270116);
+        assert_eq!(round_to_digits_of(-0.7603987038135529, 0.76, 7), -0.7603987);
+        assert_eq!(round_to_digits_of(9.99999996, 9.99999996, 7), 10.0);
+        assert_eq!(round_to_digits_of(1234567891.0, 1234567891.0, 7), 1234568000.0);
+        // Digits down to the seventh of a larger scale.
+        assert_eq!(round_to_digits_of(0.012087367478946492, 1.7, 7), 0.012087);
+        assert_eq!(round_to_digits_of(6e-7, 1.0, 7), 1e-6);
+        assert_eq!(round_to_digits_of(-4e-7, 1.0, 7), 0.0);
+        assert_eq!(round_to_digits_of(-5e-7, 1.0, 7), -1e-6);
+        // Nothing to round.
+        assert_eq!(round_to_digits_of(0.0, 1.0, 7), 0.0);
+        assert_eq!(round_to_digits_of(0.25, 0.0, 7), 0.25);
+        for x in [0.1234567890123, -98765.4321987, 3.0e-12] {
+            let text = serde_json::to_string(&round_to_digits_of(x, x.abs(), 7)).unwrap();
+            let digits = text.trim_start_matches(['-', '0', '.']).chars().filter(char::is_ascii_digit).count();
+            assert!(digits <= 7, "{x}: {text}");
+        }
+    }
+
+    #[test]
+    fn single_precision_statistics_keep_only_the_digits_they_hold() {
+        let values: Vec<f32> = (0..1001).map(|i| 1.0 + i as f32 / 3.0).collect();
+        let exact = Summary::of(&values.iter().map(|&x| f64::from(x)).collect::<Vec<_>>()).unwrap();
+        let held = Summary::of_single_precision(&values, &mut Workspace::default()).unwrap();
+        // Rounding moves each figure by at most half a unit of its last digit kept.
+        let rms = (values.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / 1001.0).sqrt();
+        let unit = |scale: f64| 10f64.powi(scale.log10().floor() as i32 - 6);
+        for (got, raw, scale) in [
+            (held.mean, exact.mean, rms),
+            (held.sd, exact.sd, rms),
+            (held.se, exact.se, rms / 1001f64.sqrt()),
+            (held.p10, exact.p10, exact.p10),
+            (held.p50, exact.p50, exact.p50),
+            (held.p95, exact.p95, exact.p95),
+        ] {
+            assert!((got - raw).abs() <= 0.5 * unit(scale) * (1.0 + 1e-9), "{got} vs {raw}");
+            assert!(got != raw, "{raw} has digits single precision does not hold");
+        }
+        // A mean near zero among values near ±1 keeps the digits of their size, not its own.
+        let values = [1.000_000_1_f32, -1.0];
+        let held = Summary::of_single_precision(&values, &mut Workspace::default()).unwrap();
+        assert_eq!(held.mean, 0.0);
     }
 
     #[test]
