@@ -2,7 +2,8 @@
 //! `it` and `bpa` sets.
 //!
 //! Columns: `set,input,initiative,kind,rank_correlation,variance_share,swing`,
-//! one row per set and uncertain input, each set's rows most important first
+//! one row per set and uncertain input that can move it
+//! ([`crate::sensitivity::can_move`]), each set's rows most important first
 //! (by |rank correlation|). `input` is the name correlations use
 //! (`"Invoice approval.build_cost"`); `variance_share` is empty when a set's
 //! NPV does not vary. See [`crate::sensitivity`] for the definitions.
