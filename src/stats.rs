@@ -326,6 +326,42 @@ fn share(n: usize, total: usize) -> f64 {
 }
 
 impl SetSummary {
+    /// A summary of set `name` with every figure present, each 0: the shape
+    /// `summary.json` gives a set, known before any trial is run (which
+    /// figures a `--fail-if` gate may name).
+    pub fn template(name: &str) -> SetSummary {
+        let zero = Summary {
+            n: 0,
+            mean: 0.0,
+            sd: 0.0,
+            se: 0.0,
+            p5: 0.0,
+            p10: 0.0,
+            p25: 0.0,
+            p50: 0.0,
+            p75: 0.0,
+            p90: 0.0,
+            p95: 0.0,
+        };
+        SetSummary {
+            name: name.to_string(),
+            npv: Some(zero),
+            roi: Some(zero),
+            visible_roi: Some(zero),
+            prob_npv_negative: 0.0,
+            expected_shortfall_5: Some(0.0),
+            prob_payback_within_12: Some(0.0),
+            prob_payback_within_horizon: Some(0.0),
+            payback_month_p50: Some(0.0),
+            discounted_payback_month_p50: Some(0.0),
+            loss_mean: 0.0,
+            events_mean: 0.0,
+            prob_abandoned: 0.0,
+            prob_roi_undefined: 0.0,
+            prob_no_cash_flow: 0.0,
+        }
+    }
+
     /// Summarises one set's per-trial results.
     pub fn of(set: &SetResults) -> SetSummary {
         SetSummary::of_using(set, &mut Workspace::default())

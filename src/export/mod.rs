@@ -29,7 +29,7 @@ use std::io::Write;
 pub use budget_csv::write_budget_csv;
 pub use monthly_csv::MonthlyCsv;
 pub use sensitivity_csv::SensitivityCsv;
-pub use summary_json::{SummaryJson, summary_value};
+pub use summary_json::{SummaryJson, set_templates, summary_value};
 pub use trials_parquet::{TRIALS_PARQUET, write_trials_parquet};
 
 use crate::report::Report;

@@ -300,7 +300,7 @@ fn run_writes_sensitivity_and_convergence_and_prints_drivers() {
     let scenario_file = dir.path().join("noisy.toml");
     std::fs::write(&scenario_file, NOISY).unwrap();
     let stdout =
-        run_cli(&["run", scenario_file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--precision", "2%", "-q"]);
+        run_cli(&["run", scenario_file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--precision", "2%"]);
     assert!(stdout.contains("What drives portfolio NPV"), "{stdout}");
     assert!(stdout.contains("precision target 2.0%"), "{stdout}");
 
