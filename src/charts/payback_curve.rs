@@ -57,15 +57,21 @@ impl Chart for PaybackCurve {
             })
             .collect();
         let quoted: Vec<(&str, f64)> = curves.iter().map(|(k, s)| (style::kind_label(*k), s[milestone])).collect();
-        let title = headline(milestone, &quoted);
+        // Initiatives, but none with a cash flow in any trial: nothing pays back.
+        let no_cash_flow = curves.is_empty() && !report.scenario.initiatives.is_empty();
+        let title = if no_cash_flow {
+            "No payback to chart: nothing has a cash flow within the horizon".to_string()
+        } else {
+            headline(milestone, &quoted)
+        };
         let subtitle =
             "Share of trials whose cumulative net cash flow is back to zero or above; the gap to 100% never pays back";
         let plot = style::frame(root, report, &Heading { title: &title, subtitle, legend: &[] })?;
         if curves.is_empty() {
-            let why = if report.scenario.initiatives.is_empty() {
-                "No initiatives in this scenario"
-            } else {
+            let why = if no_cash_flow {
                 "No initiative has a cash flow within the horizon"
+            } else {
+                "No initiatives in this scenario"
             };
             return style::message(&plot, why);
         }
