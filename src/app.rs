@@ -1,14 +1,13 @@
 //! Executing commands: the only module that touches files and the terminal.
 //!
 //! A run reads the scenario, checks its `--fail-if` gates against it,
-//! simulates it on a rayon pool of the requested
-//! size (a fixed number of trials, or rounds until `--precision` is met),
-//! prints the summary table, the main drivers of portfolio NPV and its Monte
-//! Carlo error (unless `--quiet`: then only errors and the gates that trip),
-//! and writes every export into a temporary
-//! folder beside the output folder. Only when everything is written does the
-//! temporary folder replace the output folder, so an error or a kill
-//! mid-run leaves the previous results intact.
+//! simulates it on a rayon pool of the requested size (a fixed number of
+//! trials, or rounds until `--precision` is met), prints the summary table,
+//! the main drivers of portfolio NPV and its Monte Carlo error (with
+//! `--quiet`, only errors and the gates that trip), and writes every export
+//! into a temporary folder beside the output folder. Only when everything is
+//! written does the temporary folder replace the output folder, so an error
+//! or a kill mid-run leaves the previous results intact.
 
 mod budget;
 
