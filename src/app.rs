@@ -1,12 +1,13 @@
 //! Executing commands: the only module that touches files and the terminal.
 //!
-//! A run reads the scenario, simulates it on a rayon pool of the requested
-//! size (a fixed number of trials, or rounds until `--precision` is met),
-//! prints the summary table, the main drivers of portfolio NPV and its Monte
-//! Carlo error, and writes every export into a temporary
-//! folder beside the output folder. Only when everything is written does the
-//! temporary folder replace the output folder, so an error or a kill
-//! mid-run leaves the previous results intact.
+//! A run reads the scenario, checks its `--fail-if` gates against it,
+//! simulates it on a rayon pool of the requested size (a fixed number of
+//! trials, or rounds until `--precision` is met), prints the summary table,
+//! the main drivers of portfolio NPV and its Monte Carlo error (with
+//! `--quiet`, only errors and the gates that trip), and writes every export
+//! into a temporary folder beside the output folder. Only when everything is
+//! written does the temporary folder replace the output folder, so an error
+//! or a kill mid-run leaves the previous results intact.
 
 mod budget;
 
@@ -24,6 +25,7 @@ use crate::engine::{self, RunResults, RunSettings};
 use crate::error::Error;
 use crate::export::{ExportError, TRIALS_PARQUET, standard_exports, write_trials_parquet};
 use crate::format::money;
+use crate::gates::{Gate, GateNames, Target};
 use crate::report::Report;
 use crate::scenario::Scenario;
 
@@ -104,6 +106,7 @@ fn run_settings(scenario: &Scenario, options: &SimulationOptions) -> RunSettings
 
 fn run(options: &RunOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
+    let gate_targets = check_gates(&options.fail_if, &scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
     let progress = Progress::new(settings.trials, options.simulation.quiet);
     let (results, precision) =
@@ -119,7 +122,7 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
         );
         trials?;
         report.convergence.precision = precision;
-        let gate_readings = budget::read_gates(&options.fail_if, &report)?;
+        let gate_readings = budget::read_gates(&gate_targets, &report)?;
         write_exports(&report, dir)?;
         if options.charts {
             write_charts(&report, dir)?;
@@ -132,9 +135,22 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
         Ok((terminal, gate_readings, std::thread::spawn(move || drop(results))))
     })?;
     let _ = releasing.join();
-    print!("{terminal}");
-    println!("results written to {}/", options.out.display());
-    Ok(budget::report_gates(&options.fail_if, &gate_readings))
+    let quiet = options.simulation.quiet;
+    if !quiet {
+        print!("{terminal}");
+        println!("results written to {}/", options.out.display());
+    }
+    Ok(budget::report_gates(&options.fail_if, &gate_readings, quiet))
+}
+
+/// Checks every `--fail-if` gate's set and figure against what a run of
+/// `scenario` reports, before anything is simulated: an unknown name is bad input.
+fn check_gates(gates: &[Gate], scenario: &Scenario) -> Result<Vec<Target>, Error> {
+    if gates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names = GateNames::of(scenario).map_err(|message| Error::Output { what: "the gates".into(), message })?;
+    gates.iter().map(|g| g.resolve(&names).map_err(|e| Error::Input(format!("--fail-if {e}")))).collect()
 }
 
 /// What `roicast run` prints: the summary table, the portfolio's top five

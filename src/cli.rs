@@ -16,7 +16,8 @@ Examples:
   roicast run scenarios/it-vs-bpa.toml
   roicast run scenarios/it-vs-bpa.toml --trials 100000 --seed 42
   roicast run scenarios/conflation.toml --out output/conflation-test --threads 1
-  roicast run scenarios/it-vs-bpa.toml --precision 1%   # add trials until mean NPV is known to ±1%";
+  roicast run scenarios/it-vs-bpa.toml --precision 1%   # add trials until mean NPV is known to ±1%
+  roicast run plan.toml -q --fail-if 'prob_npv_negative > 10%'   # prints only the conditions that hold";
 
 const VALIDATE_EXAMPLES: &str = "\
 Examples:
@@ -110,7 +111,8 @@ struct SimulationArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
-    /// No progress bar.
+    /// Print nothing but errors (and the --fail-if conditions that hold): no tables, no
+    /// "results written" line, no progress bar. The output files are written as usual.
     #[arg(long, short)]
     quiet: bool,
 }
@@ -228,8 +230,9 @@ struct RunArgs {
           value_parser = clap::value_parser!(u64).range(1..=crate::scenario::MAX_TRIALS))]
     max_trials: u64,
     /// Exit with code 3 when CONDITION holds for the run's summary figures
-    /// (repeatable), e.g. "prob_npv_negative > 0.1", "it.npv.p10 < 0" or
-    /// '"Invoice approval".npv.mean < 0'; see docs/budget-planning.md.
+    /// (repeatable), e.g. "prob_npv_negative > 10%", "it.npv.p10 < -250k" or
+    /// '"Invoice approval".npv.mean < 0'; sets and figures are checked before the
+    /// simulation; see docs/budget-planning.md.
     #[arg(long = "fail-if", value_name = "CONDITION", value_parser = clap::value_parser!(crate::gates::Gate))]
     fail_if: Vec<crate::gates::Gate>,
     /// Write no charts (by default every chart goes to <out>/charts/ as PNG and SVG).
@@ -265,7 +268,7 @@ pub struct SimulationOptions {
     pub seed: Option<u64>,
     /// Worker threads, when set.
     pub threads: Option<usize>,
-    /// Hide the progress bar.
+    /// Print nothing but errors and the gates that trip (`--quiet`).
     pub quiet: bool,
 }
 

@@ -22,7 +22,7 @@
 
 use rayon::prelude::*;
 
-use crate::model::{BlockEvents, LANES, Model, NEVER, SetMetrics, SetMonths, SetSpec, TileFlows, reported_sets};
+use crate::model::{BlockEvents, LANES, Model, SetMetrics, SetMonths, SetSpec, TileFlows, reported_sets};
 use crate::pool::Pool;
 use crate::sampling::{BLOCK_TRIALS, InputBlock, Sampler, block_count, block_trials};
 use crate::scenario::Scenario;
@@ -148,9 +148,10 @@ pub struct SetResults {
     pub roi: Vec<f32>,
     /// P&L-visible ROI per trial, like `roi`; NaN where undefined.
     pub visible_roi: Vec<f32>,
-    /// Payback month per trial ([`NEVER`] when it never came).
+    /// Payback month per trial ([`NEVER`](crate::model::NEVER) when it never came,
+    /// [`NO_CASH_FLOW`](crate::model::NO_CASH_FLOW) when the set had no cash flow).
     pub payback: Vec<u16>,
-    /// Discounted payback month per trial ([`NEVER`] when it never came).
+    /// Discounted payback month per trial, marked like `payback`.
     pub discounted_payback: Vec<u16>,
     /// Total risk loss per trial.
     pub loss: Vec<f64>,
@@ -201,11 +202,6 @@ impl SetResults {
         self.loss.append(&mut other.loss);
         self.events.append(&mut other.events);
         self.abandoned.append(&mut other.abandoned);
-    }
-
-    /// True when trial `k` paid back within `months` (payback 0 counts).
-    pub fn paid_back_within(&self, k: usize, months: u16) -> bool {
-        self.payback[k] != NEVER && self.payback[k] <= months
     }
 }
 

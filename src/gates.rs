@@ -7,39 +7,51 @@
 //! # Grammar
 //!
 //! ```text
-//! condition := [set "."] figure op number
+//! condition := [set "."] figure op threshold
 //! set       := name | '"' any text without '"' '"'
 //! figure    := name ("." name)*
 //! name      := one or more of A-Z a-z 0-9 _ -
 //! op        := "<" | "<=" | ">" | ">=" | "==" | "!="
-//! number    := a decimal number, e.g. 0.1, -250000, 1e6
+//! threshold := a number (0.1, -250000, 1e6), a percentage (10%) or an
+//!              amount of money (-250k, 1.2M, $250,000), optionally in quotes
 //! ```
 //!
 //! Blanks around `op` are optional. A figure is any numeric key of a set's
 //! entry in `summary.json`, nested keys joined by dots (`npv.p10`,
-//! `prob_npv_negative`, `payback_month_p50`). The set defaults to
-//! `portfolio`; a set whose name has blanks or dots is quoted:
-//! `"Invoice approval".npv.mean < 0`. An unquoted first name is read as a
-//! figure of the portfolio when the portfolio has such a figure, and as a set
-//! otherwise (`it.npv.mean < 0`).
+//! `prob_npv_negative`, `payback_month_p50`); text fields (`kind`, `owner`)
+//! are not figures. The set defaults to `portfolio`; a set whose name has
+//! blanks or dots is quoted: `"Invoice approval".npv.mean < 0`. An unquoted
+//! first name is read as a figure of the portfolio when the portfolio has
+//! such a figure, and as a set otherwise (`it.npv.mean < 0`). Thresholds are
+//! read by [`crate::units`]: `10%` is 0.1, `-250k` is −250,000.
 //!
-//! Conditions are parsed when the command line is ([`Gate::from_str`]), so a
-//! malformed one stops roicast before any simulation. Names are looked up
-//! in the run's `summary.json` value ([`Gate::read`]), so they match that
-//! file exactly.
+//! Conditions are parsed when the command line is ([`Gate::from_str`]), and
+//! their sets and figures are checked against the scenario before any
+//! simulation ([`Gate::resolve`] with [`GateNames`]): the sets are those the
+//! scenario reports, the figures those of the shape `summary.json` gives a
+//! set ([`crate::export::set_templates`]), so they match that file exactly
+//! and cannot drift from it. A misspelled set or figure is refused at once,
+//! with the closest name ([`crate::suggest`]) and the list of those that
+//! exist. After the run, a [`Target`] reads its figure from the very value
+//! written to `summary.json`.
 //!
 //! # Missing figures
 //!
-//! A payback figure that is `null` (more than half the trials never pay back)
-//! is read as "never", later than every month: `payback_month_p50 > 24`
-//! holds. Any other `null` figure (an ROI of a set without cost) cannot be
-//! checked, and a gate that cannot be checked counts as tripped: a safety
+//! A payback figure that is `null` because more than half the trials never
+//! pay back is read as "never", later than every month:
+//! `payback_month_p50 > 24` holds. Any other `null` figure (an ROI of a set
+//! without cost, a payback of a set with no cash flow in any trial) cannot
+//! be checked, and a gate that cannot be checked counts as tripped: a safety
 //! check must not pass silently.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde_json::Value;
+
+use crate::scenario::Scenario;
+use crate::suggest::did_you_mean;
+use crate::units::{parse_money, parse_number_or_percent};
 
 /// Exit code of `roicast run` when a gate holds.
 pub const TRIPPED_EXIT_CODE: i32 = 3;
@@ -108,6 +120,18 @@ pub struct Gate {
     pub operator: Operator,
     /// The number compared with.
     pub threshold: f64,
+    /// The threshold as written (`10%`, `-250k`), to show it back.
+    pub threshold_text: String,
+}
+
+/// The figure a gate names, checked against a scenario: a set it reports
+/// and a numeric figure of that set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// The set.
+    pub set: String,
+    /// The figure's keys within the set's entry (`["npv", "p10"]`).
+    pub figure: Vec<String>,
 }
 
 /// A gate's figure as read from a summary.
@@ -121,12 +145,37 @@ pub struct Reading {
     pub value: Option<f64>,
 }
 
+/// What gates can name in a run of a scenario: each set it reports, with the
+/// entry `summary.json` will give it (every figure present).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateNames {
+    sets: Vec<(String, Value)>,
+}
+
+impl GateNames {
+    /// The sets and figures of a run of `scenario`, known before any trial.
+    pub fn of(scenario: &Scenario) -> Result<GateNames, String> {
+        let sets = crate::export::set_templates(scenario).map_err(|e| e.to_string())?;
+        Ok(GateNames { sets })
+    }
+
+    /// The entry of the set with this name.
+    fn entry(&self, set: &str) -> Option<&Value> {
+        self.sets.iter().find(|(name, _)| name == set).map(|(_, entry)| entry)
+    }
+
+    /// The sets' names, in report order.
+    fn set_names(&self) -> impl Iterator<Item = &str> + Clone {
+        self.sets.iter().map(|(name, _)| name.as_str())
+    }
+}
+
 impl fmt::Display for Gate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(set) = &self.quoted_set {
             write!(f, "\"{set}\".")?;
         }
-        write!(f, "{} {} {}", self.path.join("."), self.operator.as_str(), self.threshold)
+        write!(f, "{} {} {}", self.path.join("."), self.operator.as_str(), self.threshold_text)
     }
 }
 
@@ -134,8 +183,15 @@ fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '-'
 }
 
-const GRAMMAR_HINT: &str = "expected `[set.]figure OP number`, e.g. `prob_npv_negative > 0.1`, `it.npv.p10 < 0` or \
-`\"Invoice approval\".npv.mean < 0`, with OP one of < <= > >= == !=";
+const GRAMMAR_HINT: &str = "expected `[set.]figure OP threshold`, e.g. `prob_npv_negative > 10%`, `it.npv.p10 < -250k` \
+or `\"Invoice approval\".npv.mean < 0`, with OP one of < <= > >= == !=";
+
+/// Reads a threshold: a number, a percentage or an amount of money, in
+/// quotes or not.
+fn parse_threshold(text: &str) -> Option<f64> {
+    let unquoted = ['\'', '"'].iter().find_map(|&q| text.strip_prefix(q)?.strip_suffix(q)).unwrap_or(text);
+    parse_number_or_percent(unquoted).map(|written| written.value()).or_else(|_| parse_money(unquoted)).ok()
+}
 
 impl FromStr for Gate {
     type Err = String;
@@ -176,66 +232,74 @@ impl FromStr for Gate {
                 format!("`{after_path}` does not start with an operator")
             });
         };
-        let number = after_path[operator.as_str().len()..].trim();
-        if number.is_empty() {
-            return fail("no number after the operator".into());
+        let threshold_text = after_path[operator.as_str().len()..].trim();
+        if threshold_text.is_empty() {
+            return fail("no threshold after the operator".into());
         }
-        let threshold = match number.parse::<f64>() {
-            Ok(x) if x.is_finite() => x,
-            _ => return fail(format!("`{number}` is not a number")),
+        let Some(threshold) = parse_threshold(threshold_text) else {
+            return fail(format!(
+                "`{threshold_text}` is not a number, a percentage (10%) or an amount of money (-250k, $250,000)"
+            ));
         };
-        Ok(Gate { quoted_set, path, operator, threshold })
+        Ok(Gate { quoted_set, path, operator, threshold, threshold_text: threshold_text.to_string() })
     }
 }
 
 impl Gate {
-    /// Reads the gate's figure from a `summary.json` value; the error names
-    /// what is unknown and lists what is available.
-    pub fn read(&self, summary: &Value) -> Result<Reading, String> {
-        let sets = summary.get("sets").and_then(Value::as_object).ok_or("the summary has no sets")?;
+    /// Checks the gate's set and figure against what a run of the scenario
+    /// will report; the error names what is unknown, the closest name, and
+    /// what exists.
+    pub fn resolve(&self, names: &GateNames) -> Result<Target, String> {
         let (set, figure): (&str, &[String]) = match &self.quoted_set {
             Some(set) => (set, &self.path),
             None => {
+                // A first name that is not a figure of the portfolio names a
+                // set: one that exists, or, followed by a figure, a misspelled one.
                 let first = self.path[0].as_str();
-                let portfolio_has = sets.get("portfolio").is_some_and(|p| p.get(first).is_some());
-                if portfolio_has || self.path.len() == 1 || !sets.contains_key(first) {
-                    ("portfolio", &self.path)
-                } else {
-                    (first, &self.path[1..])
-                }
+                let portfolio_has = |key: &str| names.entry("portfolio").is_some_and(|p| p.get(key).is_some());
+                let names_set = self.path.len() > 1
+                    && !portfolio_has(first)
+                    && (names.entry(first).is_some() || portfolio_has(&self.path[1]));
+                if names_set { (first, &self.path[1..]) } else { ("portfolio", &self.path) }
             }
         };
-        let Some(entry) = sets.get(set) else {
-            let names: Vec<String> = sets.keys().map(|k| format!("\"{k}\"")).collect();
-            return Err(format!("`{self}`: no set named \"{set}\"; the sets are {}", names.join(", ")));
+        let Some(entry) = names.entry(set) else {
+            let sets: Vec<String> = names.set_names().map(|k| format!("\"{k}\"")).collect();
+            return Err(format!(
+                "`{self}`: no set named \"{set}\"{}; the sets are {}",
+                did_you_mean(set, names.set_names()),
+                sets.join(", ")
+            ));
         };
+        let figures = numeric_figures(entry);
         let figure_name = figure.join(".");
+        let listed = || listing(&figures);
         let mut value = entry;
-        for (depth, key) in figure.iter().enumerate() {
+        for key in figure {
             value = match value.get(key) {
                 Some(v) => v,
-                // An undefined group (`"roi": null`) still has the figure's name.
-                None if value.is_null() && depth > 0 => break,
                 None => {
                     return Err(format!(
-                        "`{self}`: set \"{set}\" has no figure `{figure_name}`; its numeric figures are {}",
-                        numeric_figures(entry).join(", ")
+                        "`{self}`: set \"{set}\" has no figure `{figure_name}`{}; its figures are {}",
+                        did_you_mean(&figure_name, figures.iter().map(String::as_str)),
+                        listed()
                     ));
                 }
             };
         }
-        let value = match value {
-            Value::Number(n) => n.as_f64(),
-            Value::Null if figure.last().is_some_and(|k| k.contains("payback_month")) => Some(f64::INFINITY),
-            Value::Null => None,
-            _ => {
-                return Err(format!(
-                    "`{self}`: `{figure_name}` of set \"{set}\" is not a number; its numeric figures are {}",
-                    numeric_figures(entry).join(", ")
-                ));
+        match value {
+            Value::Number(_) => Ok(Target { set: set.to_string(), figure: figure.to_vec() }),
+            Value::Object(_) => {
+                let within: Vec<&str> =
+                    figures.iter().map(String::as_str).filter(|f| f.starts_with(&format!("{figure_name}."))).collect();
+                Err(format!("`{self}`: `{figure_name}` of set \"{set}\" is a group; name one of {}", within.join(", ")))
             }
-        };
-        Ok(Reading { set: set.to_string(), figure: figure_name, value })
+            _ => Err(format!(
+                "`{self}`: `{figure_name}` of set \"{set}\" is not a numeric figure (gates compare numbers); \
+                 its figures are {}",
+                listed()
+            )),
+        }
     }
 
     /// Whether the gate trips on a reading: the condition holds, or the
@@ -245,7 +309,46 @@ impl Gate {
     }
 }
 
-/// The dotted names of every numeric (or `null`) leaf under a set's entry.
+impl Target {
+    /// Reads the figure from a `summary.json` value. A `null` payback month
+    /// of a set that has a cash flow in some trial is "never" (infinity); any
+    /// other `null`, or a figure missing, is undefined (`None`).
+    pub fn read(&self, summary: &Value) -> Reading {
+        let entry = summary.get("sets").and_then(|sets| sets.get(&self.set));
+        let value = entry.and_then(|entry| self.figure.iter().try_fold(entry, |value, key| value.get(key)));
+        let has_cash_flow =
+            entry.and_then(|e| e.get("prob_no_cash_flow")).and_then(Value::as_f64).is_some_and(|p| p < 1.0);
+        let is_payback_month = self.figure.last().is_some_and(|k| k.contains("payback_month"));
+        let value = match value {
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(Value::Null) if is_payback_month && has_cash_flow => Some(f64::INFINITY),
+            _ => None,
+        };
+        Reading { set: self.set.clone(), figure: self.figure.join("."), value }
+    }
+}
+
+/// Figures for people, a group's on one entry:
+/// `npv.{mean, sd}, prob_npv_negative`.
+fn listing(figures: &[String]) -> String {
+    let mut entries: Vec<(String, Vec<&str>)> = Vec::new();
+    for figure in figures {
+        match figure.split_once('.') {
+            Some((group, key)) => match entries.last_mut() {
+                Some((last, keys)) if last == group && !keys.is_empty() => keys.push(key),
+                _ => entries.push((group.to_string(), vec![key])),
+            },
+            None => entries.push((figure.clone(), Vec::new())),
+        }
+    }
+    let entries: Vec<String> = entries
+        .into_iter()
+        .map(|(group, keys)| if keys.is_empty() { group } else { format!("{group}.{{{}}}", keys.join(", ")) })
+        .collect();
+    entries.join(", ")
+}
+
+/// The dotted names of every numeric leaf under a set's entry.
 fn numeric_figures(entry: &Value) -> Vec<String> {
     fn walk(prefix: &str, value: &Value, out: &mut Vec<String>) {
         match value {
@@ -255,7 +358,7 @@ fn numeric_figures(entry: &Value) -> Vec<String> {
                     walk(&name, v, out);
                 }
             }
-            Value::Number(_) | Value::Null => out.push(prefix.to_string()),
+            Value::Number(_) => out.push(prefix.to_string()),
             _ => {}
         }
     }
@@ -289,6 +392,22 @@ mod tests {
     }
 
     #[test]
+    fn thresholds_take_percentages_and_money() {
+        for (text, threshold) in [
+            ("prob_npv_negative > 10%", 0.1),
+            ("prob_npv_negative > 12.5 %", 0.125),
+            ("npv.p10 < -250k", -250_000.0),
+            ("npv.p10 < '$250,000'", 250_000.0),
+            ("npv.p10 < \"-$1.2M\"", -1_200_000.0),
+            ("npv.mean >= 1,500", 1500.0),
+        ] {
+            assert_eq!(gate(text).threshold, threshold, "{text}");
+        }
+        // Shown back as written.
+        assert_eq!(gate("npv.p10 < -250k").to_string(), "npv.p10 < -250k");
+    }
+
+    #[test]
     fn rejects_bad_grammar() {
         for bad in [
             "",
@@ -302,34 +421,88 @@ mod tests {
             "\"Invoice approval\" npv.mean < 0",
             "npv.mean < inf",
             "npv.mean < 1 2",
+            "npv.mean < 1,5",
+            "npv.mean < '5",
         ] {
             let err = bad.parse::<Gate>().expect_err(bad);
-            assert!(err.contains("expected `[set.]figure OP number`"), "{err}");
+            assert!(err.contains("expected `[set.]figure OP threshold`"), "{err}");
         }
     }
 
+    fn names() -> GateNames {
+        let text = "[simulation]\nhorizon_months = 12\ndiscount_rate = 0.1\n\
+            [[initiatives]]\nname = \"Invoice approval\"\nkind = \"bpa\"\nbuild_cost = 1\nbuild_months = 1\n\
+            benefit_per_month = 5\n";
+        GateNames::of(&Scenario::parse(text, "t.toml").unwrap()).unwrap()
+    }
+
+    fn resolve(text: &str) -> Result<Target, String> {
+        gate(text).resolve(&names())
+    }
+
+    fn target(set: &str, figure: &str) -> Target {
+        Target { set: set.into(), figure: figure.split('.').map(String::from).collect() }
+    }
+
     #[test]
-    fn reads_figures_like_summary_json_names_them() {
+    fn gates_name_the_sets_and_numeric_figures_of_summary_json() {
+        assert_eq!(resolve("npv.p10 < 0"), Ok(target("portfolio", "npv.p10")));
+        assert_eq!(resolve("it.npv.mean < 0"), Ok(target("it", "npv.mean")));
+        assert_eq!(resolve("\"Invoice approval\".roi.p50 < 0"), Ok(target("Invoice approval", "roi.p50")));
+        assert_eq!(resolve("prob_no_cash_flow > 0"), Ok(target("portfolio", "prob_no_cash_flow")));
+        assert_eq!(resolve("bpa.payback_month_p50 > 24"), Ok(target("bpa", "payback_month_p50")));
+    }
+
+    #[test]
+    fn text_fields_and_groups_are_not_figures() {
+        for text in ["kind == 1", "members == 1", "\"Invoice approval\".owner == 1", "it.mismatched == 0"] {
+            let err = resolve(text).expect_err(text);
+            assert!(err.contains("not a numeric figure") || err.contains("has no figure"), "{err}");
+            assert!(err.contains("npv.{mean, sd, se, p5,") && err.contains("prob_npv_negative"), "{err}");
+            assert!(!err.contains(", kind") && !err.contains(", members"), "{err}");
+        }
+        assert!(resolve("kind == 1").unwrap_err().contains("`kind` of set \"portfolio\" is not a numeric figure"));
+        let err = resolve("npv < 0").unwrap_err();
+        assert!(err.contains("is a group; name one of npv.mean, npv.sd"), "{err}");
+    }
+
+    #[test]
+    fn misspelled_sets_and_figures_get_the_closest_name() {
+        let err = resolve("npv.p11 < 0").unwrap_err();
+        assert!(err.contains("has no figure `npv.p11` (did you mean \"npv.p10\"?)"), "{err}");
+        let err = resolve("prob_npv_negativ > 10%").unwrap_err();
+        assert!(err.contains("(did you mean \"prob_npv_negative\"?)"), "{err}");
+        let err = resolve("\"Invoce approval\".npv.mean < 0").unwrap_err();
+        assert!(err.contains("no set named \"Invoce approval\" (did you mean \"Invoice approval\"?)"), "{err}");
+        assert!(err.contains("the sets are \"portfolio\", \"it\", \"bpa\", \"Invoice approval\""), "{err}");
+        let err = resolve("bpaa.npv.mean < 0").unwrap_err();
+        assert!(err.contains("no set named \"bpaa\" (did you mean \"bpa\"?)"), "{err}");
+        // Nothing close: no suggestion, but the list.
+        let err = resolve("\"Payroll\".npv.mean < 0").unwrap_err();
+        assert!(!err.contains("did you mean") && err.contains("the sets are"), "{err}");
+    }
+
+    #[test]
+    fn reads_figures_from_the_summary() {
         let summary = json!({"sets": {
             "portfolio": {"npv": {"mean": 5.0, "p10": -1.0}, "prob_npv_negative": 0.2, "payback_month_p50": null,
-                          "roi": null, "kind": null},
-            "it": {"npv": {"mean": -3.0}},
-            "Invoice approval": {"npv": {"mean": 7.0}, "owner": "operations"},
+                          "prob_no_cash_flow": 0.0, "roi": null},
+            "it": {"payback_month_p50": null, "prob_payback_within_12": null, "prob_no_cash_flow": 1.0},
         }});
-        let read = |t: &str| gate(t).read(&summary);
-        assert_eq!(read("npv.p10 < 0").unwrap().value, Some(-1.0));
-        assert_eq!(read("it.npv.mean < 0").unwrap().set, "it");
-        assert_eq!(read("\"Invoice approval\".npv.mean < 0").unwrap().value, Some(7.0));
-        assert_eq!(read("payback_month_p50 > 24").unwrap().value, Some(f64::INFINITY));
-        assert_eq!(read("roi.mean < 0").unwrap().value, None);
-        assert!(read("npv.p11 < 0").unwrap_err().contains("npv.p10"));
-        assert!(read("\"Nope\".npv.mean < 0").unwrap_err().contains("no set named \"Nope\""));
-        assert!(read("\"Invoice approval\".owner < 0").unwrap_err().contains("not a number"));
+        let read = |set: &str, figure: &str| target(set, figure).read(&summary).value;
+        assert_eq!(read("portfolio", "npv.p10"), Some(-1.0));
+        // Never paid back by more than half the trials: never, later than any month.
+        assert_eq!(read("portfolio", "payback_month_p50"), Some(f64::INFINITY));
+        // No ROI, or no cash flow in any trial: undefined.
+        assert_eq!(read("portfolio", "roi.mean"), None);
+        assert_eq!(read("it", "payback_month_p50"), None);
+        assert_eq!(read("it", "prob_payback_within_12"), None);
         let g = gate("prob_npv_negative > 0.1");
-        assert!(g.trips(&g.read(&summary).unwrap()));
+        assert!(g.trips(&target("portfolio", "prob_npv_negative").read(&summary)));
         let g = gate("roi.mean < 0");
-        assert!(g.trips(&g.read(&summary).unwrap()), "an undefined figure trips");
+        assert!(g.trips(&target("portfolio", "roi.mean").read(&summary)), "an undefined figure trips");
         let g = gate("payback_month_p50 < 12");
-        assert!(!g.trips(&g.read(&summary).unwrap()));
+        assert!(!g.trips(&target("portfolio", "payback_month_p50").read(&summary)));
+        assert!(g.trips(&target("it", "payback_month_p50").read(&summary)), "no cash flow cannot be checked");
     }
 }

@@ -41,8 +41,16 @@ use crate::dist::QuantileTable;
 use crate::sampling::{InputBlock, Sampler, below, unit_interval};
 use crate::scenario::{Kind, Scenario};
 
-/// Month index meaning "never" for payback.
+/// Payback month meaning "never": the running sum went negative and did not recover.
 pub const NEVER: u16 = u16::MAX;
+
+/// Payback month meaning "no payback at all": the set has no cash flow in
+/// the horizon (every month's net is 0), so it never spent anything to pay
+/// back. Such trials are left out of the payback figures, as an undefined
+/// ROI is left out of the ROI figures. Every real month is below it.
+pub const NO_CASH_FLOW: u16 = u16::MAX - 1;
+// Every month of a horizon is a real payback month, below both markers.
+const _: () = assert!(crate::scenario::MAX_HORIZON_MONTHS < NO_CASH_FLOW as u32);
 
 /// Trials simulated side by side, a *tile*: each month of each initiative
 /// holds one value per trial of the tile, so the month loops run in SIMD
@@ -614,7 +622,8 @@ pub struct SetMetrics {
     pub pv_visible: f64,
     /// Present value of build, run and loss.
     pub pv_cost: f64,
-    /// First month the cumulative net cash flow recovers to >= 0 (0: never negative; [`NEVER`]: never recovered).
+    /// First month the cumulative net cash flow recovers to >= 0 (0: never
+    /// negative; [`NEVER`]: never recovered; [`NO_CASH_FLOW`]: no cash flow at all).
     pub payback_month: u16,
     /// The same on the discounted running sum.
     pub discounted_payback_month: u16,
@@ -662,24 +671,29 @@ impl SetMetrics {
 
 /// The payback month of each lane's running sum, month `t` at index
 /// `t - 1`: the first month it is `>= 0` after it was negative; 0 when it
-/// never was negative, [`NEVER`] when it never recovered.
+/// never was negative but was positive, [`NEVER`] when it never recovered,
+/// and [`NO_CASH_FLOW`] when it is 0 in every month (no cash flow at all).
 pub fn payback_months(running: &[Lanes]) -> [u16; LANES] {
     // All lanes at once, as numbers: the index of the first negative value
     // and of the first value >= 0 after it, each the least index that
-    // qualifies (`NOT_YET` while none has).
+    // qualifies (`NOT_YET` while none has), and the largest value.
     const NOT_YET: f64 = f64::INFINITY;
     let (zero, not_yet) = (f64x8::ZERO, f64x8::splat(NOT_YET));
-    // Neither operand is ever NaN (indices and infinity): the plain minimum is exact.
+    // Neither operand is ever NaN (indices, infinity and sums of finite
+    // flows): the plain minimum and maximum are exact.
     let least = |a: f64x8, b: f64x8| a.fast_min(b);
-    let (mut negative, mut recovered) = (not_yet, not_yet);
+    let (mut negative, mut recovered, mut highest) = (not_yet, not_yet, zero);
     for (t, values) in running.iter().enumerate() {
         let (at, values) = (f64x8::splat(t as f64), f64x8::new(*values));
         negative = least(negative, values.simd_lt(zero).select(at, not_yet));
         recovered = least(recovered, (values.simd_ge(zero) & negative.simd_lt(at)).select(at, not_yet));
+        highest = highest.fast_max(values);
     }
-    let (negative, recovered) = (negative.to_array(), recovered.to_array());
+    let (negative, recovered, highest) = (negative.to_array(), recovered.to_array(), highest.to_array());
     std::array::from_fn(|l| match (negative[l] < NOT_YET, recovered[l] < NOT_YET) {
-        (false, _) => 0,
+        // Never negative: paid back from the start, unless never positive either.
+        (false, _) if highest[l] > 0.0 => 0,
+        (false, _) => NO_CASH_FLOW,
         (true, false) => NEVER,
         (true, true) => recovered[l] as u16 + 1,
     })
@@ -882,13 +896,20 @@ mod tests {
 
     #[test]
     fn payback_rule() {
-        // Five running sums side by side, one per lane (the other lanes stay at 0).
-        let sums: [&[f64]; 5] =
-            [&[1.0, 2.0], &[-1.0, 0.0, 1.0], &[-1.0, -0.5], &[-1.0, 1.0, -1.0], &[0.0, -1.0, -2.0, 3.0]];
+        // Seven running sums side by side, one per lane (the last lane stays at 0).
+        let sums: [&[f64]; 7] = [
+            &[1.0, 2.0],
+            &[-1.0, 0.0, 1.0],
+            &[-1.0, -0.5],
+            &[-1.0, 1.0, -1.0],
+            &[0.0, -1.0, -2.0, 3.0],
+            &[0.0, 5.0, 0.0],
+            &[-0.0, 0.0],
+        ];
         let rows: Vec<Lanes> =
             (0..4).map(|t| std::array::from_fn(|l| sums.get(l).map_or(0.0, |s| s[t.min(s.len() - 1)]))).collect();
         let months = payback_months(&rows);
-        assert_eq!(months[..6], [0, 2, NEVER, 2, 4, 0]);
+        assert_eq!(months, [0, 2, NEVER, 2, 4, 0, NO_CASH_FLOW, NO_CASH_FLOW]);
     }
 
     fn test_stream() -> ChaCha8Rng {

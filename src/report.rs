@@ -107,7 +107,8 @@ impl<'a> Report<'a> {
                 npv(|s| s.p50),
                 npv(|s| s.p90),
                 percent(summary.prob_npv_negative),
-                month(summary.payback_month_p50),
+                // No cash flow in any trial: no payback to speak of, not "never".
+                if summary.prob_no_cash_flow == 1.0 { "-".into() } else { month(summary.payback_month_p50) },
                 ratio(&summary.roi),
                 ratio(&summary.visible_roi),
             ]);

@@ -2,9 +2,9 @@
 //!
 //! Everything here is computed from the run's own trials; no extra
 //! simulation is done. For each of the `portfolio`, `it` and `bpa` sets and
-//! each input drawn once per trial (fixed inputs are not drawn, so they
-//! never appear), three figures describe the input as a driver of the set's
-//! NPV:
+//! each input drawn once per trial that can move the set's NPV (fixed
+//! inputs are not drawn, so they never appear), three figures describe the
+//! input as a driver of the set's NPV:
 //!
 //! - **rank correlation**: Spearman's correlation between the input's draws
 //!   and the set's NPV, ties given their average rank. It measures how
@@ -25,9 +25,20 @@
 //! An input with no spread, or a set whose NPV never changes, gets a
 //! correlation of 0, never NaN.
 //!
+//! **Only inputs that can move a set are its drivers** ([`can_move`]): every
+//! input of a member, and the build time of each initiative a member waits
+//! for (directly or through others), since it moves the member's go-live;
+//! nothing else of such a dependency can reach the member (an abandoned
+//! dependency does not change its dependents). An input of any other
+//! initiative cannot move the set, and whatever correlation its draws show
+//! with the set's NPV in a finite run is noise (or, for an input correlated
+//! with one that does move it, a borrowed relation): it is not listed. The
+//! portfolio holds every initiative, so every uncertain input is one of its
+//! drivers.
+//!
 //! **Correlated inputs share credit.** Rank correlation is a one-input-at-a-
-//! time measure. When two inputs are correlated in the scenario and only one
-//! of them moves NPV, the other still shows a correlation with NPV (about the
+//! time measure. When two of a set's inputs are correlated in the scenario
+//! and only one of them moves NPV, the other still shows a correlation with NPV (about the
 //! product of the two correlations), a share of the variance and a swing: its
 //! high draws come with high draws of the real driver. The figures then say
 //! "this input, together with what moves with it, matters", which is the
@@ -82,9 +93,49 @@ pub struct Driver {
 pub struct SetSensitivity {
     /// Name of the set (`portfolio`, `it` or `bpa`).
     pub set: String,
-    /// Every uncertain input, sorted by decreasing |rank correlation| (equal
-    /// ones in scenario order).
+    /// Every uncertain input that can move the set ([`can_move`]), sorted by
+    /// decreasing |rank correlation| (equal ones in scenario order).
     pub drivers: Vec<Driver>,
+}
+
+/// Whether input `input` of `scenario` can move the NPV of the set with
+/// these `members`: it belongs to a member, or it is the build time of an
+/// initiative a member waits for, directly or through others.
+///
+/// ```
+/// use roicast::scenario::Scenario;
+/// use roicast::sensitivity::can_move;
+/// let text = "[simulation]\nhorizon_months = 12\ndiscount_rate = 0.1\n\
+///     [[initiatives]]\nname = \"A\"\nkind = \"it\"\nbuild_cost = { uniform = [1, 2] }\n\
+///     build_months = { uniform = [1, 2] }\nbenefit_per_month = 5\n\
+///     [[initiatives]]\nname = \"B\"\nkind = \"bpa\"\nbuild_cost = 1\nbuild_months = 1\n\
+///     benefit_per_month = 5\ndepends_on = [\"A\"]\n";
+/// let scenario = Scenario::parse(text, "t.toml").unwrap();
+/// let (cost, months) = (scenario.input_index("A.build_cost").unwrap(), scenario.input_index("A.build_months").unwrap());
+/// assert!(can_move(&scenario, &[0], cost) && can_move(&scenario, &[0], months));
+/// // B waits for A: A's build time moves B's go-live, A's build cost cannot reach B.
+/// assert!(can_move(&scenario, &[1], months) && !can_move(&scenario, &[1], cost));
+/// ```
+pub fn can_move(scenario: &Scenario, members: &[usize], input: usize) -> bool {
+    let input = &scenario.inputs[input];
+    if members.contains(&input.initiative) {
+        return true;
+    }
+    input.slot == InputSlot::BuildMonths && awaited(scenario, members)[input.initiative]
+}
+
+/// Which initiatives the `members` wait for, directly or through others.
+fn awaited(scenario: &Scenario, members: &[usize]) -> Vec<bool> {
+    let mut awaited = vec![false; scenario.initiatives.len()];
+    let mut to_visit: Vec<usize> = members.to_vec();
+    while let Some(i) = to_visit.pop() {
+        for &d in &scenario.initiatives[i].depends_on {
+            if !std::mem::replace(&mut awaited[d], true) {
+                to_visit.push(d);
+            }
+        }
+    }
+    awaited
 }
 
 /// Drivers of every analysed set.
@@ -222,29 +273,37 @@ impl Sensitivity {
             .zip(&ranks)
             .map(|(set, ranks)| Outcome { values: &set.npv, doubled_ranks: ranks, spread: spread(ranks) })
             .collect();
-        // figures[input][set]; the buffers go from input to input.
+        // moves[input][set]: whether the input can move the set.
+        let moves: Vec<Vec<bool>> = results
+            .inputs
+            .iter()
+            .map(|column| sets.iter().map(|set| can_move(scenario, &set.spec.members, column.input)).collect())
+            .collect();
+        // figures[input][set], for the sets the input can move; the buffers go from input to input.
         let buffers: Pool<(Workspace, Vec<u32>, Vec<_>)> = Pool::default();
-        let figures: Vec<Vec<Figures>> = results
+        let figures: Vec<Vec<Option<Figures>>> = results
             .inputs
             .par_iter()
-            .map(|column| {
-                buffers.with(|(workspace, ranks, deciles)| {
-                    workspace.doubled_ranks(&column.values, ranks);
-                    drives_all(ranks, &outcomes, deciles)
-                })
+            .zip(&moves)
+            .map(|(column, moves)| {
+                let moved: Vec<Outcome> = outcomes.iter().zip(moves).filter(|(_, m)| **m).map(|(o, _)| *o).collect();
+                let mut found = buffers
+                    .with(|(workspace, ranks, deciles)| {
+                        workspace.doubled_ranks(&column.values, ranks);
+                        drives_all(ranks, &moved, deciles)
+                    })
+                    .into_iter();
+                moves.iter().map(|&m| if m { found.next() } else { None }).collect()
             })
             .collect();
         let sets = sets
             .iter()
             .enumerate()
             .map(|(s, set)| {
-                let total: f64 = figures.iter().map(|f| f[s].rank_correlation * f[s].rank_correlation).sum();
-                let mut drivers: Vec<Driver> = results
-                    .inputs
-                    .iter()
-                    .zip(&figures)
-                    .map(|(column, f)| {
-                        let Figures { rank_correlation: rho, swing } = f[s];
+                let drivers_of_set = || results.inputs.iter().zip(&figures).filter_map(|(c, f)| Some((c, f[s]?)));
+                let total: f64 = drivers_of_set().map(|(_, f)| f.rank_correlation * f.rank_correlation).sum();
+                let mut drivers: Vec<Driver> = drivers_of_set()
+                    .map(|(column, Figures { rank_correlation: rho, swing })| {
                         let initiative = scenario.inputs[column.input].initiative;
                         Driver {
                             input: column.input,
@@ -284,10 +343,10 @@ impl SetSensitivity {
     /// A plain-text table of the `count` most important drivers, as `roicast run` prints it.
     pub fn table(&self, scenario: &Scenario, count: usize) -> String {
         if self.drivers.is_empty() {
-            return format!("\nWhat drives {} NPV: nothing, every input is fixed.\n", self.set);
+            return format!("\nWhat drives {} NPV: nothing, every input that can move it is fixed.\n", self.set);
         }
         let mut out = format!(
-            "\nWhat drives {} NPV (top {} of {} uncertain inputs by share of variance):\n",
+            "\nWhat drives {} NPV (top {} of the {} uncertain inputs that can move it, by share of variance):\n",
             self.set,
             count.min(self.drivers.len()),
             self.drivers.len()

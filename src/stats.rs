@@ -2,9 +2,15 @@
 //!
 //! Quantiles are type 7 (linear interpolation between order statistics of
 //! the sorted sample). Figures that are undefined in a trial (`roi` with no
-//! cost) are left out of that figure's statistics; a figure with no defined
-//! value at all is `None`, which every report writes as empty or `null` —
-//! never as NaN. A payback that never came counts as later than every month.
+//! cost, a payback of a set with no cash flow) are left out of that figure's
+//! statistics; a figure with no defined value at all is `None`, which every
+//! report writes as empty or `null` — never as NaN. A payback that never came
+//! counts as later than every month.
+//!
+//! Statistics of values kept in single precision (ROI and visible ROI, see
+//! [`crate::engine::SetResults`]) are rounded to the digits single precision
+//! holds ([`Summary::held_in_single_precision`]), so no report shows digits
+//! that are rounding noise of `f32`.
 //!
 //! The mean and standard deviation are summed in trial order. The
 //! percentiles need only a few order statistics, so nothing is sorted in
@@ -21,7 +27,7 @@
 use serde::Serialize;
 
 use crate::engine::{RunResults, SetResults};
-use crate::model::NEVER;
+use crate::model::{NEVER, NO_CASH_FLOW};
 use crate::pool::Pool;
 use crate::rank::Workspace;
 
@@ -97,6 +103,13 @@ impl Summary {
         Summary::with_order_statistic(values.filter(|x| x.is_finite()), workspace, None).map(|(summary, _)| summary)
     }
 
+    /// Summarises the finite values of a single-precision sample, to the
+    /// digits they hold; `None` when there are none.
+    fn of_single_precision(values: &[f32], workspace: &mut Workspace) -> Option<Summary> {
+        let summary = Summary::of_finite(values.iter().map(|&x| f64::from(x)), workspace)?;
+        Some(summary.held_in_single_precision())
+    }
+
     /// Summarises a sample of finite values (in trial order), finding its
     /// percentiles in `workspace`, with the order statistic at `rank` (when
     /// asked, and below the number of values) found alongside them. The
@@ -148,6 +161,37 @@ impl Summary {
         Some((summary, rank.map(at)))
     }
 
+    /// The summary of values kept in single precision, rounded to the
+    /// decimal digits it holds ([`SINGLE_PRECISION_DIGITS`] significant
+    /// digits, see [`round_to_digits_of`]).
+    ///
+    /// Single precision moves each value `x` by at most `2^-24 |x|`, so a
+    /// percentile (an order statistic, or between two neighbours) keeps
+    /// seven significant digits of itself. The mean and the standard
+    /// deviation move by at most `2^-24` of the values' root mean square,
+    /// and the standard error by that over `√n`: each keeps the digits down
+    /// to the seventh of that scale. (A mean near zero among large values
+    /// so keeps fewer digits of its own.)
+    pub fn held_in_single_precision(self) -> Summary {
+        let n = self.n as f64;
+        let rms = (self.mean * self.mean + self.sd * self.sd * (n - 1.0) / n).sqrt();
+        let digits = |x: f64, scale: f64| round_to_digits_of(x, scale, SINGLE_PRECISION_DIGITS);
+        let own = |x: f64| digits(x, x.abs());
+        Summary {
+            n: self.n,
+            mean: digits(self.mean, rms),
+            sd: digits(self.sd, rms),
+            se: digits(self.se, rms / n.sqrt()),
+            p5: own(self.p5),
+            p10: own(self.p10),
+            p25: own(self.p25),
+            p50: own(self.p50),
+            p75: own(self.p75),
+            p90: own(self.p90),
+            p95: own(self.p95),
+        }
+    }
+
     /// The percentile for a level named in [`PERCENTILES`].
     pub fn percentile(&self, name: &str) -> Option<f64> {
         Some(match name {
@@ -163,6 +207,46 @@ impl Summary {
     }
 }
 
+/// Significant decimal digits a single-precision (`f32`) value holds: its
+/// rounding error, at most `2^-24` of it, is below one unit of the seventh.
+pub const SINGLE_PRECISION_DIGITS: i32 = 7;
+
+/// `x` rounded to the decimal place of the `digits`-th significant digit of
+/// `scale` (the nearest `f64` to that decimal, so it prints with those
+/// digits alone); `x` itself when it or `scale` is zero or not finite.
+///
+/// ```
+/// use roicast::stats::round_to_digits_of;
+/// assert_eq!(round_to_digits_of(4.0503082275390625, 4.05, 7), 4.050308);
+/// assert_eq!(round_to_digits_of(0.0012345678, 2.0, 7), 0.001235);
+/// assert_eq!(round_to_digits_of(-123456789.0, 123456789.0, 3), -123000000.0);
+/// assert_eq!(round_to_digits_of(3e-9, 1.0, 7), 0.0);
+/// ```
+pub fn round_to_digits_of(x: f64, scale: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() || scale == 0.0 || !scale.is_finite() {
+        return x;
+    }
+    // The exponent of the last digit kept, and how many digits of `x` lie at or above it.
+    let last = decimal_exponent(scale) + 1 - digits;
+    let kept = decimal_exponent(x) + 1 - last;
+    let rounded = if kept > 0 {
+        format!("{x:.*e}", (kept - 1) as usize)
+    } else if kept == 0 && x.abs() >= 0.5 * 10f64.powi(last) {
+        // Below the last digit kept, but half a unit of it or more: one unit.
+        format!("{}1e{last}", if x < 0.0 { "-" } else { "" })
+    } else {
+        return 0.0;
+    };
+    rounded.parse().unwrap_or(x)
+}
+
+/// The exponent of `x`'s leading decimal digit (`x` finite and not zero),
+/// read off its exact decimal form: `decimal_exponent(950.0) == 2`.
+fn decimal_exponent(x: f64) -> i32 {
+    let text = format!("{x:e}");
+    text.rsplit_once('e').and_then(|(_, exponent)| exponent.parse().ok()).unwrap_or(0)
+}
+
 /// Everything a run reports about one set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SetSummary {
@@ -171,21 +255,25 @@ pub struct SetSummary {
     pub name: String,
     /// Net present value.
     pub npv: Option<Summary>,
-    /// Return on investment, over trials with a cost.
+    /// Return on investment, over trials with a cost, to the digits single
+    /// precision holds ([`Summary::held_in_single_precision`]).
     pub roi: Option<Summary>,
-    /// P&L-visible return on investment, over trials with a cost.
+    /// P&L-visible return on investment, likewise.
     pub visible_roi: Option<Summary>,
     /// Share of trials with NPV below zero.
     pub prob_npv_negative: f64,
     /// Mean NPV of the `ceil(0.05 n)` worst trials.
     pub expected_shortfall_5: Option<f64>,
-    /// Share of trials paid back within 12 months (payback 0 counts).
-    pub prob_payback_within_12: f64,
-    /// Share of trials paid back within the horizon.
-    pub prob_payback_within_horizon: f64,
-    /// Median payback month; `None` when more than half never pay back.
+    /// Share of the trials with a cash flow that paid back within 12 months
+    /// (payback 0 counts); `None` when no trial has a cash flow.
+    pub prob_payback_within_12: Option<f64>,
+    /// Share of the trials with a cash flow that paid back within the
+    /// horizon; `None` when no trial has a cash flow.
+    pub prob_payback_within_horizon: Option<f64>,
+    /// Median payback month of the trials with a cash flow; `None` when more
+    /// than half of them never pay back, or there are none.
     pub payback_month_p50: Option<f64>,
-    /// Median discounted payback month; `None` when more than half never pay back.
+    /// Median discounted payback month, likewise.
     pub discounted_payback_month_p50: Option<f64>,
     /// Mean risk loss over the horizon.
     pub loss_mean: f64,
@@ -195,15 +283,20 @@ pub struct SetSummary {
     pub prob_abandoned: f64,
     /// Share of trials in which the ROI is undefined (no cost).
     pub prob_roi_undefined: f64,
+    /// Share of trials in which the set has no cash flow at all in the
+    /// horizon, left out of the payback figures.
+    pub prob_no_cash_flow: f64,
 }
 
-/// Median of payback months where [`NEVER`] sorts after every month.
+/// Median of payback months where [`NEVER`] sorts after every month and
+/// [`NO_CASH_FLOW`] is left out.
 ///
 /// Months are small integers, so the order statistics come from a count of
 /// each month rather than a sort.
 fn payback_median(months: &[u16]) -> Option<f64> {
     let mut counts = vec![0usize; usize::from(u16::MAX) + 1];
     months.iter().for_each(|&m| counts[usize::from(m)] += 1);
+    let counted = months.len() - std::mem::take(&mut counts[usize::from(NO_CASH_FLOW)]);
     let order_statistic = |rank: u64| {
         let mut below = 0;
         let month = counts.iter().position(|&c| {
@@ -215,14 +308,60 @@ fn payback_median(months: &[u16]) -> Option<f64> {
             _ => f64::INFINITY,
         }
     };
-    type7(months.len() as u64, 0.5, order_statistic).filter(|m| m.is_finite())
+    type7(counted as u64, 0.5, order_statistic).filter(|m| m.is_finite())
 }
+
+/// The share of the trials with a cash flow whose payback month is at most
+/// `limit` (a month, so neither marker counts); `None` when no trial has a cash flow.
+fn share_paid_back_by(months: &[u16], limit: u16) -> Option<f64> {
+    let counted = months.iter().filter(|&&m| m != NO_CASH_FLOW).count();
+    (counted > 0).then(|| share(months.iter().filter(|&&m| m <= limit).count(), counted))
+}
+
+/// The last payback month there can be: any horizon's last month.
+const LAST_MONTH: u16 = NO_CASH_FLOW - 1;
 
 fn share(n: usize, total: usize) -> f64 {
     if total == 0 { 0.0 } else { n as f64 / total as f64 }
 }
 
 impl SetSummary {
+    /// A summary of set `name` with every figure present, each 0: the shape
+    /// `summary.json` gives a set, known before any trial is run (which
+    /// figures a `--fail-if` gate may name).
+    pub fn template(name: &str) -> SetSummary {
+        let zero = Summary {
+            n: 0,
+            mean: 0.0,
+            sd: 0.0,
+            se: 0.0,
+            p5: 0.0,
+            p10: 0.0,
+            p25: 0.0,
+            p50: 0.0,
+            p75: 0.0,
+            p90: 0.0,
+            p95: 0.0,
+        };
+        SetSummary {
+            name: name.to_string(),
+            npv: Some(zero),
+            roi: Some(zero),
+            visible_roi: Some(zero),
+            prob_npv_negative: 0.0,
+            expected_shortfall_5: Some(0.0),
+            prob_payback_within_12: Some(0.0),
+            prob_payback_within_horizon: Some(0.0),
+            payback_month_p50: Some(0.0),
+            discounted_payback_month_p50: Some(0.0),
+            loss_mean: 0.0,
+            events_mean: 0.0,
+            prob_abandoned: 0.0,
+            prob_roi_undefined: 0.0,
+            prob_no_cash_flow: 0.0,
+        }
+    }
+
     /// Summarises one set's per-trial results.
     pub fn of(set: &SetResults) -> SetSummary {
         SetSummary::of_using(set, &mut Workspace::default())
@@ -241,22 +380,22 @@ impl SetSummary {
             let (below, sum) = set.npv.iter().filter(|&&x| x < end).fold((0, -0.0), |(k, sum), &x| (k + 1, sum + x));
             (sum + (tail - below) as f64 * end) / tail as f64
         });
-        let paid_by = |limit: u16| share(set.payback.iter().filter(|&&m| m != NEVER && m <= limit).count(), n);
         SetSummary {
             name: set.spec.name.clone(),
             npv,
-            roi: Summary::of_finite(set.roi.iter().map(|&r| f64::from(r)), workspace),
-            visible_roi: Summary::of_finite(set.visible_roi.iter().map(|&r| f64::from(r)), workspace),
+            roi: Summary::of_single_precision(&set.roi, workspace),
+            visible_roi: Summary::of_single_precision(&set.visible_roi, workspace),
             prob_npv_negative: share(set.npv.iter().filter(|&&x| x < 0.0).count(), n),
             expected_shortfall_5,
-            prob_payback_within_12: paid_by(12),
-            prob_payback_within_horizon: paid_by(NEVER - 1),
+            prob_payback_within_12: share_paid_back_by(&set.payback, 12),
+            prob_payback_within_horizon: share_paid_back_by(&set.payback, LAST_MONTH),
             payback_month_p50: payback_median(&set.payback),
             discounted_payback_month_p50: payback_median(&set.discounted_payback),
             loss_mean: if n == 0 { 0.0 } else { set.loss.iter().sum::<f64>() / n as f64 },
             events_mean: if n == 0 { 0.0 } else { set.events.iter().map(|&e| f64::from(e)).sum::<f64>() / n as f64 },
             prob_abandoned: share(set.abandoned.iter().filter(|&&a| a).count(), n),
             prob_roi_undefined: share(set.roi.iter().filter(|x| !x.is_finite()).count(), n),
+            prob_no_cash_flow: share(set.payback.iter().filter(|&&m| m == NO_CASH_FLOW).count(), n),
         }
     }
 }
@@ -358,30 +497,38 @@ mod tests {
         };
         let widened = |values: &[f32]| values.iter().map(|&x| f64::from(x)).collect::<Vec<f64>>();
         let median = |months: &[u16]| {
-            let mut sorted: Vec<f64> =
-                months.iter().map(|&m| if m == NEVER { f64::INFINITY } else { f64::from(m) }).collect();
+            let mut sorted: Vec<f64> = months
+                .iter()
+                .filter(|&&m| m != NO_CASH_FLOW)
+                .map(|&m| if m == NEVER { f64::INFINITY } else { f64::from(m) })
+                .collect();
             sorted.sort_by(f64::total_cmp);
             quantile_sorted(&sorted, 0.5).filter(|m| m.is_finite())
         };
         let n = set.npv.len();
         let npv_sorted = sorted(&set.npv);
         let tail = n.div_ceil(20);
-        let paid_by = |limit: u16| share(set.payback.iter().filter(|&&m| m != NEVER && m <= limit).count(), n);
+        let with_cash_flow: Vec<u16> = set.payback.iter().copied().filter(|&m| m != NO_CASH_FLOW).collect();
+        let paid_by = |limit: u16| {
+            let paid = with_cash_flow.iter().filter(|&&m| m != NEVER && m <= limit).count();
+            (!with_cash_flow.is_empty()).then(|| share(paid, with_cash_flow.len()))
+        };
         SetSummary {
             name: set.spec.name.clone(),
             npv: reference(&npv_sorted),
-            roi: reference(&sorted(&widened(&set.roi))),
-            visible_roi: reference(&sorted(&widened(&set.visible_roi))),
+            roi: reference(&sorted(&widened(&set.roi))).map(Summary::held_in_single_precision),
+            visible_roi: reference(&sorted(&widened(&set.visible_roi))).map(Summary::held_in_single_precision),
             prob_npv_negative: share(set.npv.iter().filter(|&&x| x < 0.0).count(), n),
             expected_shortfall_5: (tail > 0).then(|| npv_sorted[..tail].iter().sum::<f64>() / tail as f64),
             prob_payback_within_12: paid_by(12),
-            prob_payback_within_horizon: paid_by(NEVER - 1),
+            prob_payback_within_horizon: paid_by(600),
             payback_month_p50: median(&set.payback),
             discounted_payback_month_p50: median(&set.discounted_payback),
             loss_mean: if n == 0 { 0.0 } else { set.loss.iter().sum::<f64>() / n as f64 },
             events_mean: if n == 0 { 0.0 } else { set.events.iter().map(|&e| f64::from(e)).sum::<f64>() / n as f64 },
             prob_abandoned: share(set.abandoned.iter().filter(|&&a| a).count(), n),
             prob_roi_undefined: share(set.roi.iter().filter(|x| !x.is_finite()).count(), n),
+            prob_no_cash_flow: share(n - with_cash_flow.len(), n),
         }
     }
 
@@ -390,8 +537,11 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         let mut workspace = Workspace::default();
         for n in [0, 1, 2, 3, 20, 21, 999, 100_000] {
-            let month =
-                |rng: &mut ChaCha8Rng| if rng.random::<f64>() < 0.3 { NEVER } else { rng.random_range(0..60u16) };
+            let month = |rng: &mut ChaCha8Rng| match rng.random::<f64>() {
+                u if u < 0.3 => NEVER,
+                u if u < 0.4 => NO_CASH_FLOW,
+                _ => rng.random_range(0..60u16),
+            };
             let set = SetResults {
                 npv: (0..n)
                     .map(|i| match i % 7 {
@@ -446,6 +596,53 @@ mod tests {
     }
 
     #[test]
+    fn rounding_keeps_the_digits_of_a_scale() {
+        // Seven significant digits of itself.
+        assert_eq!(round_to_digits_of(0.52701156437397, 0.52701156437397, 7), 0.5270116);
+        assert_eq!(round_to_digits_of(-0.7603987038135529, 0.76, 7), -0.7603987);
+        assert_eq!(round_to_digits_of(9.99999996, 9.99999996, 7), 10.0);
+        assert_eq!(round_to_digits_of(1234567891.0, 1234567891.0, 7), 1234568000.0);
+        // Digits down to the seventh of a larger scale.
+        assert_eq!(round_to_digits_of(0.012087367478946492, 1.7, 7), 0.012087);
+        assert_eq!(round_to_digits_of(6e-7, 1.0, 7), 1e-6);
+        assert_eq!(round_to_digits_of(-4e-7, 1.0, 7), 0.0);
+        assert_eq!(round_to_digits_of(-5e-7, 1.0, 7), -1e-6);
+        // Nothing to round.
+        assert_eq!(round_to_digits_of(0.0, 1.0, 7), 0.0);
+        assert_eq!(round_to_digits_of(0.25, 0.0, 7), 0.25);
+        for x in [0.1234567890123, -98765.4321987, 3.0e-12] {
+            let text = serde_json::to_string(&round_to_digits_of(x, x.abs(), 7)).unwrap();
+            let digits = text.trim_start_matches(['-', '0', '.']).chars().filter(char::is_ascii_digit).count();
+            assert!(digits <= 7, "{x}: {text}");
+        }
+    }
+
+    #[test]
+    fn single_precision_statistics_keep_only_the_digits_they_hold() {
+        let values: Vec<f32> = (0..1001).map(|i| 1.0 + i as f32 / 3.0).collect();
+        let exact = Summary::of(&values.iter().map(|&x| f64::from(x)).collect::<Vec<_>>()).unwrap();
+        let held = Summary::of_single_precision(&values, &mut Workspace::default()).unwrap();
+        // Rounding moves each figure by at most half a unit of its last digit kept.
+        let rms = (values.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>() / 1001.0).sqrt();
+        let unit = |scale: f64| 10f64.powi(scale.log10().floor() as i32 - 6);
+        for (got, raw, scale) in [
+            (held.mean, exact.mean, rms),
+            (held.sd, exact.sd, rms),
+            (held.se, exact.se, rms / 1001f64.sqrt()),
+            (held.p10, exact.p10, exact.p10),
+            (held.p50, exact.p50, exact.p50),
+            (held.p95, exact.p95, exact.p95),
+        ] {
+            assert!((got - raw).abs() <= 0.5 * unit(scale) * (1.0 + 1e-9), "{got} vs {raw}");
+            assert!(got != raw, "{raw} has digits single precision does not hold");
+        }
+        // A mean near zero among values near ±1 keeps the digits of their size, not its own.
+        let values = [1.000_000_1_f32, -1.0];
+        let held = Summary::of_single_precision(&values, &mut Workspace::default()).unwrap();
+        assert_eq!(held.mean, 0.0);
+    }
+
+    #[test]
     fn type_7_matches_reference_values() {
         // R: quantile(c(1, 3, 4, 10), c(.1, .25, .9), type = 7) = 1.6, 2.5, 8.2
         let x = [1.0, 3.0, 4.0, 10.0];
@@ -465,10 +662,22 @@ mod tests {
     }
 
     #[test]
-    fn payback_median_treats_never_as_latest() {
+    fn payback_median_treats_never_as_latest_and_leaves_out_no_cash_flow() {
         assert_eq!(payback_median(&[3, 5, NEVER]), Some(5.0));
         assert_eq!(payback_median(&[3, NEVER, NEVER]), None);
         assert_eq!(payback_median(&[4, 3, NEVER, 0]), Some(3.5));
         assert_eq!(payback_median(&[]), None);
+        assert_eq!(payback_median(&[NO_CASH_FLOW, 3, NO_CASH_FLOW, 5, NEVER]), Some(5.0));
+        assert_eq!(payback_median(&[NO_CASH_FLOW, 2, NO_CASH_FLOW, NO_CASH_FLOW]), Some(2.0));
+        assert_eq!(payback_median(&[NO_CASH_FLOW; 3]), None);
+    }
+
+    #[test]
+    fn payback_shares_count_only_trials_with_a_cash_flow() {
+        let months = [0, 12, 13, NEVER, NO_CASH_FLOW, NO_CASH_FLOW];
+        assert_eq!(share_paid_back_by(&months, 12), Some(0.5));
+        assert_eq!(share_paid_back_by(&months, LAST_MONTH), Some(0.75));
+        assert_eq!(share_paid_back_by(&[NO_CASH_FLOW; 4], 12), None);
+        assert_eq!(share_paid_back_by(&[], 12), None);
     }
 }

@@ -6,7 +6,8 @@
 //! [`crate::gates`]; this module only renders them as text and files. Every
 //! table is built as text first (`*_text` functions) and printed once
 //! everything is written, so a failed write never leaves half a report on
-//! the terminal.
+//! the terminal; with `--quiet` nothing but errors (and tripped gates) is
+//! printed.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -22,7 +23,7 @@ use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Source};
 use crate::error::Error;
 use crate::export::{summary_value, write_budget_csv};
 use crate::format::{money, month, percent, signed_money};
-use crate::gates::{Gate, Reading, TRIPPED_EXIT_CODE};
+use crate::gates::{Gate, Reading, TRIPPED_EXIT_CODE, Target};
 use crate::plan::{Evaluation, InitiativeTrials, Plan, PlanSettings, Search};
 use crate::report::{Report, text_table};
 use crate::scenario::Scenario;
@@ -75,8 +76,10 @@ pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
         }
         Ok(())
     })?;
-    print!("{}", compare_text(&comparison, source_a, source_b, &options.simulation));
-    println!("results written to {}/", options.out.display());
+    if !options.simulation.quiet {
+        print!("{}", compare_text(&comparison, source_a, source_b, &options.simulation));
+        println!("results written to {}/", options.out.display());
+    }
     Ok(0)
 }
 
@@ -151,6 +154,9 @@ fn compare_text(comparison: &Comparison, a: Source, b: Source, overrides: &Simul
 pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
     if ConflationCost::mismatched(&scenario).is_empty() {
+        if options.simulation.quiet {
+            return Ok(0);
+        }
         println!(
             "Every initiative in \"{}\" has its natural owner (it for IT automation, operations for BPA): \
              there is no conflation to cost.",
@@ -177,8 +183,10 @@ pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
         }
         Ok(())
     })?;
-    print!("{}", conflation_text(&cost, source));
-    println!("results written to {}/", options.out.display());
+    if !options.simulation.quiet {
+        print!("{}", conflation_text(&cost, source));
+        println!("results written to {}/", options.out.display());
+    }
     Ok(0)
 }
 
@@ -277,8 +285,10 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
         }
         Ok(())
     })?;
-    print!("{}", plan_text(&plan, source, data.trials()));
-    println!("results written to {}/", options.out.display());
+    if !options.simulation.quiet {
+        print!("{}", plan_text(&plan, source, data.trials()));
+        println!("results written to {}/", options.out.display());
+    }
     Ok(0)
 }
 
@@ -399,24 +409,28 @@ fn portfolio_row(rank: usize, e: &Evaluation, scenario: &Scenario) -> Vec<String
 // run --fail-if
 // ---------------------------------------------------------------------------
 
-/// Reads every gate's figure from a run's summary; an unknown set or figure
-/// is a bad input, reported before any output is written.
-pub(super) fn read_gates(gates: &[Gate], report: &Report) -> Result<Vec<Reading>, Error> {
-    if gates.is_empty() {
+/// Reads every gate's figure from a run's summary (the targets were checked
+/// against the scenario before the run).
+pub(super) fn read_gates(targets: &[Target], report: &Report) -> Result<Vec<Reading>, Error> {
+    if targets.is_empty() {
         return Ok(Vec::new());
     }
     let summary =
         summary_value(report).map_err(|e| Error::Output { what: "summary.json".into(), message: e.to_string() })?;
-    gates.iter().map(|g| g.read(&summary).map_err(|e| Error::Input(format!("--fail-if {e}")))).collect()
+    Ok(targets.iter().map(|t| t.read(&summary)).collect())
 }
 
-/// Prints each gate's verdict; returns the exit code: [`TRIPPED_EXIT_CODE`]
-/// when any gate trips, 0 otherwise.
-pub(super) fn report_gates(gates: &[Gate], readings: &[Reading]) -> i32 {
+/// Prints each gate's verdict — with `quiet`, only the gates that trip —
+/// and returns the exit code: [`TRIPPED_EXIT_CODE`] when any gate trips, 0
+/// otherwise.
+pub(super) fn report_gates(gates: &[Gate], readings: &[Reading], quiet: bool) -> i32 {
     let mut tripped = 0;
     for (gate, reading) in gates.iter().zip(readings) {
         let trips = gate.trips(reading);
         tripped += usize::from(trips);
+        if quiet && !trips {
+            continue;
+        }
         let value = match reading.value {
             Some(v) if v.is_infinite() => "never (null)".to_string(),
             Some(v) => v.to_string(),
@@ -425,10 +439,8 @@ pub(super) fn report_gates(gates: &[Gate], readings: &[Reading]) -> i32 {
         let verdict = if trips { "TRIPPED" } else { "ok     " };
         println!("gate {verdict} {gate}   ({}.{} = {value})", reading.set, reading.figure);
     }
-    if tripped > 0 {
+    if tripped > 0 && !quiet {
         eprintln!("roicast: {tripped} of {} --fail-if conditions hold (exit code {TRIPPED_EXIT_CODE})", gates.len());
-        TRIPPED_EXIT_CODE
-    } else {
-        0
     }
+    if tripped > 0 { TRIPPED_EXIT_CODE } else { 0 }
 }

@@ -6,7 +6,7 @@
 //! ([`crate::engine::SetResults`]) and monthly rows ([`MonthRow`]); nothing is
 //! simulated again.
 
-use crate::model::NEVER;
+use crate::model::{NEVER, NO_CASH_FLOW};
 use crate::report::Report;
 use crate::scenario::{Kind, Owner};
 use crate::stats::{MonthRow, quantile_sorted};
@@ -181,25 +181,32 @@ pub fn central_range(samples: &[&[f64]], tail: f64) -> (f64, f64) {
     padded_range(ends, true, 0.04)
 }
 
-/// Share of trials that have paid back by each month 0 to `horizon` (index
-/// = month). A payback of month 0 counts from month 0; [`NEVER`] never
-/// counts, so the last share is below 1 when some trials never pay back.
-pub fn paid_back_by_month(payback: &[u16], horizon: usize) -> Vec<f64> {
+/// Share of the trials with a cash flow that have paid back by each month 0
+/// to `horizon` (index = month); `None` when no trial has a cash flow. A
+/// payback of month 0 counts from month 0; [`NEVER`] never counts, so the
+/// last share is below 1 when some trials never pay back; trials with
+/// [`NO_CASH_FLOW`] are left out, as in the summary's payback figures.
+pub fn paid_back_by_month(payback: &[u16], horizon: usize) -> Option<Vec<f64>> {
     let mut counts = vec![0usize; horizon + 1];
-    for &m in payback {
+    let mut with_cash_flow = 0;
+    for &m in payback.iter().filter(|&&m| m != NO_CASH_FLOW) {
+        with_cash_flow += 1;
         if m != NEVER && usize::from(m) <= horizon {
             counts[usize::from(m)] += 1;
         }
     }
-    let n = payback.len().max(1) as f64;
+    if with_cash_flow == 0 {
+        return None;
+    }
     let mut total = 0;
-    counts
+    let shares = counts
         .iter()
         .map(|&c| {
             total += c;
-            total as f64 / n
+            total as f64 / with_cash_flow as f64
         })
-        .collect()
+        .collect();
+    Some(shares)
 }
 
 /// Corner points of a step curve holding `values[m]` from month `m` to `m + 1`
@@ -470,11 +477,15 @@ mod tests {
     #[test]
     fn payback_shares_count_month_zero_and_never_stays_below_one() {
         let payback = [0, 2, 2, 5, NEVER];
-        let s = paid_back_by_month(&payback, 4);
+        let s = paid_back_by_month(&payback, 4).unwrap();
         assert_eq!(s, vec![0.2, 0.2, 0.6, 0.6, 0.6]);
-        let s = paid_back_by_month(&payback, 6);
+        let s = paid_back_by_month(&payback, 6).unwrap();
         assert_eq!(s[6], 0.8);
-        assert_eq!(paid_back_by_month(&[], 2), vec![0.0, 0.0, 0.0]);
+        // Trials without a cash flow are left out of the shares.
+        let s = paid_back_by_month(&[NO_CASH_FLOW, 0, 2, NO_CASH_FLOW, 2, 5, NEVER], 6).unwrap();
+        assert_eq!(s, vec![0.2, 0.2, 0.6, 0.6, 0.6, 0.8, 0.8]);
+        assert_eq!(paid_back_by_month(&[NO_CASH_FLOW; 3], 2), None);
+        assert_eq!(paid_back_by_month(&[], 2), None);
     }
 
     #[test]

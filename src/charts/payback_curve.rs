@@ -1,7 +1,8 @@
 //! Payback curve: the chance of having paid back by each month, IT automation vs BPA.
 //!
 //! Each curve is the share of trials whose payback month is at or before
-//! month m (payback at month 0 counts from month 0). Trials that never pay
+//! month m (payback at month 0 counts from month 0), among the trials in
+//! which the group has a cash flow at all; a group with none has no curve. Trials that never pay
 //! back within the horizon keep a curve below 100%, and the gap is labelled
 //! at the end of the horizon. Month 12 is marked, as the headline quotes it.
 
@@ -52,16 +53,27 @@ impl Chart for PaybackCurve {
             .into_iter()
             .filter_map(|kind| {
                 let set = report.results.set(kind.as_str()).filter(|s| !s.spec.members.is_empty())?;
-                Some((kind, paid_back_by_month(&set.payback, horizon)))
+                Some((kind, paid_back_by_month(&set.payback, horizon)?))
             })
             .collect();
         let quoted: Vec<(&str, f64)> = curves.iter().map(|(k, s)| (style::kind_label(*k), s[milestone])).collect();
-        let title = headline(milestone, &quoted);
+        // Initiatives, but none with a cash flow in any trial: nothing pays back.
+        let no_cash_flow = curves.is_empty() && !report.scenario.initiatives.is_empty();
+        let title = if no_cash_flow {
+            "No payback to chart: nothing has a cash flow within the horizon".to_string()
+        } else {
+            headline(milestone, &quoted)
+        };
         let subtitle =
             "Share of trials whose cumulative net cash flow is back to zero or above; the gap to 100% never pays back";
         let plot = style::frame(root, report, &Heading { title: &title, subtitle, legend: &[] })?;
         if curves.is_empty() {
-            return style::message(&plot, "No initiatives in this scenario");
+            let why = if no_cash_flow {
+                "No initiative has a cash flow within the horizon"
+            } else {
+                "No initiatives in this scenario"
+            };
+            return style::message(&plot, why);
         }
         let x_end = horizon as f64 * 1.02 + 0.3;
         let mut chart = ChartBuilder::on(&plot)

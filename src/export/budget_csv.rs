@@ -7,25 +7,22 @@
 
 use std::io::Write;
 
-use polars::prelude::*;
-
-use super::ExportError;
+use super::{CsvCells, CsvColumn, ExportError, write_csv};
 use crate::plan::QuarterRow;
 
 /// Writes a budget table as CSV.
 pub fn write_budget_csv(rows: &[QuarterRow], out: &mut dyn Write) -> Result<(), ExportError> {
-    let whole = |f: fn(&QuarterRow) -> u32| rows.iter().map(f).collect::<Vec<u32>>();
-    let money = |f: fn(&QuarterRow) -> f64| rows.iter().map(f).collect::<Vec<f64>>();
-    let mut frame = DataFrame::new_infer_height(vec![
-        Column::new("quarter".into(), whole(|r| r.quarter)),
-        Column::new("first_month".into(), whole(|r| r.first_month)),
-        Column::new("last_month".into(), whole(|r| r.last_month)),
-        Column::new("spend_mean".into(), money(|r| r.spend_mean)),
-        Column::new("spend_p50".into(), money(|r| r.spend_p50)),
-        Column::new("spend_p90".into(), money(|r| r.spend_p90)),
-        Column::new("visible_benefit_mean".into(), money(|r| r.visible_benefit_mean)),
-        Column::new("risk_loss_mean".into(), money(|r| r.risk_loss_mean)),
-    ])?;
-    CsvWriter::new(out).include_header(true).finish(&mut frame)?;
-    Ok(())
+    let whole = |f: fn(&QuarterRow) -> u32| CsvCells::Whole(rows.iter().map(|r| u64::from(f(r))).collect());
+    let money = |f: fn(&QuarterRow) -> f64| CsvCells::Numbers(rows.iter().map(|r| Some(f(r))).collect());
+    let columns = [
+        CsvColumn { name: "quarter", cells: whole(|r| r.quarter) },
+        CsvColumn { name: "first_month", cells: whole(|r| r.first_month) },
+        CsvColumn { name: "last_month", cells: whole(|r| r.last_month) },
+        CsvColumn { name: "spend_mean", cells: money(|r| r.spend_mean) },
+        CsvColumn { name: "spend_p50", cells: money(|r| r.spend_p50) },
+        CsvColumn { name: "spend_p90", cells: money(|r| r.spend_p90) },
+        CsvColumn { name: "visible_benefit_mean", cells: money(|r| r.visible_benefit_mean) },
+        CsvColumn { name: "risk_loss_mean", cells: money(|r| r.risk_loss_mean) },
+    ];
+    write_csv(&columns, out)
 }

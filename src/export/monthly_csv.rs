@@ -7,9 +7,7 @@
 
 use std::io::Write;
 
-use polars::prelude::*;
-
-use super::{Export, ExportError};
+use super::{CsvCells, CsvColumn, Export, ExportError, write_csv};
 use crate::report::Report;
 use crate::stats::monthly_rows;
 
@@ -25,23 +23,24 @@ impl Export for MonthlyCsv {
     fn write(&self, report: &Report, out: &mut dyn Write) -> Result<(), ExportError> {
         let mut set = Vec::new();
         let mut month = Vec::new();
-        let mut values: [Vec<f64>; 8] = Default::default();
+        let mut values: [Vec<Option<f64>>; 8] = Default::default();
         for (s, spec) in report.results.sets.iter().enumerate() {
             for row in monthly_rows(report.results, s) {
-                set.push(spec.spec.name.clone());
-                month.push(row.month);
+                set.push(spec.spec.name.as_str());
+                month.push(u64::from(row.month));
                 let fields =
                     [row.mean, row.p5, row.p25, row.p50, row.p75, row.p95, row.benefit_mean, row.visible_benefit_mean];
                 for (column, v) in values.iter_mut().zip(fields) {
-                    column.push(v);
+                    column.push(Some(v));
                 }
             }
         }
         let names = ["mean", "p5", "p25", "p50", "p75", "p95", "benefit_mean", "visible_benefit_mean"];
-        let mut columns = vec![Column::new("set".into(), set), Column::new("month".into(), month)];
-        columns.extend(names.iter().zip(values).map(|(name, v)| Column::new((*name).into(), v)));
-        let mut frame = DataFrame::new_infer_height(columns)?;
-        CsvWriter::new(out).include_header(true).finish(&mut frame)?;
-        Ok(())
+        let mut columns = vec![
+            CsvColumn { name: "set", cells: CsvCells::Text(set) },
+            CsvColumn { name: "month", cells: CsvCells::Whole(month) },
+        ];
+        columns.extend(names.iter().zip(values).map(|(name, v)| CsvColumn { name, cells: CsvCells::Numbers(v) }));
+        write_csv(&columns, out)
     }
 }

@@ -2,16 +2,15 @@
 //! `it` and `bpa` sets.
 //!
 //! Columns: `set,input,initiative,kind,rank_correlation,variance_share,swing`,
-//! one row per set and uncertain input, each set's rows most important first
+//! one row per set and uncertain input that can move it
+//! ([`crate::sensitivity::can_move`]), each set's rows most important first
 //! (by |rank correlation|). `input` is the name correlations use
 //! (`"Invoice approval.build_cost"`); `variance_share` is empty when a set's
 //! NPV does not vary. See [`crate::sensitivity`] for the definitions.
 
 use std::io::Write;
 
-use polars::prelude::*;
-
-use super::{Export, ExportError};
+use super::{CsvCells, CsvColumn, Export, ExportError, write_csv};
 use crate::report::Report;
 
 /// Writes `sensitivity.csv`.
@@ -33,20 +32,19 @@ impl Export for SensitivityCsv {
             input.push(d.name.as_str());
             initiative.push(scenario.initiatives[d.initiative].name.as_str());
             kind.push(d.kind.as_str());
-            rho.push(d.rank_correlation);
+            rho.push(Some(d.rank_correlation));
             share.push(d.variance_share);
-            swing.push(d.swing);
+            swing.push(Some(d.swing));
         }
-        let mut frame = DataFrame::new_infer_height(vec![
-            Column::new("set".into(), set),
-            Column::new("input".into(), input),
-            Column::new("initiative".into(), initiative),
-            Column::new("kind".into(), kind),
-            Column::new("rank_correlation".into(), rho),
-            Column::new("variance_share".into(), share),
-            Column::new("swing".into(), swing),
-        ])?;
-        CsvWriter::new(out).include_header(true).finish(&mut frame)?;
-        Ok(())
+        let columns = [
+            CsvColumn { name: "set", cells: CsvCells::Text(set) },
+            CsvColumn { name: "input", cells: CsvCells::Text(input) },
+            CsvColumn { name: "initiative", cells: CsvCells::Text(initiative) },
+            CsvColumn { name: "kind", cells: CsvCells::Text(kind) },
+            CsvColumn { name: "rank_correlation", cells: CsvCells::Numbers(rho) },
+            CsvColumn { name: "variance_share", cells: CsvCells::Numbers(share) },
+            CsvColumn { name: "swing", cells: CsvCells::Numbers(swing) },
+        ];
+        write_csv(&columns, out)
     }
 }

@@ -11,7 +11,10 @@ use std::io::Write;
 use serde_json::{Map, Value, json};
 
 use super::{Export, ExportError};
+use crate::model::{SetSpec, reported_sets};
 use crate::report::Report;
+use crate::scenario::Scenario;
+use crate::stats::SetSummary;
 
 /// Writes `summary.json`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -22,18 +25,7 @@ pub fn summary_value(report: &Report) -> Result<Value, ExportError> {
     let scenario = report.scenario;
     let mut sets = Map::new();
     for (summary, set) in report.summaries.iter().zip(&report.results.sets) {
-        let mut value = serde_json::to_value(summary)?;
-        if let Value::Object(map) = &mut value {
-            map.insert("kind".into(), json!(set.spec.kind.map(|k| k.as_str())));
-            let members: Vec<&str> = set.spec.members.iter().map(|&m| scenario.initiatives[m].name.as_str()).collect();
-            map.insert("members".into(), json!(members));
-            if let [only] = set.spec.members[..] {
-                let initiative = &scenario.initiatives[only];
-                map.insert("owner".into(), json!(initiative.owner.as_str()));
-                map.insert("mismatched".into(), json!(initiative.is_mismatched()));
-            }
-        }
-        sets.insert(summary.name.clone(), value);
+        sets.insert(summary.name.clone(), set_entry(summary, &set.spec, scenario)?);
     }
     Ok(json!({
         "scenario": scenario.name,
@@ -46,6 +38,32 @@ pub fn summary_value(report: &Report) -> Result<Value, ExportError> {
         "convergence": report.convergence,
         "manifest": report.manifest,
     }))
+}
+
+/// The entry of one set under `sets`: its summary, then what it is made of.
+fn set_entry(summary: &SetSummary, spec: &SetSpec, scenario: &Scenario) -> Result<Value, ExportError> {
+    let mut value = serde_json::to_value(summary)?;
+    if let Value::Object(map) = &mut value {
+        map.insert("kind".into(), json!(spec.kind.map(|k| k.as_str())));
+        let members: Vec<&str> = spec.members.iter().map(|&m| scenario.initiatives[m].name.as_str()).collect();
+        map.insert("members".into(), json!(members));
+        if let [only] = spec.members[..] {
+            let initiative = &scenario.initiatives[only];
+            map.insert("owner".into(), json!(initiative.owner.as_str()));
+            map.insert("mismatched".into(), json!(initiative.is_mismatched()));
+        }
+    }
+    Ok(value)
+}
+
+/// The entry `summary.json` will give each set of a run of `scenario`, in
+/// report order, with every figure present ([`SetSummary::template`]): the
+/// names and types of its figures, known before any trial is run.
+pub fn set_templates(scenario: &Scenario) -> Result<Vec<(String, Value)>, ExportError> {
+    reported_sets(scenario)
+        .iter()
+        .map(|spec| Ok((spec.name.clone(), set_entry(&SetSummary::template(&spec.name), spec, scenario)?)))
+        .collect()
 }
 
 impl Export for SummaryJson {

@@ -5,8 +5,8 @@
 //! `.events`, `.abandoned`; `<initiative>.npv` for each initiative; then
 //! every input drawn once per trial under the name correlations use
 //! (`"Invoice approval.build_cost"`). ROIs and inputs are in single
-//! precision, as the run keeps them. Undefined ROI and a payback that never
-//! came are null. The file is written in row groups of 16,384 trials,
+//! precision, as the run keeps them. Undefined ROI, a payback that never
+//! came and the paybacks of a set with no cash flow are null. The file is written in row groups of 16,384 trials,
 //! Snappy-compressed, with null counts but no min/max statistics.
 //!
 //! It reads the trials alone, none of the report's statistics, so it is not
@@ -23,7 +23,7 @@ use polars_parquet::write::{
 
 use super::ExportError;
 use crate::engine::{RunResults, SetResults};
-use crate::model::NEVER;
+use crate::model::{NEVER, NO_CASH_FLOW};
 
 /// Name of the per-trial table in the output folder.
 pub const TRIALS_PARQUET: &str = "trials.parquet";
@@ -33,7 +33,7 @@ fn optional(values: &[f32]) -> Vec<Option<f32>> {
 }
 
 fn months(values: &[u16]) -> Vec<Option<u32>> {
-    values.iter().map(|&m| (m != NEVER).then_some(u32::from(m))).collect()
+    values.iter().map(|&m| (m != NEVER && m != NO_CASH_FLOW).then_some(u32::from(m))).collect()
 }
 
 /// Rows per row group: each group is built and written on its own, so

@@ -106,7 +106,6 @@ fn compare_writes_its_json_and_chart() {
         b.to_str().unwrap(),
         "--trials",
         "1500",
-        "-q",
         "--out",
         out.to_str().unwrap(),
     ]);
@@ -212,7 +211,7 @@ fn conflation_command_reports_or_says_there_is_nothing_to_cost() {
     let out = dir.path().join("conf");
     let file = shipped("conflation.toml");
     let (code, stdout, stderr) =
-        roicast(&["conflation", file.to_str().unwrap(), "--trials", "1000", "-q", "--out", out.to_str().unwrap()]);
+        roicast(&["conflation", file.to_str().unwrap(), "--trials", "1000", "--out", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("Customer onboarding (bpa)") && stdout.contains("total (portfolio)"), "{stdout}");
     let json = read_json(&out.join("conflation.json"));
@@ -434,7 +433,7 @@ fn plan_command_writes_plan_json_budget_csv_and_the_frontier() {
     let file = write(dir.path(), "hand.toml", HAND);
     let out = dir.path().join("plan");
     let (code, stdout, stderr) =
-        roicast(&["plan", file.to_str().unwrap(), "--budget", "60k", "-q", "--out", out.to_str().unwrap()]);
+        roicast(&["plan", file.to_str().unwrap(), "--budget", "60k", "--out", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("Fund: Base, App1, App2"), "{stdout}");
     let json = read_json(&out.join("plan.json"));
@@ -455,16 +454,8 @@ fn plan_command_writes_plan_json_budget_csv_and_the_frontier() {
 
     // Nothing fits: said plainly, the cheapest named, exit 0, no budget table.
     let none = dir.path().join("none");
-    let (code, stdout, stderr) = roicast(&[
-        "plan",
-        file.to_str().unwrap(),
-        "--budget",
-        "5000",
-        "--no-charts",
-        "-q",
-        "--out",
-        none.to_str().unwrap(),
-    ]);
+    let (code, stdout, stderr) =
+        roicast(&["plan", file.to_str().unwrap(), "--budget", "5000", "--no-charts", "--out", none.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("No portfolio fits") && stdout.contains("The cheapest portfolio is Small"), "{stdout}");
     let json = read_json(&none.join("plan.json"));
@@ -512,7 +503,7 @@ fn gates_trip_with_exit_code_3_after_writing_outputs() {
     let file = shipped("quickstart.toml");
     let gate_run = |name: &str, gates: &[&str]| {
         let out = dir.path().join(name);
-        let mut args = vec!["run", file.to_str().unwrap(), "--trials", "500", "--no-charts", "-q", "--out"];
+        let mut args = vec!["run", file.to_str().unwrap(), "--trials", "500", "--no-charts", "--out"];
         args.push(out.to_str().unwrap());
         for gate in gates {
             args.extend(["--fail-if", gate]);
@@ -547,7 +538,7 @@ fn bad_gates_are_bad_input() {
     for bad in ["npv.mean <", "npv.mean ~ 3", "\"Invoice approval.npv.mean < 0", "< 0.1"] {
         let (code, _, stderr) = roicast(&["run", file, "--trials", "100", "--fail-if", bad]);
         assert_eq!(code, 2, "{bad}: {stderr}");
-        assert!(stderr.contains("expected `[set.]figure OP number`"), "{bad}: {stderr}");
+        assert!(stderr.contains("expected `[set.]figure OP threshold`"), "{bad}: {stderr}");
     }
     // Unknown names: refused before any output is written, with what exists.
     let dir = tempfile::tempdir().unwrap();

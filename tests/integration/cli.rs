@@ -16,7 +16,7 @@ fn run_default(out: &Path, extra: &[&str]) -> String {
 /// Runs the default scenario into `out` with `trials` trials.
 fn run_default_with(out: &Path, trials: &str, extra: &[&str]) -> String {
     let out = out.to_str().unwrap();
-    let mut args = vec!["run", DEFAULT, "--trials", trials, "--out", out, "--quiet"];
+    let mut args = vec!["run", DEFAULT, "--trials", trials, "--out", out];
     args.extend_from_slice(extra);
     let (code, stdout, stderr) = roicast(&args);
     assert_eq!(code, 0, "run failed: {stderr}");

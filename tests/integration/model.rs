@@ -3,7 +3,7 @@
 //! and the conflation multipliers.
 
 use roicast::engine::{RunResults, SetResults};
-use roicast::model::NEVER;
+use roicast::model::{NEVER, NO_CASH_FLOW};
 use roicast::stats::{SetSummary, monthly_rows};
 
 use crate::util::*;
@@ -131,6 +131,9 @@ struct HandMetrics {
 }
 
 fn payback_of(running: &[f64]) -> u16 {
+    if running.iter().all(|&x| x == 0.0) {
+        return NO_CASH_FLOW;
+    }
     let mut was_negative = false;
     for (i, &x) in running.iter().enumerate() {
         if x < 0.0 {
@@ -358,8 +361,8 @@ fn fixed_inputs_give_the_hand_computed_metrics_for_every_set() {
     let summary = SetSummary::of(set(&r, "portfolio"));
     assert_eq!(summary.payback_month_p50, Some(f64::from(portfolio.payback)));
     assert_eq!(summary.discounted_payback_month_p50, Some(f64::from(portfolio.discounted_payback)));
-    assert_eq!(summary.prob_payback_within_horizon, 1.0);
-    assert_eq!(summary.prob_payback_within_12, if portfolio.payback <= 12 { 1.0 } else { 0.0 });
+    assert_eq!(summary.prob_payback_within_horizon, Some(1.0));
+    assert_eq!(summary.prob_payback_within_12, Some(if portfolio.payback <= 12 { 1.0 } else { 0.0 }));
     assert!(r.inputs.is_empty(), "no input is uncertain, so no input column");
 }
 
@@ -442,24 +445,84 @@ depends_on = ["Too late"]
     assert!(sum.roi.is_none() && sum.visible_roi.is_none(), "undefined ROI is reported as empty");
     assert_eq!(sum.prob_roi_undefined, 1.0);
     assert_eq!(sum.payback_month_p50, Some(0.0));
-    assert_eq!(sum.prob_payback_within_12, 1.0, "payback 0 counts as within 12 months");
+    assert_eq!(sum.prob_payback_within_12, Some(1.0), "payback 0 counts as within 12 months");
 
     let pit = set(&r, "Money pit");
     assert!(pit.payback.iter().all(|&p| p == NEVER) && pit.discounted_payback.iter().all(|&p| p == NEVER));
     let sum = SetSummary::of(pit);
     assert_eq!(sum.payback_month_p50, None);
     assert_eq!(sum.discounted_payback_month_p50, None);
-    assert_eq!(sum.prob_payback_within_horizon, 0.0);
+    assert_eq!(sum.prob_payback_within_horizon, Some(0.0));
     assert!(sum.roi.is_some());
 
     assert!(set(&r, "Break even").payback.iter().all(|&p| p == 3), "cum(t) = 0 counts as paid back");
-    // Too late: nothing inside the horizon.
+    // Too late: nothing inside the horizon, so no payback either.
     let late = set(&r, "Too late");
     assert!(late.npv.iter().all(|&x| x == 0.0) && late.roi.iter().all(|x| x.is_nan()));
+    assert!(late.payback.iter().chain(&late.discounted_payback).all(|&p| p == NO_CASH_FLOW));
+    let sum = SetSummary::of(late);
+    assert_eq!(sum.prob_no_cash_flow, 1.0);
+    let paybacks = [sum.prob_payback_within_12, sum.prob_payback_within_horizon, sum.payback_month_p50];
+    assert_eq!(paybacks, [None; 3], "no trial left: the payback figures are null");
+    assert_eq!(sum.discounted_payback_month_p50, None);
     // Waits forever: only its build cost.
     let rm = 1.05f64.powf(1.0 / 12.0) - 1.0;
     let build_only = -1000.0 / (1.0 + rm) - 1000.0 / (1.0 + rm).powi(2);
     assert_close("Waits forever npv", set(&r, "Waits forever").npv[0], build_only);
+}
+
+#[test]
+fn trials_without_a_cash_flow_are_left_out_of_the_payback_figures() {
+    // Rider costs nothing to build and has a cash flow only once live, which
+    // waits for Gate: when Gate's build ends in month 12 or later (D > 11,
+    // probability 13/23), Rider has no cash flow at all. Live, its net is
+    // B - 150 each month: it pays back at once (month 0) when B > 150 and
+    // never when B < 150, each with probability 1/2.
+    let s = scenario(
+        r#"
+[simulation]
+horizon_months = 12
+discount_rate = 0.1
+[[initiatives]]
+name = "Gate"
+kind = "it"
+build_cost = 1000
+build_months = { uniform = [1, 24] }
+benefit_per_month = 500
+[[initiatives]]
+name = "Rider"
+kind = "bpa"
+build_cost = 0
+build_months = 1
+run_cost_per_month = 150
+benefit_per_month = { uniform = [0, 300] }
+depends_on = ["Gate"]
+"#,
+    );
+    let n = 20_000;
+    let r = run(&s, n, 11);
+    let rider = set(&r, "bpa");
+    let none = rider.payback.iter().filter(|&&p| p == NO_CASH_FLOW).count();
+    assert_share_near("trials without a cash flow", none, n as usize, 13.0 / 23.0, 4.0);
+    // Rider costs something in every live month: the trials without a cash
+    // flow are exactly those with no cost (undefined ROI) and an NPV of 0.
+    for k in 0..n as usize {
+        let no_cash_flow = rider.payback[k] == NO_CASH_FLOW;
+        assert_eq!(no_cash_flow, rider.npv[k] == 0.0 && rider.roi[k].is_nan(), "trial {k}");
+        assert_eq!(rider.discounted_payback[k] == NO_CASH_FLOW, no_cash_flow, "trial {k}");
+    }
+    let sum = SetSummary::of(rider);
+    assert_eq!(sum.prob_no_cash_flow, none as f64 / n as f64);
+    // The shares are over the trials with a cash flow: about 1/2, where
+    // counting the others as paid back at month 0 would give about 0.78.
+    let counted = n as usize - none;
+    let paid = rider.payback.iter().filter(|&&p| p == 0).count();
+    assert_eq!(sum.prob_payback_within_12, Some(paid as f64 / counted as f64));
+    assert_eq!(sum.prob_payback_within_horizon, sum.prob_payback_within_12);
+    assert_share_near("paid back among trials with a cash flow", paid, counted, 0.5, 4.0);
+    // The median of the trials with a cash flow: month 0 when more than half
+    // of them pay back at once, otherwise never (null).
+    assert_eq!(sum.payback_month_p50, (2 * paid > counted).then_some(0.0));
 }
 
 #[test]

@@ -133,7 +133,8 @@ rank_correlation = 0.8"#;
 
 #[test]
 fn a_set_with_constant_npv_reports_zeros_never_nan() {
-    // Only BPA initiatives: the it set is empty and its NPV is always 0.
+    // The it set's only uncertain input is its P&L visibility, which moves
+    // visible benefit but not NPV: the set's NPV is always the same.
     let (_, sens) = sensitivity(
         r#"
 [simulation]
@@ -145,6 +146,13 @@ kind = "bpa"
 build_cost = { uniform = [1000, 2000] }
 build_months = 1
 benefit_per_month = 500
+[[initiatives]]
+name = "B"
+kind = "it"
+build_cost = 1000
+build_months = 1
+benefit_per_month = 500
+pnl_visibility = { uniform = [0.1, 0.5] }
 "#,
         5_000,
         5,
@@ -152,8 +160,47 @@ benefit_per_month = 500
     let it = sens.set("it").unwrap();
     assert_eq!(it.drivers.len(), 1);
     let d = &it.drivers[0];
+    assert_eq!(d.name, "B.pnl_visibility");
     assert_eq!((d.rank_correlation, d.variance_share, d.swing), (0.0, None, 0.0));
     assert!(portfolio(&sens).drivers[0].rank_correlation < -0.99);
+}
+
+#[test]
+fn a_set_lists_only_the_inputs_that_can_move_it() {
+    // Alpha is the only IT initiative; Beta and Gamma are BPA, and Gamma
+    // waits for Alpha's go-live.
+    let s = scenario(&format!("{}{BUSY_INITIATIVES}", simulation(24, 0.1, "latin-hypercube")));
+    let r = run(&s, 4_000, 12);
+    let sens = Sensitivity::of(&s, &r);
+    let names = |set: &str| {
+        let mut names: Vec<String> = sens.set(set).unwrap().drivers.iter().map(|d| d.name.clone()).collect();
+        names.sort();
+        names
+    };
+    let of = |prefixes: &[&str]| {
+        let mut names: Vec<String> = r
+            .inputs
+            .iter()
+            .map(|c| c.name.clone())
+            .filter(|name| prefixes.iter().any(|p| name.starts_with(p)))
+            .collect();
+        names.sort();
+        names
+    };
+    // it: Alpha's inputs alone, none of the BPA initiatives'.
+    assert_eq!(names("it"), of(&["Alpha."]));
+    // bpa: Beta's and Gamma's, and Alpha's build time, which moves Gamma's
+    // go-live; no other input of Alpha can reach Gamma.
+    let mut bpa = [of(&["Beta.", "Gamma."]), vec!["Alpha.build_months".to_string()]].concat();
+    bpa.sort();
+    assert_eq!(names("bpa"), bpa);
+    // portfolio: every uncertain input.
+    assert_eq!(names("portfolio"), of(&[""]));
+    // A set's variance shares add up to 1 over its own inputs.
+    for set in ["it", "bpa", "portfolio"] {
+        let total: f64 = sens.set(set).unwrap().drivers.iter().filter_map(|d| d.variance_share).sum();
+        assert!((total - 1.0).abs() < 1e-9, "{set}: {total}");
+    }
 }
 
 /// A portfolio whose NPV spread is wide relative to its mean, so a 1%
@@ -253,7 +300,7 @@ fn run_writes_sensitivity_and_convergence_and_prints_drivers() {
     let scenario_file = dir.path().join("noisy.toml");
     std::fs::write(&scenario_file, NOISY).unwrap();
     let stdout =
-        run_cli(&["run", scenario_file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--precision", "2%", "-q"]);
+        run_cli(&["run", scenario_file.to_str().unwrap(), "--out", out.to_str().unwrap(), "--precision", "2%"]);
     assert!(stdout.contains("What drives portfolio NPV"), "{stdout}");
     assert!(stdout.contains("precision target 2.0%"), "{stdout}");
 
@@ -270,10 +317,11 @@ fn run_writes_sensitivity_and_convergence_and_prints_drivers() {
     let csv = std::fs::read_to_string(out.join("sensitivity.csv")).unwrap();
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("set,input,initiative,kind,rank_correlation,variance_share,swing"));
-    // Three sets (portfolio, it, bpa) times the uncertain inputs: build cost,
-    // build months and benefit of A.
+    // The uncertain inputs (build cost, build months and benefit of A) for
+    // the portfolio and the bpa set; the it set is empty, nothing moves it.
     let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows.len(), 3 * 3, "{csv}");
+    assert_eq!(rows.len(), 2 * 3, "{csv}");
+    assert!(!rows.iter().any(|r| r.starts_with("it,")), "{csv}");
     assert!(rows.iter().any(|r| r.starts_with("portfolio,A.build_cost,A,bpa,-")), "{csv}");
     assert!(!csv.contains("NaN"), "{csv}");
 }
