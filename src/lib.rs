@@ -39,3 +39,4 @@ pub mod sketch;
 pub mod stats;
 pub mod suggest;
 pub mod units;
+pub mod voi;
