@@ -9,6 +9,7 @@
 //! mid-run leaves the previous results intact.
 
 mod budget;
+mod voi;
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -39,6 +40,7 @@ pub fn execute(command: Command) -> Result<i32, Error> {
         Command::Compare(options) => budget::compare(&options),
         Command::Conflation(options) => budget::conflation(&options),
         Command::Plan(options) => budget::plan(&options),
+        Command::Voi(options) => voi::voi(&options),
     }
 }
 

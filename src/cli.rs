@@ -41,6 +41,13 @@ Examples:
   roicast conflation scenarios/conflation.toml
   roicast conflation my-portfolio.toml --trials 50000 --no-charts";
 
+const VOI_EXAMPLES: &str = "\
+Examples:
+  roicast voi scenarios/it-vs-bpa.toml
+  roicast voi my-portfolio.toml --trials 100000 --out output/voi-2027
+Runs the same trials as `roicast run` with the same seed; EVPI and EVPPI are in money: the most
+that learning more before funding an initiative (a pilot, a study) is worth.";
+
 const PLAN_EXAMPLES: &str = "\
 Examples:
   roicast plan scenarios/it-vs-bpa.toml --budget 250k
@@ -96,9 +103,12 @@ enum CliCommand {
     /// Choose the portfolio with the highest mean NPV that fits a budget.
     #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
+    /// What learning more before funding each initiative is worth (EVPI and EVPPI).
+    #[command(after_help = VOI_EXAMPLES)]
+    Voi(VoiArgs),
 }
 
-/// Simulation flags shared by run, compare, conflation and plan.
+/// Simulation flags shared by run, compare, conflation, plan and voi.
 #[derive(Debug, Args)]
 struct SimulationArgs {
     /// Number of trials (overrides the scenario's `trials`).
@@ -115,11 +125,11 @@ struct SimulationArgs {
     quiet: bool,
 }
 
-/// Output flags shared by compare, conflation and plan.
+/// Output flags shared by compare, conflation, plan and voi.
 #[derive(Debug, Args)]
 struct OutputArgs {
     /// Output folder (default: output/compare-<A stem>-vs-<B stem>/,
-    /// output/conflation-<stem>/ or output/plan-<stem>/).
+    /// output/conflation-<stem>/, output/plan-<stem>/ or output/voi-<stem>/).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Write no charts.
@@ -165,6 +175,16 @@ struct PlanArgs {
     /// Highest acceptable probability that the portfolio's NPV is negative.
     #[arg(long, value_parser = parse_probability)]
     max_loss_probability: Option<f64>,
+    #[command(flatten)]
+    simulation: SimulationArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+struct VoiArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
     #[command(flatten)]
     simulation: SimulationArgs,
     #[command(flatten)]
@@ -323,6 +343,19 @@ pub struct PlanOptions {
     pub charts: bool,
 }
 
+/// Typed options of `roicast voi`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoiOptions {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// Trials, seed, threads.
+    pub simulation: SimulationOptions,
+    /// The output folder.
+    pub out: PathBuf,
+    /// Whether to write the chart.
+    pub charts: bool,
+}
+
 /// A command with its typed options.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -346,6 +379,8 @@ pub enum Command {
     Conflation(ConflationOptions),
     /// `roicast plan`.
     Plan(PlanOptions),
+    /// `roicast voi`.
+    Voi(VoiOptions),
 }
 
 /// The default output folder of a scenario: `output/<file stem>`.
@@ -402,6 +437,15 @@ impl Cli {
                     confidence: args.confidence,
                     max_loss_probability: args.max_loss_probability,
                 },
+                scenario: args.scenario,
+                simulation: args.simulation.into(),
+            }),
+            CliCommand::Voi(args) => Command::Voi(VoiOptions {
+                out: args
+                    .output
+                    .out
+                    .unwrap_or_else(|| PathBuf::from("output").join(format!("voi-{}", file_stem(&args.scenario)))),
+                charts: !args.output.no_charts,
                 scenario: args.scenario,
                 simulation: args.simulation.into(),
             }),

@@ -131,19 +131,30 @@ pub fn bins_for(n: usize) -> usize {
 /// cross-fitted equal-count bins of the module documentation, clamped
 /// into `[0, evpi]`.
 pub fn evppi(npv: &[f64], theta: &[f32], bins: usize, evpi: f64) -> Estimate {
-    let n = npv.len().min(theta.len());
+    evppi_in_order(npv, &sorted_order(theta), bins, evpi)
+}
+
+/// Trial indices sorted by `theta` (ties by index).
+pub fn sorted_order(theta: &[f32]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..theta.len() as u32).collect();
+    order.sort_unstable_by(|&a, &b| theta[a as usize].total_cmp(&theta[b as usize]).then(a.cmp(&b)));
+    order
+}
+
+/// [`evppi`] with the trials already sorted by the input ([`sorted_order`]),
+/// so one sort serves every initiative the input is relevant to.
+pub fn evppi_in_order(npv: &[f64], order: &[u32], bins: usize, evpi: f64) -> Estimate {
+    let n = npv.len().min(order.len());
     if n < 4 || evpi <= 0.0 {
         return Estimate::default();
     }
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_by(|&a, &b| theta[a as usize].total_cmp(&theta[b as usize]).then(a.cmp(&b)));
     let bins = bins.clamp(1, n / 2);
     let fund = fund_without_information(npv);
     // Decision of each trial's bin, taken on the other half's trials.
     let mut decision = vec![false; n];
     for b in 0..bins {
-        let rows = &order[b * n / bins..(b + 1) * n / bins];
         let start = b * n / bins;
+        let rows = &order[start..(b + 1) * n / bins];
         // Half 0 holds even sorted positions, half 1 odd ones.
         let mut sums = [0.0; 2];
         for (offset, &k) in rows.iter().enumerate() {
@@ -229,6 +240,7 @@ impl ValueOfInformation {
     pub fn of(scenario: &Scenario, results: &RunResults) -> ValueOfInformation {
         let n = results.trials as usize;
         let bins = bins_for(n);
+        let orders: Vec<Vec<u32>> = results.inputs.par_iter().map(|column| sorted_order(&column.values)).collect();
         let initiatives = scenario
             .initiatives
             .par_iter()
@@ -240,11 +252,12 @@ impl ValueOfInformation {
                 let mut inputs: Vec<InputValue> = results
                     .inputs
                     .iter()
-                    .filter(|column| relevant.contains(&column.input))
-                    .map(|column| InputValue {
+                    .zip(&orders)
+                    .filter(|(column, _)| relevant.contains(&column.input))
+                    .map(|(column, order)| InputValue {
                         input: column.input,
                         name: column.name.clone(),
-                        evppi: evppi(npv, &column.values, bins, evpi.value),
+                        evppi: evppi_in_order(npv, order, bins, evpi.value),
                     })
                     .collect();
                 inputs.sort_by(|a, b| b.evppi.value.total_cmp(&a.evppi.value).then(a.input.cmp(&b.input)));

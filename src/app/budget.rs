@@ -28,7 +28,7 @@ use crate::report::{Report, text_table};
 use crate::scenario::Scenario;
 
 /// Writes a JSON value, pretty-printed, as `dir/name`.
-fn write_json(dir: &Path, name: &str, value: &Value) -> Result<(), Error> {
+pub(super) fn write_json(dir: &Path, name: &str, value: &Value) -> Result<(), Error> {
     let path = dir.join(name);
     let mut text = serde_json::to_string_pretty(value)
         .map_err(|e| Error::Output { what: name.to_string(), message: e.to_string() })?;
@@ -37,7 +37,7 @@ fn write_json(dir: &Path, name: &str, value: &Value) -> Result<(), Error> {
 }
 
 /// Draws one chart as `<dir>/charts/<stem>.png` and `.svg`, like `roicast run`'s charts.
-fn write_chart(figure: &dyn Figure, dir: &Path) -> Result<(), Error> {
+pub(super) fn write_chart(figure: &dyn Figure, dir: &Path) -> Result<(), Error> {
     let folder = dir.join("charts");
     fs::create_dir_all(&folder).map_err(|e| Error::io("create folder", &folder, e))?;
     render_formats(figure, &folder).map(|_| ()).map_err(|e| chart_error(dir, e))
