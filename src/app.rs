@@ -143,6 +143,7 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
 /// drivers and the Monte Carlo error.
 fn terminal_report(report: &Report, scenario: &Scenario) -> String {
     let mut text = report.summary_table();
+    text.push_str(&budget::alternatives_note(scenario));
     if let Some(portfolio) = report.sensitivity.set("portfolio") {
         text.push_str(&portfolio.table(scenario, 5));
     }
@@ -336,6 +337,11 @@ pub fn describe(scenario: &Scenario) -> String {
                 scenario.inputs[corr.first].name, scenario.inputs[corr.second].name, corr.rank_correlation
             );
         }
+    }
+    for group in &scenario.alternatives {
+        let members: Vec<&str> = group.members.iter().map(|&m| scenario.initiatives[m].name.as_str()).collect();
+        let name = group.name.as_ref().map_or_else(String::new, |n| format!(" \"{n}\""));
+        let _ = writeln!(out, "\nalternatives{name}, a plan funds at most one: {}", members.join(" | "));
     }
     let uncertain = scenario.inputs.iter().filter(|i| i.distribution.fixed_value().is_none()).count();
     let _ = writeln!(
