@@ -19,7 +19,7 @@ use super::{Progress, chart_error, load_scenario, run_settings, with_threads, wr
 use crate::charts::style::Footnote;
 use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, render_formats};
 use crate::cli::{CompareOptions, ConflationOptions, PlanOptions, SimulationOptions};
-use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Source};
+use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Presence, Source};
 use crate::error::Error;
 use crate::export::{summary_value, write_budget_csv};
 use crate::format::{money, month, percent, signed_money};
@@ -121,14 +121,17 @@ fn compare_text(comparison: &Comparison, a: Source, b: Source, overrides: &Simul
         .map(String::from)
         .to_vec(),
     ];
-    for set in &comparison.sets {
+    for set in comparison.sets.iter().chain(&comparison.initiatives) {
         let m = |x: f64| signed_money(x, currency);
         let d = set.npv_difference;
         let difference = |f: &dyn Fn(&Difference) -> String| d.as_ref().map_or("-".into(), f);
+        let side = |present: bool, x: f64| if present { money(x, currency) } else { "absent".into() };
+        let payback = |present: bool, x: Option<f64>| if present { month(x) } else { "-".into() };
+        let (in_a, in_b) = (set.present_in != Presence::B, set.present_in != Presence::A);
         rows.push(vec![
             set.name.clone(),
-            money(set.npv_mean.a, currency),
-            money(set.npv_mean.b, currency),
+            side(in_a, set.npv_mean.a),
+            side(in_b, set.npv_mean.b),
             difference(&|d| m(d.mean)),
             difference(&|d| format!("[{}, {}]", m(d.ci95_low), m(d.ci95_high))),
             difference(&|d| m(d.p10)),
@@ -136,11 +139,17 @@ fn compare_text(comparison: &Comparison, a: Source, b: Source, overrides: &Simul
             difference(&|d| m(d.p90)),
             percent(set.prob_b_beats_a),
             arrow_percent(set.prob_npv_negative.a, set.prob_npv_negative.b),
-            format!("{} → {}", month(set.payback_month_p50.a), month(set.payback_month_p50.b)),
+            format!("{} → {}", payback(in_a, set.payback_month_p50.a), payback(in_b, set.payback_month_p50.b)),
         ]);
     }
-    out.push_str(&text_table(&rows, 1, &[0]));
+    out.push_str(&text_table(&rows, 1, &[0, comparison.sets.len()]));
     out.push_str("P(B beats A) counts the trials in which B's NPV is strictly higher.\n");
+    if comparison.initiatives.iter().any(|set| set.present_in != Presence::Both) {
+        out.push_str(
+            "An initiative absent from one scenario counts there as not undertaken (NPV 0), so the initiatives' \
+             differences add up to the portfolio's.\n",
+        );
+    }
     out
 }
 
