@@ -766,10 +766,10 @@ fn infeasible_include(scenario: &Scenario, settings: &PlanSettings, required: &E
     let name = |i: &usize| format!("\"{}\"", scenario.initiatives[*i].name);
     let named: Vec<String> = space.included.iter().map(name).collect();
     let dependencies: Vec<String> = space.required.iter().filter(|i| !space.included.contains(i)).map(name).collect();
-    let with = if dependencies.is_empty() {
-        String::new()
-    } else {
-        format!(" with what they depend on ({})", dependencies.join(", "))
+    let with = match (dependencies.is_empty(), named.len()) {
+        (true, _) => String::new(),
+        (false, 1) => format!(" with what it depends on ({})", dependencies.join(", ")),
+        (false, _) => format!(" with what they depend on ({})", dependencies.join(", ")),
     };
     let level = format!("P{}", (settings.confidence * 1000.0).round() / 10.0);
     let broken: Vec<String> = settings
