@@ -134,10 +134,24 @@ pub fn evppi(npv: &[f64], theta: &[f32], bins: usize, evpi: f64) -> Estimate {
     evppi_in_order(npv, &sorted_order(theta), bins, evpi)
 }
 
-/// Trial indices sorted by `theta` (ties by index).
+/// Trial indices sorted by `theta`, ties by index: the radix ranks of
+/// [`crate::rank`], then a counting sort by rank (a few times faster than a
+/// comparison sort of indices, which reads `theta` out of order).
 pub fn sorted_order(theta: &[f32]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..theta.len() as u32).collect();
-    order.sort_unstable_by(|&a, &b| theta[a as usize].total_cmp(&theta[b as usize]).then(a.cmp(&b)));
+    let ranks = crate::rank::doubled_ranks(theta);
+    // Doubled ranks lie in 2..=2n; `next[r]` is where the next trial of rank `r` goes.
+    let mut next = vec![0u32; 2 * theta.len() + 2];
+    for &r in &ranks {
+        next[r as usize + 1] += 1;
+    }
+    for r in 1..next.len() {
+        next[r] += next[r - 1];
+    }
+    let mut order = vec![0u32; theta.len()];
+    for (k, &r) in ranks.iter().enumerate() {
+        order[next[r as usize] as usize] = k as u32;
+        next[r as usize] += 1;
+    }
     order
 }
 
@@ -444,6 +458,17 @@ mod tests {
         // A clamp at a lower EVPI is respected, and nothing is worth anything when the EVPI is 0.
         assert_eq!(evppi(&npv, &theta, 10, 0.5 * e.value).value, 0.5 * e.value);
         assert_eq!(evppi(&npv, &theta, 10, 0.0), Estimate::default());
+    }
+
+    #[test]
+    fn trials_are_ordered_by_the_input_then_by_index() {
+        let theta = [3.0f32, -1.0, 3.0, 0.5, -1.0, 7.0, -0.0, 0.0];
+        let mut expected: Vec<u32> = (0..theta.len() as u32).collect();
+        expected.sort_by(|&a, &b| (theta[a as usize] + 0.0).total_cmp(&(theta[b as usize] + 0.0)).then(a.cmp(&b)));
+        assert_eq!(sorted_order(&theta), expected);
+        let (_, long) = linear(5_000, 1.0, 0.5, 1.0, 9);
+        let order = sorted_order(&long);
+        assert!(order.windows(2).all(|w| (long[w[0] as usize], w[0]) < (long[w[1] as usize], w[1])));
     }
 
     #[test]

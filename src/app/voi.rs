@@ -17,7 +17,7 @@ use crate::compare::Source;
 use crate::engine;
 use crate::error::Error;
 use crate::export::write_voi_csv;
-use crate::format::{money, percent};
+use crate::format::{money, percent, possessive};
 use crate::report::text_table;
 use crate::scenario::Scenario;
 use crate::sensitivity::input_parts;
@@ -96,8 +96,9 @@ pub(super) fn sentence(scenario: &Scenario, value: &InitiativeValue) -> String {
         Some(top) => {
             let [owner, what] = input_parts(scenario, top.input);
             format!(
-                "Learning {owner}'s {what} before {decision} is worth up to {}; a pilot that costs more is not \
-                 worth running{}.",
+                "Learning {} {what} before {decision} is worth up to {}; a pilot that costs more is not worth \
+                 running{}.",
+                possessive(&owner),
                 money(top.evppi.value, currency),
                 if scenario.inputs[top.input].initiative == value.initiative {
                     String::new()

@@ -14,7 +14,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::data::padded_range;
 use super::style::{self, BPA, Footnote, Heading, INK, IT, LegendItem, MUTED, Mark, ZEBRA};
 use super::{Area, DrawError, Figure};
-use crate::format::{money, percent, shorten};
+use crate::format::{money, percent, possessive, shorten};
 use crate::scenario::Scenario;
 use crate::sensitivity::input_parts;
 use crate::voi::{InitiativeValue, ValueOfInformation};
@@ -41,7 +41,7 @@ const VALUES: i32 = 300;
 /// `Invoice approval's build months` for a dependency's.
 fn whose(scenario: &Scenario, input: usize) -> String {
     let [owner, what] = input_parts(scenario, input);
-    format!("{}'s {what}", shorten(&owner, 32))
+    format!("{} {what}", possessive(&shorten(&owner, 32)))
 }
 
 /// The title: [`QUESTION`], then the single input most worth learning, or
