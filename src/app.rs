@@ -10,6 +10,7 @@
 //! or a kill mid-run leaves the previous results intact.
 
 mod budget;
+mod voi;
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -41,6 +42,7 @@ pub fn execute(command: Command) -> Result<i32, Error> {
         Command::Compare(options) => budget::compare(&options),
         Command::Conflation(options) => budget::conflation(&options),
         Command::Plan(options) => budget::plan(&options),
+        Command::Voi(options) => voi::voi(&options),
     }
 }
 
@@ -157,6 +159,7 @@ fn check_gates(gates: &[Gate], scenario: &Scenario) -> Result<Vec<Target>, Error
 /// drivers and the Monte Carlo error.
 fn terminal_report(report: &Report, scenario: &Scenario) -> String {
     let mut text = report.summary_table();
+    text.push_str(&budget::alternatives_note(scenario));
     if let Some(portfolio) = report.sensitivity.set("portfolio") {
         text.push_str(&portfolio.table(scenario, 5));
     }
@@ -350,6 +353,11 @@ pub fn describe(scenario: &Scenario) -> String {
                 scenario.inputs[corr.first].name, scenario.inputs[corr.second].name, corr.rank_correlation
             );
         }
+    }
+    for group in &scenario.alternatives {
+        let members: Vec<&str> = group.members.iter().map(|&m| scenario.initiatives[m].name.as_str()).collect();
+        let name = group.name.as_ref().map_or_else(String::new, |n| format!(" \"{n}\""));
+        let _ = writeln!(out, "\nalternatives{name}, a plan funds at most one: {}", members.join(" | "));
     }
     let uncertain = scenario.inputs.iter().filter(|i| i.distribution.fixed_value().is_none()).count();
     let _ = writeln!(

@@ -42,13 +42,22 @@ Examples:
   roicast conflation scenarios/conflation.toml
   roicast conflation my-portfolio.toml --trials 50000 --no-charts";
 
+const VOI_EXAMPLES: &str = "\
+Examples:
+  roicast voi scenarios/it-vs-bpa.toml
+  roicast voi my-portfolio.toml --trials 100000 --out output/voi-2027
+Runs the same trials as `roicast run` with the same seed; EVPI and EVPPI are in money: the most
+that learning more before funding an initiative (a pilot, a study) is worth.";
+
 const PLAN_EXAMPLES: &str = "\
 Examples:
   roicast plan scenarios/it-vs-bpa.toml --budget 250k
   roicast plan scenarios/it-vs-bpa.toml --budget 400000 --budget-months 18 --confidence 0.95
   roicast plan scenarios/it-vs-bpa.toml --budget 1.2M --max-loss-probability 0.1
-Spend is build plus run cost (risk losses are not budget spend); a portfolio fits when the
---confidence quantile of its spend in the first --budget-months months is within --budget.";
+  roicast plan scenarios/it-vs-bpa.toml --budget months:1-12=250k --budget months:13-24=120k
+  roicast plan budget-2028.toml --budget FY2028=400k --budget FY2029=300k --include \"Invoice approval\"
+Spend is build plus run cost (risk losses are not budget spend); a portfolio fits when, for every
+--budget, the --confidence quantile of its spend in that budget's months is within the budget.";
 
 /// Monte Carlo forecasts of the return on IT automation and business process automation.
 #[derive(Debug, Parser)]
@@ -97,9 +106,12 @@ enum CliCommand {
     /// Choose the portfolio with the highest mean NPV that fits a budget.
     #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
+    /// What learning more before funding each initiative is worth (EVPI and EVPPI).
+    #[command(after_help = VOI_EXAMPLES)]
+    Voi(VoiArgs),
 }
 
-/// Simulation flags shared by run, compare, conflation and plan.
+/// Simulation flags shared by run, compare, conflation, plan and voi.
 #[derive(Debug, Args)]
 struct SimulationArgs {
     /// Number of trials (overrides the scenario's `trials`).
@@ -117,11 +129,11 @@ struct SimulationArgs {
     quiet: bool,
 }
 
-/// Output flags shared by compare, conflation and plan.
+/// Output flags shared by compare, conflation, plan and voi.
 #[derive(Debug, Args)]
 struct OutputArgs {
     /// Output folder (default: output/compare-<A stem>-vs-<B stem>/,
-    /// output/conflation-<stem>/ or output/plan-<stem>/).
+    /// output/conflation-<stem>/, output/plan-<stem>/ or output/voi-<stem>/).
     #[arg(long)]
     out: Option<PathBuf>,
     /// Write no charts.
@@ -155,18 +167,36 @@ struct ConflationArgs {
 struct PlanArgs {
     /// The scenario file (TOML).
     scenario: PathBuf,
-    /// Budget for build and run spend in the budget window, e.g. 250000, 250k or 1.2M.
-    #[arg(long, value_parser = parse_amount)]
-    budget: f64,
-    /// Length of the budget window in months, counted from month 1.
-    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..))]
-    budget_months: u32,
-    /// Spend quantile that must stay within the budget (0.9: P90).
+    /// Budget for build and run spend (repeatable): AMOUNT (250k, $1.2M) for months 1 to
+    /// --budget-months; FY2028=AMOUNT or "FY2028 Q1=AMOUNT" for a fiscal year or quarter of the
+    /// scenario's [calendar]; months:13-24=AMOUNT for any months. Each is met at --confidence.
+    #[arg(long, required = true, value_name = "[WINDOW=]AMOUNT", value_parser = parse_budget)]
+    budget: Vec<crate::plan::BudgetSpec>,
+    /// Length in months, from month 1, of the window of a plain --budget AMOUNT [default: 12].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    budget_months: Option<u32>,
+    /// Spend quantile that must stay within each budget (0.9: P90).
     #[arg(long, default_value_t = 0.9, value_parser = parse_confidence)]
     confidence: f64,
     /// Highest acceptable probability that the portfolio's NPV is negative.
     #[arg(long, value_parser = parse_probability)]
     max_loss_probability: Option<f64>,
+    /// Fund this initiative, with everything it depends on (repeatable).
+    #[arg(long, value_name = "NAME")]
+    include: Vec<String>,
+    /// Do not fund this initiative, nor anything that depends on it (repeatable).
+    #[arg(long, value_name = "NAME")]
+    exclude: Vec<String>,
+    #[command(flatten)]
+    simulation: SimulationArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+struct VoiArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
     #[command(flatten)]
     simulation: SimulationArgs,
     #[command(flatten)]
@@ -193,6 +223,19 @@ pub fn parse_amount(text: &str) -> Result<f64, String> {
         Ok(x) if x >= 0.0 => Ok(x),
         Ok(_) => Err(format!("`{text}` is negative; an amount here must be 0 or more")),
         Err(e) => Err(e),
+    }
+}
+
+/// Parses a `--budget`: a plain amount (months 1 to `--budget-months`) or
+/// `WINDOW=AMOUNT`, the window as [`crate::plan::parse_window`] reads it.
+pub fn parse_budget(text: &str) -> Result<crate::plan::BudgetSpec, String> {
+    use crate::plan::{BudgetSpec, WindowSpec, parse_window};
+    match text.split_once('=') {
+        None => Ok(BudgetSpec { window: WindowSpec::FirstMonths, amount: parse_amount(text)? }),
+        Some((window, amount)) => Ok(BudgetSpec {
+            window: parse_window(window).map_err(|e| format!("{e}; a budget is AMOUNT or WINDOW=AMOUNT"))?,
+            amount: parse_amount(amount.trim())?,
+        }),
     }
 }
 
@@ -316,13 +359,26 @@ pub struct ConflationOptions {
 pub struct PlanOptions {
     /// The scenario file.
     pub scenario: PathBuf,
-    /// Budget, window, confidence and loss limit.
-    pub settings: crate::plan::PlanSettings,
+    /// Budgets and their windows, confidence, loss limit, includes and excludes.
+    pub request: crate::plan::PlanRequest,
     /// Trials, seed, threads.
     pub simulation: SimulationOptions,
     /// The output folder.
     pub out: PathBuf,
     /// Whether to write charts.
+    pub charts: bool,
+}
+
+/// Typed options of `roicast voi`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VoiOptions {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// Trials, seed, threads.
+    pub simulation: SimulationOptions,
+    /// The output folder.
+    pub out: PathBuf,
+    /// Whether to write the chart.
     pub charts: bool,
 }
 
@@ -349,6 +405,8 @@ pub enum Command {
     Conflation(ConflationOptions),
     /// `roicast plan`.
     Plan(PlanOptions),
+    /// `roicast voi`.
+    Voi(VoiOptions),
 }
 
 /// The default output folder of a scenario: `output/<file stem>`.
@@ -399,12 +457,22 @@ impl Cli {
                     .out
                     .unwrap_or_else(|| PathBuf::from("output").join(format!("plan-{}", file_stem(&args.scenario)))),
                 charts: !args.output.no_charts,
-                settings: crate::plan::PlanSettings {
-                    budget: args.budget,
+                request: crate::plan::PlanRequest {
+                    budgets: args.budget,
                     budget_months: args.budget_months,
                     confidence: args.confidence,
                     max_loss_probability: args.max_loss_probability,
+                    controls: crate::plan::Controls { include: args.include, exclude: args.exclude },
                 },
+                scenario: args.scenario,
+                simulation: args.simulation.into(),
+            }),
+            CliCommand::Voi(args) => Command::Voi(VoiOptions {
+                out: args
+                    .output
+                    .out
+                    .unwrap_or_else(|| PathBuf::from("output").join(format!("voi-{}", file_stem(&args.scenario)))),
+                charts: !args.output.no_charts,
                 scenario: args.scenario,
                 simulation: args.simulation.into(),
             }),
@@ -467,7 +535,8 @@ mod tests {
         assert_eq!((c.out, c.charts), (PathBuf::from("output/conflation-x"), false));
         let Ok(Command::Plan(p)) = parse(&["roicast", "plan", "x.toml", "--budget", "1.5M"]) else { panic!() };
         assert_eq!(p.out, PathBuf::from("output/plan-x"));
-        assert_eq!((p.settings.budget, p.settings.budget_months, p.settings.confidence), (1.5e6, 12, 0.9));
+        let budget = crate::plan::BudgetSpec { window: crate::plan::WindowSpec::FirstMonths, amount: 1.5e6 };
+        assert_eq!((p.request.budgets, p.request.budget_months, p.request.confidence), (vec![budget], None, 0.9));
         assert!(parse(&["roicast", "plan", "x.toml", "--budget", "-5"]).is_err());
         assert!(parse(&["roicast", "plan", "x.toml", "--budget", "5", "--confidence", "0"]).is_err());
         let Ok(Command::Run(r)) = parse(&["roicast", "run", "x.toml", "--fail-if", "npv.p10 < 0"]) else { panic!() };
@@ -485,6 +554,44 @@ mod tests {
         assert!(parse_amount("k").is_err());
         assert!(parse_amount("lots").is_err());
         assert!(parse_amount("-5k").unwrap_err().contains("negative"));
+    }
+
+    #[test]
+    fn budgets_take_a_window_or_the_first_months() {
+        use crate::plan::{BudgetSpec, WindowSpec};
+        assert_eq!(parse_budget("400k"), Ok(BudgetSpec { window: WindowSpec::FirstMonths, amount: 400_000.0 }));
+        let fiscal = BudgetSpec { window: WindowSpec::Fiscal { year: 2028, quarter: Some(1) }, amount: 3e5 };
+        assert_eq!(parse_budget("FY2028 Q1 = $300,000"), Ok(fiscal));
+        let months = BudgetSpec { window: WindowSpec::Months { first: 13, last: 24 }, amount: 1.2e6 };
+        assert_eq!(parse_budget("months:13-24=1.2M"), Ok(months));
+        assert!(parse_budget("FY2028=-5").unwrap_err().contains("negative"));
+        assert!(parse_budget("next year=5").unwrap_err().contains("WINDOW=AMOUNT"));
+        let parse = |args: &[&str]| Cli::try_parse_from(args).map(Cli::into_command);
+        let Ok(Command::Plan(p)) = parse(&[
+            "roicast",
+            "plan",
+            "x.toml",
+            "--budget",
+            "FY2028=1",
+            "--budget",
+            "2",
+            "--include",
+            "A",
+            "--include",
+            "B",
+            "--exclude",
+            "C",
+        ]) else {
+            panic!()
+        };
+        assert_eq!(p.request.budgets.len(), 2);
+        assert_eq!(
+            (p.request.controls.include, p.request.controls.exclude),
+            (vec!["A".into(), "B".into()], vec!["C".into()])
+        );
+        assert!(parse(&["roicast", "plan", "x.toml"]).is_err(), "a budget is required");
+        let Ok(Command::Voi(v)) = parse(&["roicast", "voi", "s/x.toml", "--trials", "500"]) else { panic!() };
+        assert_eq!((v.out, v.charts, v.simulation.trials), (PathBuf::from("output/voi-x"), true, Some(500)));
     }
 
     #[test]

@@ -12,7 +12,9 @@
 //!
 //! [`PairedRuns`] holds the two runs; [`PairedSet`] the paired statistics of
 //! one reported set. [`Comparison`] is what `roicast compare` reports
-//! (portfolio, `it`, `bpa`); [`ConflationCost`] what `roicast conflation`
+//! (portfolio, `it`, `bpa`, and each initiative matched by name; one that
+//! only one scenario has counts as no cash flow, NPV 0, in the other);
+//! [`ConflationCost`] what `roicast conflation`
 //! reports: the scenario as written against the same scenario with every
 //! initiative given its natural owner.
 //!
@@ -145,12 +147,27 @@ impl Change<Option<f64>> {
     }
 }
 
+/// Which of the two runs have a set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Presence {
+    /// Both runs.
+    Both,
+    /// Only run A (B does not undertake the initiative).
+    A,
+    /// Only run B (A does not undertake the initiative).
+    B,
+}
+
 /// Paired statistics of one reported set in two runs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PairedSet {
     /// Name of the set.
     #[serde(skip)]
     pub name: String,
+    /// Which runs have it; a set absent from a run counts there as no cash
+    /// flow at all: NPV 0, never negative, never abandoned, no payback.
+    pub present_in: Presence,
     /// Mean NPV in A and B.
     pub npv_mean: Change<f64>,
     /// Distribution of `NPV(B) − NPV(A)` over trials; `None` with no trials.
@@ -170,21 +187,39 @@ pub struct PairedSet {
 impl PairedSet {
     /// Compares the same set in two runs of equal length, trial by trial.
     pub fn of(a: &SetResults, b: &SetResults) -> PairedSet {
-        let (sa, sb) = (SetSummary::of(a), SetSummary::of(b));
-        let differences: Vec<f64> = b.npv.iter().zip(&a.npv).map(|(y, x)| y - x).collect();
+        PairedSet::of_either(Some(a), Some(b)).unwrap_or_else(|| unreachable!("both runs have the set"))
+    }
+
+    /// Compares a set that one run may lack (an initiative only one
+    /// scenario undertakes): the missing side is no cash flow at all, NPV 0
+    /// in every trial. `None` when neither run has it.
+    pub fn of_either(a: Option<&SetResults>, b: Option<&SetResults>) -> Option<PairedSet> {
+        let (name, present_in) = match (a, b) {
+            (Some(a), Some(_)) => (a.spec.name.clone(), Presence::Both),
+            (Some(a), None) => (a.spec.name.clone(), Presence::A),
+            (None, Some(b)) => (b.spec.name.clone(), Presence::B),
+            (None, None) => return None,
+        };
+        let (sa, sb) = (a.map(SetSummary::of), b.map(SetSummary::of));
+        let npv = |side: Option<&SetResults>, k: usize| side.map_or(0.0, |s| s.npv[k]);
+        let trials = a.or(b).map_or(0, |s| s.npv.len());
+        let differences: Vec<f64> = (0..trials).map(|k| npv(b, k) - npv(a, k)).collect();
         let n = differences.len().max(1) as f64;
         let share = |keep: fn(f64) -> bool| differences.iter().filter(|&&d| keep(d)).count() as f64 / n;
-        let mean = |s: &SetSummary| s.npv.map_or(0.0, |npv| npv.mean);
-        PairedSet {
-            name: a.spec.name.clone(),
+        let mean = |s: &Option<SetSummary>| s.as_ref().and_then(|s| s.npv).map_or(0.0, |npv| npv.mean);
+        let figure = |s: &Option<SetSummary>, f: fn(&SetSummary) -> f64| s.as_ref().map_or(0.0, f);
+        let payback = |s: &Option<SetSummary>| s.as_ref().and_then(|s| s.payback_month_p50);
+        Some(PairedSet {
+            name,
+            present_in,
             npv_mean: Change::new(mean(&sa), mean(&sb)),
             npv_difference: Difference::of(&differences),
             prob_b_beats_a: share(|d| d > 0.0),
             prob_tie: share(|d| d == 0.0),
-            prob_npv_negative: Change::new(sa.prob_npv_negative, sb.prob_npv_negative),
-            payback_month_p50: Change::new_optional(sa.payback_month_p50, sb.payback_month_p50),
-            prob_abandoned: Change::new(sa.prob_abandoned, sb.prob_abandoned),
-        }
+            prob_npv_negative: Change::new(figure(&sa, |s| s.prob_npv_negative), figure(&sb, |s| s.prob_npv_negative)),
+            payback_month_p50: Change::new_optional(payback(&sa), payback(&sb)),
+            prob_abandoned: Change::new(figure(&sa, |s| s.prob_abandoned), figure(&sb, |s| s.prob_abandoned)),
+        })
     }
 }
 
@@ -216,13 +251,19 @@ impl Source<'_> {
     }
 }
 
-/// What `roicast compare A B` reports: B against A for portfolio, `it` and `bpa`.
+/// What `roicast compare A B` reports: B against A for portfolio, `it`,
+/// `bpa` and each initiative.
 #[derive(Debug, Clone)]
 pub struct Comparison {
     /// The two runs.
     pub runs: PairedRuns,
     /// Paired statistics for each of [`COMPARED_SETS`].
     pub sets: Vec<PairedSet>,
+    /// Paired statistics per initiative, matched by name: A's in A's order,
+    /// then those only B has. One that only one scenario has counts as NPV 0
+    /// in the other, so the initiatives' differences add up to the
+    /// portfolio's, trial by trial.
+    pub initiatives: Vec<PairedSet>,
 }
 
 impl Comparison {
@@ -235,13 +276,17 @@ impl Comparison {
     ) -> Result<Comparison, Error> {
         let runs = PairedRuns::run(a, b, settings, progress)?;
         let sets = COMPARED_SETS.iter().filter_map(|name| runs.paired_set(name)).collect();
-        Ok(Comparison { runs, sets })
+        let names = a.initiatives.iter().chain(b.initiatives.iter().filter(|i| a.initiative_index(&i.name).is_none()));
+        let initiatives =
+            names.filter_map(|i| PairedSet::of_either(runs.a.set(&i.name), runs.b.set(&i.name))).collect();
+        Ok(Comparison { runs, sets, initiatives })
     }
 
-    /// `compare.json`: both sources, the run settings and every compared set.
+    /// `compare.json`: both sources, the run settings and every compared
+    /// set, the initiatives' among them under their names.
     pub fn to_json(&self, a: Source, b: Source) -> Result<Value, serde_json::Error> {
         let mut sets = serde_json::Map::new();
-        for set in &self.sets {
+        for set in self.sets.iter().chain(&self.initiatives) {
             sets.insert(set.name.clone(), serde_json::to_value(set)?);
         }
         Ok(json!({
@@ -252,6 +297,8 @@ impl Comparison {
             "horizon_months": a.scenario.simulation.horizon_months,
             "currency": a.scenario.currency,
             "difference": "B minus A, trial by trial, under common random numbers",
+            "absent": "an initiative only one scenario has counts as NPV 0 in the other (not undertaken)",
+            "initiatives": self.initiatives.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
             "sets": sets,
         }))
     }

@@ -74,6 +74,18 @@ fn magnitude(a: f64) -> String {
     format!("{a:.2e}")
 }
 
+/// A name's possessive: `Lead-to-cash's`, and `Compliance checks'` for a
+/// name ending in s.
+///
+/// ```
+/// use roicast::format::possessive;
+/// assert_eq!(possessive("Lead-to-cash"), "Lead-to-cash's");
+/// assert_eq!(possessive("Compliance checks"), "Compliance checks'");
+/// ```
+pub fn possessive(name: &str) -> String {
+    if name.ends_with(['s', 'S']) { format!("{name}'") } else { format!("{name}'s") }
+}
+
 /// A share as a percentage with one decimal.
 pub fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)

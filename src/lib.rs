@@ -9,7 +9,8 @@
 //! results; [`stats`] and [`sketch`] summarise them; [`sensitivity`] finds
 //! which inputs drive NPV and [`convergence`] how precise the figures are
 //! (and runs until a precision is met); [`compare`] pairs two runs under
-//! common random numbers, [`plan`] chooses a portfolio under a budget and
+//! common random numbers, [`plan`] chooses a portfolio under budgets,
+//! [`voi`] values what learning more before funding is worth and
 //! [`gates`] checks a run's figures against conditions; [`export`],
 //! [`report`] and [`charts`] turn them into files, tables and pictures. Only
 //! [`app`] decides where files go and touches the terminal.
@@ -39,3 +40,4 @@ pub mod sketch;
 pub mod stats;
 pub mod suggest;
 pub mod units;
+pub mod voi;

@@ -15,21 +15,22 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{Progress, chart_error, load_scenario, run_settings, with_threads, write_folder_atomically};
+use super::voi::estimate_text;
+use super::{Progress, chart_error, load_scenario, run_settings, with_threads, write_file, write_folder_atomically};
 use crate::charts::style::Footnote;
 use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, render_formats};
 use crate::cli::{CompareOptions, ConflationOptions, PlanOptions, SimulationOptions};
-use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Source};
+use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Presence, Source};
 use crate::error::Error;
 use crate::export::{summary_value, write_budget_csv};
 use crate::format::{money, month, percent, signed_money};
 use crate::gates::{Gate, Reading, TRIPPED_EXIT_CODE, Target};
-use crate::plan::{Evaluation, InitiativeTrials, Plan, PlanSettings, Search};
+use crate::plan::{Evaluation, InitiativeFigures, InitiativeTrials, Plan, PlanSettings, Search, Space};
 use crate::report::{Report, text_table};
-use crate::scenario::Scenario;
+use crate::scenario::{Kind, Scenario};
 
 /// Writes a JSON value, pretty-printed, as `dir/name`.
-fn write_json(dir: &Path, name: &str, value: &Value) -> Result<(), Error> {
+pub(super) fn write_json(dir: &Path, name: &str, value: &Value) -> Result<(), Error> {
     let path = dir.join(name);
     let mut text = serde_json::to_string_pretty(value)
         .map_err(|e| Error::Output { what: name.to_string(), message: e.to_string() })?;
@@ -38,7 +39,7 @@ fn write_json(dir: &Path, name: &str, value: &Value) -> Result<(), Error> {
 }
 
 /// Draws one chart as `<dir>/charts/<stem>.png` and `.svg`, like `roicast run`'s charts.
-fn write_chart(figure: &dyn Figure, dir: &Path) -> Result<(), Error> {
+pub(super) fn write_chart(figure: &dyn Figure, dir: &Path) -> Result<(), Error> {
     let folder = dir.join("charts");
     fs::create_dir_all(&folder).map_err(|e| Error::io("create folder", &folder, e))?;
     render_formats(figure, &folder).map(|_| ()).map_err(|e| chart_error(dir, e))
@@ -123,14 +124,17 @@ fn compare_text(comparison: &Comparison, a: Source, b: Source, overrides: &Simul
         .map(String::from)
         .to_vec(),
     ];
-    for set in &comparison.sets {
+    for set in comparison.sets.iter().chain(&comparison.initiatives) {
         let m = |x: f64| signed_money(x, currency);
         let d = set.npv_difference;
         let difference = |f: &dyn Fn(&Difference) -> String| d.as_ref().map_or("-".into(), f);
+        let side = |present: bool, x: f64| if present { money(x, currency) } else { "absent".into() };
+        let payback = |present: bool, x: Option<f64>| if present { month(x) } else { "-".into() };
+        let (in_a, in_b) = (set.present_in != Presence::B, set.present_in != Presence::A);
         rows.push(vec![
             set.name.clone(),
-            money(set.npv_mean.a, currency),
-            money(set.npv_mean.b, currency),
+            side(in_a, set.npv_mean.a),
+            side(in_b, set.npv_mean.b),
             difference(&|d| m(d.mean)),
             difference(&|d| format!("[{}, {}]", m(d.ci95_low), m(d.ci95_high))),
             difference(&|d| m(d.p10)),
@@ -138,11 +142,17 @@ fn compare_text(comparison: &Comparison, a: Source, b: Source, overrides: &Simul
             difference(&|d| m(d.p90)),
             percent(set.prob_b_beats_a),
             arrow_percent(set.prob_npv_negative.a, set.prob_npv_negative.b),
-            format!("{} → {}", month(set.payback_month_p50.a), month(set.payback_month_p50.b)),
+            format!("{} → {}", payback(in_a, set.payback_month_p50.a), payback(in_b, set.payback_month_p50.b)),
         ]);
     }
-    out.push_str(&text_table(&rows, 1, &[0]));
+    out.push_str(&text_table(&rows, 1, &[0, comparison.sets.len()]));
     out.push_str("P(B beats A) counts the trials in which B's NPV is strictly higher.\n");
+    if comparison.initiatives.iter().any(|set| set.present_in != Presence::Both) {
+        out.push_str(
+            "An initiative absent from one scenario counts there as not undertaken (NPV 0), so the initiatives' \
+             differences add up to the portfolio's.\n",
+        );
+    }
     out
 }
 
@@ -257,27 +267,24 @@ fn conflation_text(cost: &ConflationCost, source: Source) -> String {
 /// `roicast plan SCENARIO --budget AMOUNT`.
 pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
-    options.settings.check(&scenario)?;
+    let plan_settings = options.request.resolve(&scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
     let progress = Progress::new(settings.trials, options.simulation.quiet);
     let advance = |n| progress.advance(n);
     let (data, plan) = with_threads(options.simulation.threads, || {
-        let data = InitiativeTrials::simulate(&scenario, settings, options.settings.budget_months, &advance);
-        let plan = Plan::search(&scenario, &data, options.settings);
+        let data = InitiativeTrials::simulate(&scenario, settings, &plan_settings.budgets, &advance);
+        let plan = Plan::search(&scenario, &data, plan_settings);
         (data, plan)
     })?;
     progress.finish();
+    let plan = plan?;
     let file = options.scenario.display().to_string();
     let source = Source { scenario: &scenario, file: &file, seed: settings.seed };
     let json = plan.to_json(source, &data);
     write_folder_atomically(&options.out, |dir| {
         write_json(dir, "plan.json", &json)?;
         if plan.chosen().is_some() {
-            let path = dir.join("budget.csv");
-            let mut bytes = Vec::new();
-            write_budget_csv(&plan.budget_table, &mut bytes)
-                .map_err(|e| Error::Output { what: "budget.csv".into(), message: e.to_string() })?;
-            fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))?;
+            write_file(dir, "budget.csv", |out| write_budget_csv(&plan.budget_table, &plan.window_table, out))?;
         }
         if options.charts {
             let footnote = Footnote { scenario: &scenario, trials: settings.trials, seed: settings.seed };
@@ -300,16 +307,76 @@ fn quantile_label(level: f64) -> String {
 
 /// What a plan must respect, in one sentence.
 fn constraint_text(settings: &PlanSettings, currency: &str) -> String {
-    let mut text = format!(
-        "budget {} for build and run spend in months 1–{} at {} (risk losses are not budget spend)",
-        money(settings.budget, currency),
-        settings.budget_months,
-        quantile_label(settings.confidence)
-    );
+    let level = quantile_label(settings.confidence);
+    let mut text = match settings.budgets.as_slice() {
+        [one] => format!(
+            "budget {} for build and run spend in {} at {level} (risk losses are not budget spend)",
+            money(one.amount, currency),
+            one.describe()
+        ),
+        _ => format!(
+            "budgets for build and run spend at {level}, each on its own (risk losses are not budget spend): {}",
+            settings.windows_text(currency)
+        ),
+    };
     if let Some(p) = settings.max_loss_probability {
         let _ = write!(text, ", P(NPV<0) at most {}", percent(p));
     }
     text
+}
+
+/// What the plan must and must not fund, one line each; empty without controls.
+fn controls_text(space: &Space, scenario: &Scenario) -> String {
+    let name = |i: usize| scenario.initiatives[i].name.as_str();
+    let names = |list: &[usize]| list.iter().map(|&i| name(i)).collect::<Vec<_>>().join(", ");
+    let mut out = String::new();
+    if !space.included.is_empty() {
+        let dependencies: Vec<usize> = space.required.iter().copied().filter(|i| !space.included.contains(i)).collect();
+        let with = match (dependencies.is_empty(), space.included.len()) {
+            (true, _) => String::new(),
+            (false, 1) => format!(" (with what it depends on: {})", names(&dependencies)),
+            (false, _) => format!(" (with what they depend on: {})", names(&dependencies)),
+        };
+        let _ = writeln!(out, "must fund: {}{with}", names(&space.included));
+    }
+    if !space.forbidden.is_empty() {
+        let reasons: Vec<String> = space
+            .forbidden
+            .iter()
+            .map(|&i| {
+                let why = if space.excluded.contains(&i) {
+                    "--exclude".to_string()
+                } else if let Some(&x) = space.closure[i].iter().find(|d| space.excluded.contains(d)) {
+                    format!("needs {}", name(x))
+                } else {
+                    "an alternative to what must be funded".to_string()
+                };
+                format!("{} ({why})", name(i))
+            })
+            .collect();
+        let _ = writeln!(out, "cannot fund: {}", reasons.join(", "));
+    }
+    for group in &space.groups {
+        let _ = writeln!(out, "alternatives, at most one funded: {}", names(group));
+    }
+    out
+}
+
+/// What every portfolio of a search respects: "dependencies, includes and alternatives".
+fn rules_text(space: &Space) -> String {
+    let rules: Vec<&str> = [
+        Some("dependencies"),
+        (!space.included.is_empty()).then_some("includes"),
+        (!space.excluded.is_empty()).then_some("excludes"),
+        (!space.groups.is_empty()).then_some("alternatives"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    match rules.as_slice() {
+        [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => rules.concat(),
+    }
 }
 
 /// The text `roicast plan` prints.
@@ -322,38 +389,47 @@ fn plan_text(plan: &Plan, source: Source, trials: usize) -> String {
     let _ =
         writeln!(out, "Budget plan for \"{}\" ({}), {trials} trials, seed {}", scenario.name, source.file, source.seed);
     let _ = writeln!(out, "{}", constraint_text(settings, currency));
+    out.push_str(&controls_text(&settings.space, scenario));
     let _ = match plan.search {
         Search::Exhaustive { screening_trials, .. } if screening_trials == trials => writeln!(
             out,
-            "search: all {} portfolios that respect dependencies, each evaluated on all {trials} trials",
-            plan.portfolios
+            "search: all {} portfolios that respect {}, each evaluated on all {trials} trials",
+            plan.portfolios,
+            rules_text(&settings.space)
         ),
         Search::Exhaustive { screening_trials, evaluated_on_all_trials } => writeln!(
             out,
-            "search: all {} portfolios that respect dependencies, screened on an evenly spaced subsample of \
+            "search: all {} portfolios that respect {}, screened on an evenly spaced subsample of \
              {screening_trials} trials; the {evaluated_on_all_trials} best candidates re-evaluated on all {trials} trials",
-            plan.portfolios
+            plan.portfolios,
+            rules_text(&settings.space)
         ),
         Search::Heuristic => writeln!(
             out,
-            "search: {} initiatives are too many to try every portfolio; greedy then local search evaluated {} \
-             portfolios on all {trials} trials (a good portfolio, not necessarily the best)",
-            scenario.initiatives.len(),
+            "search: {} initiatives to choose from are too many to try every portfolio; greedy then local search \
+             evaluated {} portfolios on all {trials} trials (a good portfolio, not necessarily the best)",
+            settings.space.free.len(),
             plan.portfolios
         ),
     };
     let Some(chosen) = plan.chosen() else {
         let _ = writeln!(out, "\nNo portfolio fits the {}.", constraint_text(settings, currency));
         if let Some(cheapest) = &plan.cheapest {
+            let spends: Vec<String> = settings
+                .budgets
+                .iter()
+                .zip(&cheapest.spend)
+                .map(|(b, s)| format!("{} in {}", money(s.quantile, currency), b.describe()))
+                .collect();
             let _ = writeln!(
                 out,
-                "The cheapest portfolio is {} with {level} spend {} in months 1–{} (P(NPV<0) {}).",
+                "The cheapest portfolio is {} with {level} spend {} (P(NPV<0) {}).",
                 cheapest.names(scenario).join(" + "),
-                money(cheapest.spend_quantile, currency),
-                settings.budget_months,
+                spends.join(", "),
                 percent(cheapest.prob_npv_negative)
             );
         }
+        out.push_str(&initiatives_text(plan, scenario, &[]));
         return out;
     };
     let _ = writeln!(out, "\nFund: {}", chosen.names(scenario).join(", "));
@@ -361,12 +437,21 @@ fn plan_text(plan: &Plan, source: Source, trials: usize) -> String {
         let _ = writeln!(out, "note: its mean NPV is negative; in expectation, funding nothing would be better.");
     }
     let mut rows = vec![["rank", "portfolio", "mean NPV", "P10 NPV", "P(NPV<0)"].map(String::from).to_vec()];
-    rows[0].extend([format!("{level} spend"), "P(within budget)".into()]);
+    match settings.budgets.as_slice() {
+        [_] => rows[0].extend([format!("{level} spend"), "P(within budget)".into()]),
+        windows => {
+            for w in windows {
+                rows[0].extend([format!("{level} spend {}", w.label), format!("P(within {})", w.label)]);
+            }
+            rows[0].push("P(within all)".into());
+        }
+    }
     for (rank, e) in plan.ranked.iter().enumerate() {
-        rows.push(portfolio_row(rank, e, scenario));
+        rows.push(portfolio_row(rank, e, scenario, settings.budgets.len() > 1));
     }
     out.push('\n');
     out.push_str(&text_table(&rows, 2, &[0]));
+    out.push_str(&initiatives_text(plan, scenario, &chosen.members));
     let _ = writeln!(
         out,
         "\nBudget table of the chosen portfolio: build and run spend per quarter, with mean risk losses beside it"
@@ -376,33 +461,118 @@ fn plan_text(plan: &Plan, source: Source, trials: usize) -> String {
             .map(String::from)
             .to_vec(),
     ];
-    for q in &plan.budget_table {
+    rows.extend(plan.budget_table.iter().map(|r| {
+        vec![
+            r.period.clone(),
+            format!("{}–{}", r.first_month, r.last_month),
+            money(r.spend_mean, currency),
+            money(r.spend_p50, currency),
+            money(r.spend_p90, currency),
+            money(r.visible_benefit_mean, currency),
+            money(r.risk_loss_mean, currency),
+        ]
+    }));
+    out.push_str(&text_table(&rows, 2, &[0]));
+    let _ = writeln!(out, "\nTotals by budget window: the chosen portfolio against each budget");
+    let mut rows = vec![["window", "months", "budget", "mean spend"].map(String::from).to_vec()];
+    rows[0].extend([
+        format!("{level} spend"),
+        "P(within budget)".into(),
+        "mean visible benefit".into(),
+        "mean risk loss".into(),
+    ]);
+    for r in &plan.window_table {
+        let Some(check) = &r.budget else { continue };
         rows.push(vec![
-            format!("Q{}", q.quarter),
-            format!("{}–{}", q.first_month, q.last_month),
-            money(q.spend_mean, currency),
-            money(q.spend_p50, currency),
-            money(q.spend_p90, currency),
-            money(q.visible_benefit_mean, currency),
-            money(q.risk_loss_mean, currency),
+            r.period.clone(),
+            format!("{}–{}", r.first_month, r.last_month),
+            money(check.amount, currency),
+            money(r.spend_mean, currency),
+            money(check.spend_quantile, currency),
+            percent(check.prob_within_budget),
+            money(r.visible_benefit_mean, currency),
+            money(r.risk_loss_mean, currency),
         ]);
     }
     out.push_str(&text_table(&rows, 2, &[0]));
     out
 }
 
-/// One ranked portfolio as a table row.
-fn portfolio_row(rank: usize, e: &Evaluation, scenario: &Scenario) -> Vec<String> {
+/// The initiatives table of a plan, largest mean NPV first: funded or not,
+/// and what learning more about each is worth (its EVPI).
+fn initiatives_text(plan: &Plan, scenario: &Scenario, funded: &[usize]) -> String {
     let currency = &scenario.currency;
-    vec![
+    let space = &plan.settings.space;
+    let mut order: Vec<&InitiativeFigures> = plan.initiatives.iter().collect();
+    order.sort_by(|a, b| b.npv_mean.total_cmp(&a.npv_mean).then(a.initiative.cmp(&b.initiative)));
+    let mut rows = vec![["initiative", "funded", "mean NPV", "P(NPV<0)", "EVPI"].map(String::from).to_vec()];
+    for f in order {
+        let i = f.initiative;
+        let status = match (funded.contains(&i), space.included.contains(&i), space.forbidden.contains(&i)) {
+            (true, true, _) => "yes (--include)",
+            (true, false, _) => "yes",
+            (false, _, true) => "no (cannot)",
+            (false, _, false) => "no",
+        };
+        rows.push(vec![
+            scenario.initiatives[i].name.clone(),
+            status.into(),
+            money(f.npv_mean, currency),
+            percent(f.prob_npv_negative),
+            estimate_text(f.evpi, currency),
+        ]);
+    }
+    let mut out = String::from(
+        "\nInitiatives, each on its own NPV. EVPI: the most that knowing everything uncertain about it before \
+         deciding is worth (± one standard error; `roicast voi` says which input to learn)\n",
+    );
+    out.push_str(&text_table(&rows, 2, &[0]));
+    out
+}
+
+/// One ranked portfolio as a table row; with several windows, each window's
+/// spend quantile and P(within budget), then P(within every budget).
+fn portfolio_row(rank: usize, e: &Evaluation, scenario: &Scenario, several: bool) -> Vec<String> {
+    let currency = &scenario.currency;
+    let mut row = vec![
         if rank == 0 { "1 (chosen)".into() } else { (rank + 1).to_string() },
         e.names(scenario).join(" + "),
         money(e.npv_mean, currency),
         money(e.npv_p10, currency),
         percent(e.prob_npv_negative),
-        money(e.spend_quantile, currency),
-        percent(e.prob_within_budget),
-    ]
+    ];
+    for s in &e.spend {
+        row.extend([money(s.quantile, currency), percent(s.prob_within)]);
+    }
+    if several {
+        row.push(percent(e.prob_within_budgets));
+    }
+    row
+}
+
+/// The note `roicast run` prints under its summary when the scenario has
+/// `[[alternatives]]`: `run` simulates every initiative as written, so the
+/// portfolio (and an `it` or `bpa` set holding two members of a group)
+/// counts alternatives of which only one will be funded. Empty otherwise.
+pub(super) fn alternatives_note(scenario: &Scenario) -> String {
+    let mut out = String::new();
+    for group in &scenario.alternatives {
+        let members: Vec<&str> = group.members.iter().map(|&m| scenario.initiatives[m].name.as_str()).collect();
+        let mut sets = vec!["portfolio"];
+        for kind in [Kind::It, Kind::Bpa] {
+            if group.members.iter().filter(|&&m| scenario.initiatives[m].kind == kind).count() > 1 {
+                sets.push(kind.as_str());
+            }
+        }
+        let _ = writeln!(
+            out,
+            "note: {} are alternatives (at most one will be funded), but run simulates every initiative as written: \
+             the {} figures count all of them. `roicast plan` chooses between them.",
+            members.join(" and "),
+            sets.join(" and ")
+        );
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------

@@ -74,15 +74,15 @@ pub fn plotted(points: &[FrontierPoint], chosen: Option<usize>, max: usize) -> V
 
 /// The headline: what to fund and what it returns, or that nothing fits.
 pub fn headline(plan: &Plan, initiatives: usize, currency: &str) -> String {
-    let budget = money(plan.settings.budget, currency);
+    let budget = plan.settings.budget_phrase(currency);
     match plan.chosen() {
         Some(c) => format!(
-            "Fund {} of {initiatives} initiatives: mean NPV {}, P10 {}, within the {budget} budget",
+            "Fund {} of {initiatives} initiatives: mean NPV {}, P10 {}, within {budget}",
             c.members.len(),
             money(c.npv_mean, currency),
             money(c.npv_p10, currency)
         ),
-        None => format!("No portfolio fits the {budget} budget"),
+        None => format!("No portfolio fits {budget}"),
     }
 }
 
@@ -106,9 +106,8 @@ impl Figure for EfficientFrontier<'_> {
             String::new()
         };
         let subtitle = format!(
-            "Each dot a portfolio{sample}; blue: P{level} of build and run spend in months 1–{} within {}{}",
-            settings.budget_months,
-            money(settings.budget, currency),
+            "Each dot a portfolio{sample}; blue: P{level} of build and run spend within {}{}",
+            settings.windows_text(currency),
             settings
                 .max_loss_probability
                 .map_or(String::new(), |p| format!(", P(NPV<0) at most {}", style::share_label(p)))

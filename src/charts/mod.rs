@@ -14,8 +14,9 @@
 //!   [`render_all`] draws each twice, once as PNG and once as SVG, into a
 //!   folder. [`render`] draws any [`Figure`]: a chart with its report
 //!   ([`OfReport`]), or a chart that holds all it shows and needs no
-//!   report, like the charts of `plan`, `compare` and `conflation`
-//!   ([`EfficientFrontier`], [`NpvDifference`], [`ConflationCostChart`]),
+//!   report, like the charts of `plan`, `compare`, `conflation` and `voi`
+//!   ([`EfficientFrontier`], [`NpvDifference`], [`ConflationCostChart`],
+//!   [`ValueOfInformationChart`]),
 //!   whose footnote is a [`style::Footnote`] built from the scenario,
 //!   trials and seed.
 //! - **Drawn once for both formats.** [`Canvas`] is a drawing backend that
@@ -74,6 +75,7 @@ mod roi_over_time;
 pub mod style;
 mod tornado;
 mod visible_vs_invisible;
+mod voi;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -94,6 +96,7 @@ pub use payback_curve::PaybackCurve;
 pub use roi_over_time::RoiOverTime;
 pub use tornado::Tornado;
 pub use visible_vs_invisible::VisibleVsInvisible;
+pub use voi::ValueOfInformationChart;
 
 use crate::report::Report;
 

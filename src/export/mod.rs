@@ -22,6 +22,7 @@ mod monthly_csv;
 mod sensitivity_csv;
 mod summary_json;
 mod trials_parquet;
+mod voi_csv;
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -31,6 +32,7 @@ pub use monthly_csv::MonthlyCsv;
 pub use sensitivity_csv::SensitivityCsv;
 pub use summary_json::{SummaryJson, set_templates, summary_value};
 pub use trials_parquet::{TRIALS_PARQUET, write_trials_parquet};
+pub use voi_csv::write_voi_csv;
 
 use crate::report::Report;
 

@@ -289,6 +289,17 @@ pub struct Correlation {
     pub rank_correlation: f64,
 }
 
+/// Initiatives of which a plan may fund at most one (`[[alternatives]]`),
+/// e.g. the same automation from two vendors. Every member is still
+/// simulated by `roicast run`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternatives {
+    /// Its name, if the file gives one.
+    pub name: Option<String>,
+    /// Indices of the member initiatives, as listed (at least two, none depending on another).
+    pub members: Vec<usize>,
+}
+
 /// A validated scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
@@ -313,6 +324,8 @@ pub struct Scenario {
     pub correlations: Vec<Correlation>,
     /// The validated correlation structure on the normal-score scale.
     pub correlation_matrix: CorrelationMatrix,
+    /// Groups of initiatives of which a plan funds at most one.
+    pub alternatives: Vec<Alternatives>,
     /// SHA-256 of the file's bytes, hex.
     pub source_sha256: String,
 }
@@ -836,6 +849,7 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         Some(c) => name_of(ctx, c, "currency")?,
         None => "USD".to_string(),
     };
+    let alternatives = alternatives(&raw, &initiatives, ctx)?;
     Ok(Scenario {
         name,
         description: raw.description.clone(),
@@ -847,8 +861,78 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         inputs,
         correlations,
         correlation_matrix,
+        alternatives,
         source_sha256: hex(&Sha256::digest(ctx.text.as_bytes())),
     })
+}
+
+/// Reads the `[[alternatives]]` groups: each names two or more initiatives,
+/// none twice and none depending (directly or not) on another member, which
+/// could then never be funded.
+fn alternatives(
+    raw: &raw::RawScenario,
+    initiatives: &[Initiative],
+    ctx: &Context,
+) -> Result<Vec<Alternatives>, ScenarioError> {
+    let depends_on = |from: usize, on: usize| {
+        let mut stack = vec![from];
+        let mut seen = vec![false; initiatives.len()];
+        while let Some(i) = stack.pop() {
+            for &d in &initiatives[i].depends_on {
+                if d == on {
+                    return true;
+                }
+                if !std::mem::replace(&mut seen[d], true) {
+                    stack.push(d);
+                }
+            }
+        }
+        false
+    };
+    let mut groups = Vec::with_capacity(raw.alternatives.len());
+    for (g, spanned) in raw.alternatives.iter().enumerate() {
+        let group = spanned.get_ref();
+        let key = format!("alternatives[{g}].members");
+        let name = group.name.as_ref().map(|n| name_of(ctx, n, &format!("alternatives[{g}].name"))).transpose()?;
+        if group.members.get_ref().len() < 2 {
+            return Err(ctx.error(
+                group.members.span(),
+                key,
+                "must name at least two initiatives, of which a plan funds at most one",
+            ));
+        }
+        let mut members: Vec<usize> = Vec::with_capacity(group.members.get_ref().len());
+        for member in group.members.get_ref() {
+            let wanted = member.get_ref().trim();
+            let Some(index) = initiatives.iter().position(|i| i.name == wanted) else {
+                return Err(ctx.error(
+                    member.span(),
+                    key,
+                    format!(
+                        "no initiative is named \"{wanted}\"{}",
+                        crate::suggest::did_you_mean(wanted, initiatives.iter().map(|i| i.name.as_str()))
+                    ),
+                ));
+            };
+            if members.contains(&index) {
+                return Err(ctx.error(member.span(), key, format!("\"{wanted}\" is listed twice")));
+            }
+            if let Some(&other) = members.iter().find(|&&m| depends_on(index, m) || depends_on(m, index)) {
+                let (dependent, dependency) = if depends_on(index, other) { (index, other) } else { (other, index) };
+                return Err(ctx.error(
+                    member.span(),
+                    key,
+                    format!(
+                        "\"{}\" depends on \"{}\", so they cannot be alternatives: \"{0}\" could never be funded",
+                        initiatives[dependent].name, initiatives[dependency].name
+                    ),
+                ));
+            }
+            members.push(index);
+        }
+        groups.push(Alternatives { name, members });
+    }
+    Ok(groups)
 }
 
 /// Reads the `[calendar]` table.

@@ -21,6 +21,8 @@ pub(super) struct RawScenario {
     pub initiatives: Vec<Spanned<RawInitiative>>,
     #[serde(default)]
     pub correlations: Vec<Spanned<RawCorrelation>>,
+    #[serde(default)]
+    pub alternatives: Vec<Spanned<RawAlternatives>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -83,4 +85,11 @@ pub(super) struct RawRisk {
 pub(super) struct RawCorrelation {
     pub between: Spanned<Vec<Spanned<String>>>,
     pub rank_correlation: Spanned<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAlternatives {
+    pub name: Option<Spanned<String>>,
+    pub members: Spanned<Vec<Spanned<String>>>,
 }

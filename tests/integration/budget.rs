@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use roicast::compare::{ConflationCost, PairedRuns};
 use roicast::engine::RunSettings;
 use roicast::error::Error;
-use roicast::plan::{InitiativeTrials, Plan, PlanSettings};
+use roicast::plan::{BudgetSpec, Controls, InitiativeTrials, Plan, PlanRequest, WindowSpec};
 use roicast::scenario::Scenario;
 
 use crate::charts::{check_png, check_svg};
@@ -297,13 +297,20 @@ build_months = 1
 benefit_per_month = 1500
 "#;
 
-fn plan(s: &Scenario, trials: u64, settings: PlanSettings) -> Plan {
-    let data = InitiativeTrials::simulate(s, RunSettings { trials, seed: 5 }, settings.budget_months, &|_| {});
-    Plan::search(s, &data, settings)
+fn plan(s: &Scenario, trials: u64, request: PlanRequest) -> Plan {
+    let settings = request.resolve(s).unwrap();
+    let data = InitiativeTrials::simulate(s, RunSettings { trials, seed: 5 }, &settings.budgets, &|_| {});
+    Plan::search(s, &data, settings).unwrap()
 }
 
-fn budget(amount: f64) -> PlanSettings {
-    PlanSettings { budget: amount, budget_months: 12, confidence: 0.9, max_loss_probability: None }
+fn budget(amount: f64) -> PlanRequest {
+    PlanRequest {
+        budgets: vec![BudgetSpec { window: WindowSpec::FirstMonths, amount }],
+        budget_months: None,
+        confidence: 0.9,
+        max_loss_probability: None,
+        controls: Controls::default(),
+    }
 }
 
 fn names(s: &Scenario, members: &[usize]) -> Vec<String> {
@@ -315,7 +322,7 @@ fn plan_finds_the_hand_worked_best_portfolio_and_its_runners_up() {
     let s = scenario(HAND);
     let p = plan(&s, 300, budget(60_000.0));
     let ranked: Vec<(Vec<String>, f64, f64)> =
-        p.ranked.iter().map(|e| (names(&s, &e.members), e.npv_mean, e.spend_quantile)).collect();
+        p.ranked.iter().map(|e| (names(&s, &e.members), e.npv_mean, e.spend[0].quantile)).collect();
     let expected = [
         (vec!["Base", "App1", "App2"], 88_000.0, 50_000.0),
         (vec!["Base", "App1", "Small"], 66_500.0, 60_000.0),
@@ -328,7 +335,7 @@ fn plan_finds_the_hand_worked_best_portfolio_and_its_runners_up() {
         assert_close(&format!("{want:?} NPV"), *npv, *want_npv);
         assert_close(&format!("{want:?} spend"), *spend, *want_spend);
     }
-    assert!(p.ranked.iter().all(|e| e.fits && e.prob_npv_negative == 0.0 && e.prob_within_budget == 1.0));
+    assert!(p.ranked.iter().all(|e| e.fits && e.prob_npv_negative == 0.0 && e.spend[0].prob_within == 1.0));
     // 5 initiatives with a chain Base <- App1 <- App2: 4 choices for the chain x 4 for Big and Small, minus the empty one.
     assert_eq!(p.portfolios, 15);
 
@@ -350,13 +357,13 @@ fn plan_finds_the_hand_worked_best_portfolio_and_its_runners_up() {
 fn the_loss_limit_and_the_budget_window_change_the_answer() {
     let s = scenario(HAND);
     // Counting only months 1..12 or all 24 months makes no difference without run costs.
-    let p = plan(&s, 300, PlanSettings { budget_months: 24, ..budget(60_000.0) });
+    let p = plan(&s, 300, PlanRequest { budget_months: Some(24), ..budget(60_000.0) });
     assert_eq!(names(&s, &p.chosen().unwrap().members), ["Base", "App1", "App2"]);
     // A 45k budget leaves Base + App1 (40k, 52k) as the best.
     let p = plan(&s, 300, budget(45_000.0));
     assert_eq!(names(&s, &p.chosen().unwrap().members), ["Base", "App1"]);
     // Base alone loses money in every trial: with no loss allowed it never appears.
-    let p = plan(&s, 300, PlanSettings { max_loss_probability: Some(0.0), ..budget(30_000.0) });
+    let p = plan(&s, 300, PlanRequest { max_loss_probability: Some(0.0), ..budget(30_000.0) });
     assert_eq!(names(&s, &p.chosen().unwrap().members), ["Small"]);
     assert!(p.ranked.iter().all(|e| e.members != [1]), "Base alone has a negative NPV");
 }
@@ -368,7 +375,7 @@ fn a_budget_no_portfolio_meets_names_the_cheapest() {
     assert!(p.chosen().is_none() && p.budget_table.is_empty());
     let cheapest = p.cheapest.as_ref().unwrap();
     assert_eq!(names(&s, &cheapest.members), ["Small"]);
-    assert_close("cheapest spend", cheapest.spend_quantile, 20_000.0);
+    assert_close("cheapest spend", cheapest.spend[0].quantile, 20_000.0);
     assert!(!cheapest.fits);
 }
 
@@ -395,11 +402,11 @@ benefit_per_month = 20000
     let strict = plan(&s, n, budget(85_000.0));
     assert!(strict.chosen().is_none());
     let cheapest = strict.cheapest.as_ref().unwrap();
-    assert!((cheapest.spend_quantile - 90_000.0).abs() < 2_000.0, "P90 {}", cheapest.spend_quantile);
-    let lenient = plan(&s, n, PlanSettings { confidence: 0.8, ..budget(85_000.0) });
+    assert!((cheapest.spend[0].quantile - 90_000.0).abs() < 2_000.0, "P90 {}", cheapest.spend[0].quantile);
+    let lenient = plan(&s, n, PlanRequest { confidence: 0.8, ..budget(85_000.0) });
     let chosen = lenient.chosen().expect("fits at P80");
-    assert!((chosen.spend_quantile - 80_000.0).abs() < 2_000.0, "P80 {}", chosen.spend_quantile);
-    let within = (chosen.prob_within_budget * n as f64).round() as usize;
+    assert!((chosen.spend[0].quantile - 80_000.0).abs() < 2_000.0, "P80 {}", chosen.spend[0].quantile);
+    let within = (chosen.spend[0].prob_within * n as f64).round() as usize;
     assert_share_near("P(spend within budget)", within, n as usize, 0.85, 4.0);
 }
 
@@ -423,7 +430,7 @@ fn every_portfolio_plan_reports_holds_its_dependencies() {
     }
     let best = p.chosen().unwrap();
     assert!(p.ranked.windows(2).all(|w| w[0].npv_mean >= w[1].npv_mean));
-    assert!(best.spend_quantile <= 300_000.0);
+    assert!(best.spend[0].quantile <= 300_000.0);
     assert_eq!(p.frontier.len(), p.portfolios);
 }
 
@@ -440,15 +447,21 @@ fn plan_command_writes_plan_json_budget_csv_and_the_frontier() {
     assert_eq!(json["fits"], true);
     assert_eq!(json["chosen"]["initiatives"], serde_json::json!(["Base", "App1", "App2"]));
     assert_eq!(json["runners_up"].as_array().unwrap().len(), 3);
-    assert_eq!(json["settings"]["budget"].as_f64(), Some(60_000.0));
+    assert_eq!(json["settings"]["budgets"][0]["budget"].as_f64(), Some(60_000.0));
     let csv = std::fs::read_to_string(out.join("budget.csv")).unwrap();
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("quarter,first_month,last_month,spend_mean,spend_p50,spend_p90,visible_benefit_mean,risk_loss_mean")
+        Some(
+            "period,first_month,last_month,spend_mean,spend_p50,spend_p90,visible_benefit_mean,risk_loss_mean,budget,\
+             spend_quantile,prob_within_budget"
+        )
     );
-    assert_eq!(lines.next(), Some("1,1,3,50000.0,50000.0,50000.0,12000.0,0.0"));
-    assert_eq!(lines.count(), 7);
+    assert_eq!(lines.next(), Some("Q1,1,3,50000.0,50000.0,50000.0,12000.0,0.0,,,"));
+    // Seven more quarters, then the budget window's total.
+    let rest: Vec<&str> = lines.collect();
+    assert_eq!(rest.len(), 8);
+    assert_eq!(rest[7], "months 1–12,1,12,50000.0,50000.0,50000.0,66000.0,0.0,60000.0,50000.0,1.0");
     check_png(&out.join("charts/efficient-frontier.png"));
     check_svg(&out.join("charts/efficient-frontier.svg"));
 

@@ -11,6 +11,7 @@ mod bad_scenarios;
 mod budget;
 mod charts;
 mod cli;
+mod decisions;
 mod distributions;
 mod model;
 mod outputs;
