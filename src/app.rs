@@ -9,6 +9,7 @@
 //! mid-run leaves the previous results intact.
 
 mod budget;
+mod input_file;
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -26,6 +27,7 @@ use crate::export::{ExportError, TRIALS_PARQUET, standard_exports, write_trials_
 use crate::format::money;
 use crate::report::Report;
 use crate::scenario::Scenario;
+pub use input_file::{MAX_INPUT_FILE_BYTES, read_text_file};
 
 /// The commented starter scenario `roicast init` writes.
 pub const STARTER_SCENARIO: &str = include_str!("../scenarios/starter.toml");
@@ -44,8 +46,7 @@ pub fn execute(command: Command) -> Result<i32, Error> {
 
 /// Reads and validates a scenario file.
 pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
-    let text =
-        fs::read_to_string(path).map_err(|e| Error::Input(format!("cannot read scenario {}: {e}", path.display())))?;
+    let text = read_text_file(path, "scenario")?;
     Ok(Scenario::parse(&text, &path.display().to_string())?)
 }
 

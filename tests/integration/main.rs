@@ -14,5 +14,6 @@ mod cli;
 mod distributions;
 mod model;
 mod reproducibility;
+mod resources;
 mod sampling;
 mod sensitivity;
