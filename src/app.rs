@@ -1,19 +1,20 @@
 //! Executing commands: the only module that touches files and the terminal.
 //!
-//! A run reads the scenario, simulates it on a rayon pool of the requested
-//! size (a fixed number of trials, or rounds until `--precision` is met),
-//! prints the summary table, the main drivers of portfolio NPV and its Monte
-//! Carlo error, and writes every export into a temporary
-//! folder beside the output folder. Only when everything is written does the
-//! temporary folder replace the output folder, so an error or a kill
-//! mid-run leaves the previous results intact.
+//! A run reads the scenario ([`read_text_file`]: size-limited, UTF-8 checked),
+//! prepares its [`OutputFolder`] (checked, locked and staged before any
+//! work), simulates on a rayon pool of the requested size (a fixed number of
+//! trials, or rounds until `--precision` is met), writes every export into
+//! the staging folder, swaps it in whole, then prints the summary table, the
+//! main drivers of portfolio NPV and its Monte Carlo error. An error, a
+//! signal or a kill at any instant leaves the previous results intact.
 
 mod budget;
 mod input_file;
+mod output_folder;
 
 use std::fs;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -28,6 +29,7 @@ use crate::format::money;
 use crate::report::Report;
 use crate::scenario::Scenario;
 pub use input_file::{MAX_INPUT_FILE_BYTES, read_text_file};
+pub use output_folder::{MARKER, OutputFolder, stop_on_signals};
 
 /// The commented starter scenario `roicast init` writes.
 pub const STARTER_SCENARIO: &str = include_str!("../scenarios/starter.toml");
@@ -106,12 +108,13 @@ fn run_settings(scenario: &Scenario, options: &SimulationOptions) -> RunSettings
 fn run(options: &RunOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
+    let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
     let progress = Progress::new(settings.trials, options.simulation.quiet);
     let (results, precision) =
         with_threads(options.simulation.threads, || simulate(&scenario, settings, options, &progress))?;
     progress.finish();
     release_freed_memory();
-    let (terminal, gate_readings, releasing) = write_folder_atomically(&options.out, |dir| {
+    let (terminal, gate_readings, releasing) = folder.write(|dir| {
         // The per-trial table reads the trials alone: it is written (on one
         // thread) while the report's statistics are computed (on the others).
         let (mut report, trials) = rayon::join(
@@ -188,7 +191,7 @@ pub fn write_exports(report: &Report, dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes file `name` in `dir` with `write`.
+/// Writes file `name` in `dir` with `write`, and flushes it to disk.
 fn write_file(
     dir: &Path,
     name: &str,
@@ -198,7 +201,10 @@ fn write_file(
     let file = fs::File::create(&path).map_err(|e| Error::io("create", &path, e))?;
     let mut out = BufWriter::new(file);
     write(&mut out).map_err(|e| Error::Output { what: name.to_string(), message: e.to_string() })?;
-    out.flush().map_err(|e| Error::io("write", &path, e))
+    // Flushed to disk now, while other work goes on (`trials.parquet` is
+    // written beside the statistics), rather than all at the swap.
+    let file = out.into_inner().map_err(|e| Error::io("write", &path, e.into_error()))?;
+    file.sync_all().map_err(|e| Error::io("flush to disk", &path, e))
 }
 
 /// Draws every standard chart of a report into `<dir>/charts/` (PNG and SVG).
@@ -213,39 +219,6 @@ fn chart_error(dir: &Path, e: ChartError) -> Error {
         what: format!("chart {}", e.file.strip_prefix(dir).unwrap_or(&e.file).display()),
         message: e.message,
     }
-}
-
-/// Fills a fresh temporary folder beside `dir` with `fill`, then puts it in
-/// place of `dir` and returns what `fill` returned. On any error `dir` is
-/// left as it was.
-pub fn write_folder_atomically<T>(dir: &Path, fill: impl FnOnce(&Path) -> Result<T, Error>) -> Result<T, Error> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|e| Error::io("create folder", &parent, e))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".roicast-staging-")
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
-    let filled = fill(staging.path())?;
-    let retired = parent.join(format!(".roicast-retired-{}", std::process::id()));
-    let had_previous = dir.exists();
-    if had_previous {
-        fs::rename(dir, &retired).map_err(|e| Error::io("move aside", dir, e))?;
-    }
-    let staged = staging.keep();
-    if let Err(e) = fs::rename(&staged, dir) {
-        if had_previous {
-            let _ = fs::rename(&retired, dir);
-        }
-        let _ = fs::remove_dir_all(&staged);
-        return Err(Error::io("move results into", dir, e));
-    }
-    if had_previous {
-        fs::remove_dir_all(&retired).map_err(|e| Error::io("remove the previous results in", &retired, e))?;
-    }
-    Ok(filled)
 }
 
 fn validate(path: &Path) -> Result<i32, Error> {

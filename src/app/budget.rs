@@ -14,7 +14,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{Progress, chart_error, load_scenario, run_settings, with_threads, write_folder_atomically};
+use super::{OutputFolder, Progress, chart_error, load_scenario, run_settings, with_threads};
 use crate::charts::style::Footnote;
 use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, render_formats};
 use crate::cli::{CompareOptions, ConflationOptions, PlanOptions, SimulationOptions};
@@ -57,6 +57,7 @@ pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
     let a = load_scenario(&options.a)?;
     let b = load_scenario(&options.b)?;
     let settings = run_settings(&a, &options.simulation);
+    let folder = OutputFolder::prepare(&options.out, &[&options.a, &options.b])?;
     let progress = Progress::new(2 * settings.trials, options.simulation.quiet);
     let comparison =
         with_threads(options.simulation.threads, || Comparison::run(&a, &b, settings, &|n| progress.advance(n)))??;
@@ -67,7 +68,7 @@ pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
     let json = comparison
         .to_json(source_a, source_b)
         .map_err(|e| Error::Output { what: "compare.json".into(), message: e.to_string() })?;
-    write_folder_atomically(&options.out, |dir| {
+    folder.write(|dir| {
         write_json(dir, "compare.json", &json)?;
         if options.charts {
             let footnote = Footnote { scenario: &a, trials: settings.trials, seed: settings.seed };
@@ -159,6 +160,7 @@ pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
         return Ok(0);
     }
     let settings = run_settings(&scenario, &options.simulation);
+    let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
     let progress = Progress::new(2 * settings.trials, options.simulation.quiet);
     let cost = with_threads(options.simulation.threads, || {
         ConflationCost::run(&scenario, settings, &|n| progress.advance(n))
@@ -169,7 +171,7 @@ pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
     let source = Source { scenario: &scenario, file: &file, seed: settings.seed };
     let json =
         cost.to_json(source).map_err(|e| Error::Output { what: "conflation.json".into(), message: e.to_string() })?;
-    write_folder_atomically(&options.out, |dir| {
+    folder.write(|dir| {
         write_json(dir, "conflation.json", &json)?;
         if options.charts {
             let footnote = Footnote { scenario: &scenario, trials: settings.trials, seed: settings.seed };
@@ -251,6 +253,7 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
     options.settings.check(&scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
+    let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
     let progress = Progress::new(settings.trials, options.simulation.quiet);
     let advance = |n| progress.advance(n);
     let (data, plan) = with_threads(options.simulation.threads, || {
@@ -262,7 +265,7 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
     let file = options.scenario.display().to_string();
     let source = Source { scenario: &scenario, file: &file, seed: settings.seed };
     let json = plan.to_json(source, &data);
-    write_folder_atomically(&options.out, |dir| {
+    folder.write(|dir| {
         write_json(dir, "plan.json", &json)?;
         if plan.chosen().is_some() {
             let path = dir.join("budget.csv");

@@ -13,6 +13,7 @@ mod charts;
 mod cli;
 mod distributions;
 mod model;
+mod output_folders;
 mod reproducibility;
 mod resources;
 mod sampling;
