@@ -11,6 +11,7 @@
 mod budget;
 mod input_file;
 mod output_folder;
+mod resources;
 
 use std::fs;
 use std::io::{BufWriter, Write};
@@ -25,11 +26,13 @@ use crate::convergence::{self, PrecisionOutcome, PrecisionTarget};
 use crate::engine::{self, RunResults, RunSettings};
 use crate::error::Error;
 use crate::export::{ExportError, TRIALS_PARQUET, standard_exports, write_trials_parquet};
-use crate::format::money;
+use crate::footprint;
+use crate::format::{self, money};
 use crate::report::Report;
 use crate::scenario::Scenario;
 pub use input_file::{MAX_INPUT_FILE_BYTES, read_text_file};
 pub use output_folder::{MARKER, OutputFolder, stop_on_signals};
+use resources::{GrowthLimit, MemoryBudget, check_disk};
 
 /// The commented starter scenario `roicast init` writes.
 pub const STARTER_SCENARIO: &str = include_str!("../scenarios/starter.toml");
@@ -99,6 +102,23 @@ impl Progress {
     }
 }
 
+/// The worker threads a command will use: `--threads`, or every core.
+fn workers(options: &SimulationOptions) -> usize {
+    options.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// Refuses `trials` trials of a command (`what`: "this plan") whose memory
+/// estimate `needs(trials, workers)` exceeds the budget `options` allow.
+fn check_memory(
+    options: &SimulationOptions,
+    what: &str,
+    trials: u64,
+    needs: impl Fn(u64, usize) -> u64,
+) -> Result<(), Error> {
+    let workers = workers(options);
+    MemoryBudget::new(options.max_memory).check(what, trials, &|trials| needs(trials, workers))
+}
+
 /// A scenario's run settings with the command line's overrides.
 fn run_settings(scenario: &Scenario, options: &SimulationOptions) -> RunSettings {
     let own = RunSettings::from_scenario(scenario);
@@ -108,10 +128,23 @@ fn run_settings(scenario: &Scenario, options: &SimulationOptions) -> RunSettings
 fn run(options: &RunOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
+    let workers = workers(&options.simulation);
+    let needs = |trials| footprint::run(&scenario, trials, workers, options.charts);
+    let parquet = |trials| footprint::trials_parquet(&scenario, trials);
+    let budget = MemoryBudget::new(options.simulation.max_memory);
+    let first = match options.precision {
+        Some(_) => convergence::first_round(settings.trials, options.max_trials),
+        None => settings.trials,
+    };
+    let what = format!("this run (which writes a trials.parquet of about {})", format::bytes(parquet(first)));
+    budget.check(&what, first, &needs)?;
     let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
+    check_disk(folder.staging(), first, parquet(first))?;
+    let growth = GrowthLimit::new(options.max_trials, &budget, &needs, folder.staging(), &parquet);
+    let target = options.precision.map(|relative| PrecisionTarget { relative, max_trials: growth.trials });
     let progress = Progress::new(settings.trials, options.simulation.quiet);
     let (results, precision) =
-        with_threads(options.simulation.threads, || simulate(&scenario, settings, options, &progress))?;
+        with_threads(options.simulation.threads, || simulate(&scenario, settings, target, &progress))?;
     progress.finish();
     release_freed_memory();
     let (terminal, gate_readings, releasing) = folder.write(|dir| {
@@ -128,7 +161,8 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
         if options.charts {
             write_charts(&report, dir)?;
         }
-        let terminal = terminal_report(&report, &scenario);
+        let mut terminal = terminal_report(&report, &scenario);
+        terminal.extend(report.convergence.precision.as_ref().and_then(|outcome| growth.note(outcome)));
         drop(report);
         // The trials' memory (about 0.9 GB for a million trials of twelve
         // initiatives) goes back to the system on another thread while the
@@ -152,18 +186,17 @@ fn terminal_report(report: &Report, scenario: &Scenario) -> String {
     text
 }
 
-/// The trials of `roicast run`: a fixed number, or rounds until `--precision` is met.
+/// The trials of `roicast run`: a fixed number, or rounds until a precision target is met.
 fn simulate(
     scenario: &Scenario,
     settings: RunSettings,
-    options: &RunOptions,
+    target: Option<PrecisionTarget>,
     progress: &Progress,
 ) -> (RunResults, Option<PrecisionOutcome>) {
     let advance = |n| progress.advance(n);
-    match options.precision {
+    match target {
         None => (engine::run(scenario, settings, &advance), None),
-        Some(relative) => {
-            let target = PrecisionTarget { relative, max_trials: options.max_trials };
+        Some(target) => {
             let planned = |total| progress.set_length(total);
             let (results, outcome) = convergence::run_to_precision(scenario, settings, target, &planned, &advance);
             (results, Some(outcome))

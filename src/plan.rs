@@ -92,7 +92,7 @@ const SCREEN_Z: f64 = 4.0;
 pub const RANKED: usize = 4;
 
 /// Months per budget-table period.
-const QUARTER_MONTHS: usize = 3;
+pub(crate) const QUARTER_MONTHS: usize = 3;
 
 /// Gray-code ranks per unit of parallel work in the exhaustive screen.
 const CHUNK_BITS: usize = 12;

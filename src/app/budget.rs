@@ -14,13 +14,14 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{OutputFolder, Progress, chart_error, load_scenario, run_settings, with_threads};
+use super::{OutputFolder, Progress, chart_error, check_memory, load_scenario, run_settings, with_threads};
 use crate::charts::style::Footnote;
 use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, render_formats};
 use crate::cli::{CompareOptions, ConflationOptions, PlanOptions, SimulationOptions};
 use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Source};
 use crate::error::Error;
 use crate::export::{summary_value, write_budget_csv};
+use crate::footprint;
 use crate::format::{money, month, percent, signed_money};
 use crate::gates::{Gate, Reading, TRIPPED_EXIT_CODE};
 use crate::plan::{Evaluation, InitiativeTrials, Plan, PlanSettings, Search};
@@ -57,6 +58,8 @@ pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
     let a = load_scenario(&options.a)?;
     let b = load_scenario(&options.b)?;
     let settings = run_settings(&a, &options.simulation);
+    let needs = |trials, workers| footprint::paired(&a, &b, trials, workers, options.charts);
+    check_memory(&options.simulation, "this comparison", settings.trials, needs)?;
     let folder = OutputFolder::prepare(&options.out, &[&options.a, &options.b])?;
     let progress = Progress::new(2 * settings.trials, options.simulation.quiet);
     let comparison =
@@ -160,6 +163,9 @@ pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
         return Ok(0);
     }
     let settings = run_settings(&scenario, &options.simulation);
+    // The scenario under natural owners has the same shape.
+    let needs = |trials, workers| footprint::paired(&scenario, &scenario, trials, workers, options.charts);
+    check_memory(&options.simulation, "this comparison", settings.trials, needs)?;
     let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
     let progress = Progress::new(2 * settings.trials, options.simulation.quiet);
     let cost = with_threads(options.simulation.threads, || {
@@ -253,6 +259,8 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
     options.settings.check(&scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
+    let needs = |trials, workers| footprint::plan(&scenario, trials, workers, options.charts);
+    check_memory(&options.simulation, "this plan", settings.trials, needs)?;
     let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
     let progress = Progress::new(settings.trials, options.simulation.quiet);
     let advance = |n| progress.advance(n);

@@ -174,6 +174,11 @@ impl OutputFolder {
         Ok(folder)
     }
 
+    /// The staging folder, which the results are written into.
+    pub fn staging(&self) -> &Path {
+        &self.staging
+    }
+
     /// Fills the staging folder with `fill`, then commits it; returns what
     /// `fill` returned. On an error the output folder is left as it was.
     pub fn write<T>(mut self, fill: impl FnOnce(&Path) -> Result<T, Error>) -> Result<T, Error> {
