@@ -135,7 +135,9 @@ impl OutputFolder {
     /// `scenarios` are the files the command reads, which `out` must not hold.
     pub fn prepare(out: &Path, scenarios: &[&Path]) -> Result<OutputFolder, Error> {
         let refuse = |why: String| Error::Input(format!("--out {} {why}", out.display()));
-        if let Ok(target) = fs::read_link(out) {
+        // Without a trailing `/`, which would look through the link.
+        let named: PathBuf = out.components().collect();
+        if let Ok(target) = fs::read_link(&named) {
             return Err(refuse(format!(
                 "is a symbolic link (to {}); roicast does not replace links: give the folder itself as --out",
                 target.display()

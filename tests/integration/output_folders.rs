@@ -128,9 +128,11 @@ fn a_file_or_a_symbolic_link_as_out_is_refused_and_left_alone() {
     let (code, _, stderr) = run_seeded(dir.path(), "report.txt", "1", &[]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("is a file"), "{stderr}");
-    let (code, _, stderr) = run_seeded(dir.path(), "link", "1", &[]);
-    assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("symbolic link (to real)"), "{stderr}");
+    for link in ["link", "link/"] {
+        let (code, _, stderr) = run_seeded(dir.path(), link, "1", &[]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("symbolic link (to real)"), "{stderr}");
+    }
     assert_eq!(snapshot(dir.path()), before);
 }
 

@@ -3,12 +3,13 @@
 //! measured here) and refused before any trial runs.
 
 use std::fs;
+use std::path::Path;
 
 use roicast::charts::style::grouped;
 use roicast::footprint;
 use roicast::scenario::Scenario;
 
-use crate::util::roicast;
+use crate::util::{roicast, roicast_in};
 
 #[test]
 fn an_endless_or_oversized_scenario_is_refused_before_it_is_read_whole() {
@@ -36,41 +37,40 @@ fn invalid_utf8_in_a_scenario_gets_the_line_and_column_of_the_first_bad_byte() {
     assert!(stderr.contains("latin1.toml:2:12: byte 0xE9 is not valid UTF-8"), "{stderr}");
 }
 
-/// What a finished `roicast` child did: exit code, stdout, stderr and peak
-/// resident memory in bytes (`ru_maxrss` from `wait4`).
-struct Finished {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    peak: u64,
-}
-
-/// Runs `roicast` with `args` and measures its peak memory.
-fn measured(args: &[&str]) -> Finished {
-    use std::io::Read;
+/// Runs `roicast` with `args` and returns its exit code, stdout and its
+/// peak resident memory in bytes.
+///
+/// The peak is the `VmHWM` of `/proc/<pid>/status`, read while the process
+/// is stopped right after it swapped its results in (the test hook
+/// `STOP@after-swap`), when everything but printing is done. (`ru_maxrss`
+/// would not do: Linux carries the spawning test process's own peak across
+/// `exec` into it.)
+fn peak_memory(args: &[&str]) -> (i32, String, u64) {
     use std::process::{Command, Stdio};
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("roicast"))
+    let child = Command::new(assert_cmd::cargo::cargo_bin("roicast"))
         .args(args)
+        .env("ROICAST_TEST_SIGNAL", "STOP@after-swap")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let read = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            pipe.read_to_string(&mut text).unwrap();
-            text
-        })
-    };
-    let stdout = read(Box::new(child.stdout.take().unwrap()));
-    let stderr = read(Box::new(child.stderr.take().unwrap()));
-    let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
-    // SAFETY: reaps our own child; `status` and `usage` outlive the call.
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    assert_eq!(pid, child.id() as libc::pid_t);
-    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
-    let peak = usage.ru_maxrss as u64 * 1024;
-    Finished { code, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap(), peak }
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: waits for our own child to stop (or end); `status` outlives the call.
+    let waited = unsafe { libc::waitpid(pid, &mut status, libc::WUNTRACED) };
+    assert!(waited == pid && libc::WIFSTOPPED(status), "roicast {args:?} ended before its swap");
+    let report = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kib: u64 = report
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/<pid>/status");
+    // SAFETY: resumes our own stopped child.
+    unsafe { libc::kill(pid, libc::SIGCONT) };
+    let output = child.wait_with_output().unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    assert!(output.status.success(), "roicast {args:?}: {}", text(&output.stderr));
+    (output.status.code().unwrap_or(-1), text(&output.stdout), kib * 1024)
 }
 
 /// A shipped scenario's path and its parsed scenario.
@@ -104,10 +104,9 @@ fn memory_estimates_are_within_a_factor_of_one_and_a_half_of_the_measured_peaks(
             if !charts {
                 args.push("--no-charts");
             }
-            let run = measured(&args);
-            assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+            let (_, _, peak) = peak_memory(&args);
             let estimate = footprint::run(&scenario, scenario.simulation.trials, 2, charts);
-            assert_within_half(&format!("run {name} (charts {charts})"), estimate, run.peak);
+            assert_within_half(&format!("run {name} (charts {charts})"), estimate, peak);
         }
     }
     // The budget commands, at the default scenario's 20,000 trials.
@@ -121,9 +120,8 @@ fn memory_estimates_are_within_a_factor_of_one_and_a_half_of_the_measured_peaks(
     ];
     for (what, mut args, estimate) in commands {
         args.extend(["--threads", "2", "-q", "--out", out]);
-        let run = measured(&args);
-        assert_eq!(run.code, 0, "{what}: {}", run.stderr);
-        assert_within_half(what, estimate, run.peak);
+        let (_, _, peak) = peak_memory(&args);
+        assert_within_half(what, estimate, peak);
     }
 }
 
@@ -133,35 +131,34 @@ fn an_oversized_run_is_refused_before_any_trial_runs_and_touches_nothing() {
     let out = dir.path().join("out");
     let (path, scenario) = shipped("quickstart.toml");
     let out_arg = out.to_str().unwrap();
-    let earlier = measured(&["run", &path, "--trials", "500", "-q", "--out", out_arg]);
-    assert_eq!(earlier.code, 0, "{}", earlier.stderr);
+    assert_eq!(roicast(&["run", &path, "--trials", "500", "-q", "--out", out_arg]).0, 0);
     let before = fs::read(out.join("summary.json")).unwrap();
 
-    // A hundred million trials need gigabytes; 200 MiB is allowed.
-    let run = measured(&["run", &path, "--trials", "100000000", "--max-memory", "200M", "-q", "--out", out_arg]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    let needed = footprint::run(&scenario, 100_000_000, roicast_workers(), true);
-    let message = &run.stderr;
+    // A hundred million trials need gigabytes; 200 MiB is allowed. Had the
+    // run gone as far as preparing its output folder, which comes before
+    // any trial, the hook would have killed it (exit code -1).
+    let kill_once_prepared = [("ROICAST_TEST_SIGNAL", "KILL@prepared")];
+    let oversized = |args: &[&str]| {
+        let mut args = args.to_vec();
+        args.extend(["--trials", "100000000", "--max-memory", "200M", "--threads", "2", "-q"]);
+        roicast_in(dir.path(), &kill_once_prepared, &args)
+    };
+    let (code, _, message) = oversized(&["run", &path, "--out", out_arg]);
+    assert_eq!(code, 2, "{message}");
+    let needed = footprint::run(&scenario, 100_000_000, 2, true);
     assert!(message.contains(&format!("needs about {} of memory", roicast::format::bytes(needed))), "{message}");
     assert!(message.contains("more than --max-memory 200 MiB") && message.contains("--trials "), "{message}");
     assert!(message.contains("trials.parquet of about"), "{message}");
-    // No trial ran: the process never held more than a few of the
-    // simulation's blocks would take, and the folder is as it was, with
-    // nothing beside it.
-    assert!(run.peak < 64 << 20, "peak {} bytes", run.peak);
+    // The folder is as it was, with nothing beside it.
     assert_eq!(fs::read(out.join("summary.json")).unwrap(), before);
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
 
     // The budget commands are guarded too.
-    let compare = measured(&["compare", &path, &path, "--trials", "100000000", "--max-memory", "200M", "-q"]);
-    assert!(compare.code == 2 && compare.stderr.contains("this comparison needs about"), "{}", compare.stderr);
-    let plan = measured(&["plan", &path, "--budget", "1M", "--trials", "100000000", "--max-memory", "200M", "-q"]);
-    assert!(plan.code == 2 && plan.stderr.contains("this plan needs about"), "{}", plan.stderr);
-}
-
-/// The worker threads roicast uses without `--threads`.
-fn roicast_workers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    let (code, _, message) = oversized(&["compare", &path, &path, "--out", out_arg]);
+    assert!(code == 2 && message.contains("this comparison needs about"), "{message}");
+    let (code, _, message) = oversized(&["plan", &path, "--budget", "1M", "--out", out_arg]);
+    assert!(code == 2 && message.contains("this plan needs about"), "{message}");
+    assert_eq!(fs::read(out.join("summary.json")).unwrap(), before);
 }
 
 #[test]
@@ -170,17 +167,15 @@ fn a_precision_run_grows_only_as_far_as_the_memory_allows_and_says_so() {
     let out = dir.path().join("out");
     let (path, scenario) = shipped("quickstart.toml");
     let needs = |trials| footprint::run(&scenario, trials, 2, false);
-    let budget = needs(100_000);
-    let args = ["run", &path, "--precision", "0.01%", "--max-memory", &budget.to_string(), "--threads", "2"];
-    let run = measured(&[&args[..], &["--no-charts", "-q", "--out", out.to_str().unwrap()]].concat());
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let fit = footprint::most_trials(budget, roicast::cli::DEFAULT_MAX_TRIALS, needs);
-    let summary = crate::util::read_json(&out.join("summary.json"));
+    let budget = needs(100_000).to_string();
+    let out = out.to_str().unwrap();
+    let args = ["run", &path, "--precision", "0.01%", "--max-memory", &budget, "--threads", "2", "--no-charts"];
+    let (code, stdout, stderr) = roicast(&[&args[..], &["-q", "--out", out]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let fit = footprint::most_trials(needs(100_000), roicast::cli::DEFAULT_MAX_TRIALS, needs);
+    let summary = crate::util::read_json(&Path::new(out).join("summary.json"));
     assert_eq!(summary["trials"], fit);
-    assert!(run.stdout.contains("NOT met"), "{}", run.stdout);
-    assert!(
-        run.stdout.contains(&format!("the run stopped at {} trials, the most that fit in --max-memory", grouped(fit))),
-        "{}",
-        run.stdout
-    );
+    assert!(stdout.contains("NOT met"), "{stdout}");
+    let note = format!("the run stopped at {} trials, the most that fit in --max-memory", grouped(fit));
+    assert!(stdout.contains(&note), "{stdout}");
 }
