@@ -25,7 +25,7 @@
 //! per-trial sums. A `--precision` run holds its
 //! final number of trials at the end (results grow in place).
 //!
-//! The shipped scenarios' measured peaks lie within 15% of these estimates
+//! The shipped scenarios' measured peaks lie within 12% of these estimates
 //! (the integration tests hold them to a factor of 1.5); `docs/model.md`
 //! lists the limits the estimates guard.
 

@@ -111,7 +111,7 @@ enum Previous {
 
 /// An output folder being written: checked, locked, and staged beside it.
 ///
-/// Dropped without [`commit`](OutputFolder::commit), it removes its staging
+/// Dropped before [`write`](OutputFolder::write) has swapped it in, it removes its staging
 /// folder and leaves the output folder as it was.
 #[derive(Debug)]
 pub struct OutputFolder {

@@ -141,10 +141,12 @@ pub fn free_disk(path: &Path) -> Option<u64> {
     {
         use std::os::unix::ffi::OsStrExt;
         let path = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
-        // SAFETY: `statvfs` only writes the struct it is given; `path` is a
-        // valid NUL-terminated string.
+        // SAFETY: `statvfs` holds plain integers, for which zero is a valid value.
         let mut stat: libc::statvfs = unsafe { std::mem::zeroed() };
+        // SAFETY: `path` is a valid NUL-terminated string; only `stat` is written.
         let ok = unsafe { libc::statvfs(path.as_ptr(), &mut stat) } == 0;
+        // Their types differ between platforms (`u32` on some).
+        #[allow(clippy::useless_conversion)]
         ok.then(|| u64::from(stat.f_bavail).saturating_mul(u64::from(stat.f_frsize)))
     }
     #[cfg(not(unix))]
@@ -226,7 +228,7 @@ mod tests {
         let needs = |trials: u64| (10 << 20) + 1000 * trials;
         assert!(budget.check("this run", 1_000_000, &needs).is_ok());
         let message = budget.check("this run", 100_000_000, &needs).unwrap_err().to_string();
-        let fit = (((1u64 << 30) - (10 << 20)) / 1000) as u64;
+        let fit = ((1u64 << 30) - (10 << 20)) / 1000;
         assert!(message.contains("about 93.1 GiB of memory for 100,000,000 trials"), "{message}");
         assert!(message.contains("more than --max-memory 1.00 GiB"), "{message}");
         assert!(message.contains(&format!("--trials {fit}")), "{message}");
