@@ -128,19 +128,7 @@ fn run_settings(scenario: &Scenario, options: &SimulationOptions) -> RunSettings
 fn run(options: &RunOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
-    let workers = workers(&options.simulation);
-    let needs = |trials| footprint::run(&scenario, trials, workers, options.charts);
-    let parquet = |trials| footprint::trials_parquet(&scenario, trials);
-    let budget = MemoryBudget::new(options.simulation.max_memory);
-    let first = match options.precision {
-        Some(_) => convergence::first_round(settings.trials, options.max_trials),
-        None => settings.trials,
-    };
-    let what = format!("this run (which writes a trials.parquet of about {})", format::bytes(parquet(first)));
-    budget.check(&what, first, &needs)?;
-    let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
-    check_disk(folder.staging(), first, parquet(first))?;
-    let growth = GrowthLimit::new(options.max_trials, &budget, &needs, folder.staging(), &parquet);
+    let (folder, growth) = prepare_run(options, &scenario, settings)?;
     let target = options.precision.map(|relative| PrecisionTarget { relative, max_trials: growth.trials });
     let progress = Progress::new(settings.trials, options.simulation.quiet);
     let (results, precision) =
@@ -173,6 +161,30 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
     print!("{terminal}");
     println!("results written to {}/", options.out.display());
     Ok(budget::report_gates(&options.fail_if, &gate_readings))
+}
+
+/// Everything a run checks before its first trial: the memory its first
+/// round needs, its output folder (prepared), the disk its
+/// `trials.parquet` needs; and how far `--precision` may grow.
+fn prepare_run(
+    options: &RunOptions,
+    scenario: &Scenario,
+    settings: RunSettings,
+) -> Result<(OutputFolder, GrowthLimit), Error> {
+    let workers = workers(&options.simulation);
+    let needs = |trials| footprint::run(scenario, trials, workers, options.charts);
+    let parquet = |trials| footprint::trials_parquet(scenario, trials);
+    let budget = MemoryBudget::new(options.simulation.max_memory);
+    let first = match options.precision {
+        Some(_) => convergence::first_round(settings.trials, options.max_trials),
+        None => settings.trials,
+    };
+    let what = format!("this run (which writes a trials.parquet of about {})", format::bytes(parquet(first)));
+    budget.check(&what, first, &needs)?;
+    let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
+    check_disk(folder.staging(), first, parquet(first))?;
+    let growth = GrowthLimit::new(options.max_trials, &budget, &needs, folder.staging(), &parquet);
+    Ok((folder, growth))
 }
 
 /// What `roicast run` prints: the summary table, the portfolio's top five
