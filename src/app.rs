@@ -1,20 +1,24 @@
 //! Executing commands: the only module that touches files and the terminal.
 //!
-//! A run reads the scenario, checks its `--fail-if` gates against it,
-//! simulates it on a rayon pool of the requested size (a fixed number of
-//! trials, or rounds until `--precision` is met), prints the summary table,
-//! the main drivers of portfolio NPV and its Monte Carlo error (with
-//! `--quiet`, only errors and the gates that trip), and writes every export
-//! into a temporary folder beside the output folder. Only when everything is
-//! written does the temporary folder replace the output folder, so an error
-//! or a kill mid-run leaves the previous results intact.
+//! A run reads the scenario ([`read_text_file`]: size-limited, UTF-8 checked),
+//! checks its `--fail-if` gates against it, prepares its [`OutputFolder`]
+//! (checked, locked and staged before any work), simulates on a rayon pool
+//! of the requested size (a fixed number of trials, or rounds until
+//! `--precision` is met), writes every export into the staging folder, swaps
+//! it in whole, then prints the summary table, the main drivers of portfolio
+//! NPV and its Monte Carlo error (with `--quiet`, only errors and the gates
+//! that trip). An error, a signal or a kill at any instant leaves the
+//! previous results intact.
 
 mod budget;
+mod input_file;
+mod output_folder;
+mod resources;
 mod voi;
 
 use std::fs;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -25,10 +29,14 @@ use crate::convergence::{self, PrecisionOutcome, PrecisionTarget};
 use crate::engine::{self, RunResults, RunSettings};
 use crate::error::Error;
 use crate::export::{ExportError, TRIALS_PARQUET, standard_exports, write_trials_parquet};
-use crate::format::money;
+use crate::footprint;
+use crate::format::{self, money};
 use crate::gates::{Gate, GateNames, Target};
 use crate::report::Report;
 use crate::scenario::Scenario;
+pub use input_file::{MAX_INPUT_FILE_BYTES, read_text_file};
+pub use output_folder::{MARKER, OutputFolder, stop_on_signals};
+use resources::{GrowthLimit, MemoryBudget, check_disk};
 
 /// The commented starter scenario `roicast init` writes.
 pub const STARTER_SCENARIO: &str = include_str!("../scenarios/starter.toml");
@@ -48,8 +56,7 @@ pub fn execute(command: Command) -> Result<i32, Error> {
 
 /// Reads and validates a scenario file.
 pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
-    let text =
-        fs::read_to_string(path).map_err(|e| Error::Input(format!("cannot read scenario {}: {e}", path.display())))?;
+    let text = read_text_file(path, "scenario")?;
     Ok(Scenario::parse(&text, &path.display().to_string())?)
 }
 
@@ -100,6 +107,23 @@ impl Progress {
     }
 }
 
+/// The worker threads a command will use: `--threads`, or every core.
+fn workers(options: &SimulationOptions) -> usize {
+    options.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// Refuses `trials` trials of a command (`what`: "this plan") whose memory
+/// estimate `needs(trials, workers)` exceeds the budget `options` allow.
+fn check_memory(
+    options: &SimulationOptions,
+    what: &str,
+    trials: u64,
+    needs: impl Fn(u64, usize) -> u64,
+) -> Result<(), Error> {
+    let workers = workers(options);
+    MemoryBudget::new(options.max_memory).check(what, trials, &|trials| needs(trials, workers))
+}
+
 /// A scenario's run settings with the command line's overrides.
 fn run_settings(scenario: &Scenario, options: &SimulationOptions) -> RunSettings {
     let own = RunSettings::from_scenario(scenario);
@@ -110,12 +134,14 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
     let gate_targets = check_gates(&options.fail_if, &scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
+    let (folder, growth) = prepare_run(options, &scenario, settings)?;
+    let target = options.precision.map(|relative| PrecisionTarget { relative, max_trials: growth.trials });
     let progress = Progress::new(settings.trials, options.simulation.quiet);
     let (results, precision) =
-        with_threads(options.simulation.threads, || simulate(&scenario, settings, options, &progress))?;
+        with_threads(options.simulation.threads, || simulate(&scenario, settings, target, &progress))?;
     progress.finish();
     release_freed_memory();
-    let (terminal, gate_readings, releasing) = write_folder_atomically(&options.out, |dir| {
+    let (terminal, gate_readings, releasing) = folder.write(|dir| {
         // The per-trial table reads the trials alone: it is written (on one
         // thread) while the report's statistics are computed (on the others).
         let (mut report, trials) = rayon::join(
@@ -129,7 +155,8 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
         if options.charts {
             write_charts(&report, dir)?;
         }
-        let terminal = terminal_report(&report, &scenario);
+        let mut terminal = terminal_report(&report, &scenario);
+        terminal.extend(report.convergence.precision.as_ref().and_then(|outcome| growth.note(outcome)));
         drop(report);
         // The trials' memory (about 0.9 GB for a million trials of twelve
         // initiatives) goes back to the system on another thread while the
@@ -155,6 +182,30 @@ fn check_gates(gates: &[Gate], scenario: &Scenario) -> Result<Vec<Target>, Error
     gates.iter().map(|g| g.resolve(&names).map_err(|e| Error::Input(format!("--fail-if {e}")))).collect()
 }
 
+/// Everything a run checks before its first trial: the memory its first
+/// round needs, its output folder (prepared), the disk its
+/// `trials.parquet` needs; and how far `--precision` may grow.
+fn prepare_run(
+    options: &RunOptions,
+    scenario: &Scenario,
+    settings: RunSettings,
+) -> Result<(OutputFolder, GrowthLimit), Error> {
+    let workers = workers(&options.simulation);
+    let needs = |trials| footprint::run(scenario, trials, workers, options.charts);
+    let parquet = |trials| footprint::trials_parquet(scenario, trials);
+    let budget = MemoryBudget::new(options.simulation.max_memory);
+    let first = match options.precision {
+        Some(_) => convergence::first_round(settings.trials, options.max_trials),
+        None => settings.trials,
+    };
+    let what = format!("this run (which writes a trials.parquet of about {})", format::bytes(parquet(first)));
+    budget.check(&what, first, &needs)?;
+    let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
+    check_disk(folder.staging(), first, parquet(first))?;
+    let growth = GrowthLimit::new(options.max_trials, &budget, &needs, folder.staging(), &parquet);
+    Ok((folder, growth))
+}
+
 /// What `roicast run` prints: the summary table, the portfolio's top five
 /// drivers and the Monte Carlo error.
 fn terminal_report(report: &Report, scenario: &Scenario) -> String {
@@ -167,18 +218,17 @@ fn terminal_report(report: &Report, scenario: &Scenario) -> String {
     text
 }
 
-/// The trials of `roicast run`: a fixed number, or rounds until `--precision` is met.
+/// The trials of `roicast run`: a fixed number, or rounds until a precision target is met.
 fn simulate(
     scenario: &Scenario,
     settings: RunSettings,
-    options: &RunOptions,
+    target: Option<PrecisionTarget>,
     progress: &Progress,
 ) -> (RunResults, Option<PrecisionOutcome>) {
     let advance = |n| progress.advance(n);
-    match options.precision {
+    match target {
         None => (engine::run(scenario, settings, &advance), None),
-        Some(relative) => {
-            let target = PrecisionTarget { relative, max_trials: options.max_trials };
+        Some(target) => {
             let planned = |total| progress.set_length(total);
             let (results, outcome) = convergence::run_to_precision(scenario, settings, target, &planned, &advance);
             (results, Some(outcome))
@@ -206,7 +256,7 @@ pub fn write_exports(report: &Report, dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes file `name` in `dir` with `write`.
+/// Writes file `name` in `dir` with `write`, and flushes it to disk.
 fn write_file(
     dir: &Path,
     name: &str,
@@ -216,7 +266,10 @@ fn write_file(
     let file = fs::File::create(&path).map_err(|e| Error::io("create", &path, e))?;
     let mut out = BufWriter::new(file);
     write(&mut out).map_err(|e| Error::Output { what: name.to_string(), message: e.to_string() })?;
-    out.flush().map_err(|e| Error::io("write", &path, e))
+    // Flushed to disk now, while other work goes on (`trials.parquet` is
+    // written beside the statistics), rather than all at the swap.
+    let file = out.into_inner().map_err(|e| Error::io("write", &path, e.into_error()))?;
+    file.sync_all().map_err(|e| Error::io("flush to disk", &path, e))
 }
 
 /// Draws every standard chart of a report into `<dir>/charts/` (PNG and SVG).
@@ -231,39 +284,6 @@ fn chart_error(dir: &Path, e: ChartError) -> Error {
         what: format!("chart {}", e.file.strip_prefix(dir).unwrap_or(&e.file).display()),
         message: e.message,
     }
-}
-
-/// Fills a fresh temporary folder beside `dir` with `fill`, then puts it in
-/// place of `dir` and returns what `fill` returned. On any error `dir` is
-/// left as it was.
-pub fn write_folder_atomically<T>(dir: &Path, fill: impl FnOnce(&Path) -> Result<T, Error>) -> Result<T, Error> {
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|e| Error::io("create folder", &parent, e))?;
-    let staging = tempfile::Builder::new()
-        .prefix(".roicast-staging-")
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io("create a temporary folder in", &parent, e))?;
-    let filled = fill(staging.path())?;
-    let retired = parent.join(format!(".roicast-retired-{}", std::process::id()));
-    let had_previous = dir.exists();
-    if had_previous {
-        fs::rename(dir, &retired).map_err(|e| Error::io("move aside", dir, e))?;
-    }
-    let staged = staging.keep();
-    if let Err(e) = fs::rename(&staged, dir) {
-        if had_previous {
-            let _ = fs::rename(&retired, dir);
-        }
-        let _ = fs::remove_dir_all(&staged);
-        return Err(Error::io("move results into", dir, e));
-    }
-    if had_previous {
-        fs::remove_dir_all(&retired).map_err(|e| Error::io("remove the previous results in", &retired, e))?;
-    }
-    Ok(filled)
 }
 
 fn validate(path: &Path) -> Result<i32, Error> {

@@ -127,6 +127,11 @@ struct SimulationArgs {
     /// "results written" line, no progress bar. The output files are written as usual.
     #[arg(long, short)]
     quiet: bool,
+    /// Memory the run may use, e.g. 8G or 512M (default: what is available now, the
+    /// smaller of MemAvailable and the cgroup's limit); a run estimated to need more is
+    /// refused before it starts.
+    #[arg(long, value_name = "SIZE", value_parser = crate::units::parse_size)]
+    max_memory: Option<u64>,
 }
 
 /// Output flags shared by compare, conflation, plan and voi.
@@ -313,6 +318,8 @@ pub struct SimulationOptions {
     pub threads: Option<usize>,
     /// Print nothing but errors and the gates that trip (`--quiet`).
     pub quiet: bool,
+    /// Memory the run may use, in bytes, when set (`--max-memory`).
+    pub max_memory: Option<u64>,
 }
 
 impl From<SimulationArgs> for SimulationOptions {
@@ -322,6 +329,7 @@ impl From<SimulationArgs> for SimulationOptions {
             seed: args.seed,
             threads: args.threads.map(usize::from),
             quiet: args.quiet,
+            max_memory: args.max_memory,
         }
     }
 }
@@ -506,11 +514,15 @@ mod tests {
     fn run_takes_the_shared_simulation_flags() {
         let cli = Cli::try_parse_from(["roicast", "run", "x.toml", "--trials", "500", "--seed", "3", "--threads", "2"]);
         let Command::Run(options) = cli.unwrap().into_command() else { panic!("not a run") };
-        let expected = SimulationOptions { trials: Some(500), seed: Some(3), threads: Some(2), quiet: false };
+        let expected =
+            SimulationOptions { trials: Some(500), seed: Some(3), threads: Some(2), quiet: false, max_memory: None };
         assert_eq!(options.simulation, expected);
-        let cli = Cli::try_parse_from(["roicast", "run", "x.toml", "-q"]).unwrap();
+        let cli = Cli::try_parse_from(["roicast", "run", "x.toml", "-q", "--max-memory", "1.5G"]).unwrap();
         let Command::Run(options) = cli.into_command() else { panic!("not a run") };
-        assert_eq!(options.simulation, SimulationOptions { trials: None, seed: None, threads: None, quiet: true });
+        let expected =
+            SimulationOptions { trials: None, seed: None, threads: None, quiet: true, max_memory: Some(3 << 29) };
+        assert_eq!(options.simulation, expected);
+        assert!(Cli::try_parse_from(["roicast", "plan", "x.toml", "--budget", "1", "--max-memory", "lots"]).is_err());
         assert!(Cli::try_parse_from(["roicast", "run", "x.toml", "--threads", "0"]).is_err());
     }
 

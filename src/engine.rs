@@ -162,6 +162,12 @@ pub struct SetResults {
 }
 
 impl SetResults {
+    /// Bytes one trial takes in a set's results: NPV and loss in `f64`, the
+    /// two ROIs in `f32`, the two paybacks in `u16`, events in `u32`, and
+    /// abandoned.
+    pub const BYTES_PER_TRIAL: usize =
+        2 * size_of::<f64>() + 2 * size_of::<f32>() + 2 * size_of::<u16>() + size_of::<u32>() + size_of::<bool>();
+
     fn with_capacity(trials: usize) -> SetResults {
         let mut results = SetResults::default();
         results.reserve_exact(trials);
@@ -493,13 +499,13 @@ impl BlockVisitor for Collector {
 /// of 16 bits) until the wave is counted into the histograms. Four keep a
 /// million-trial run under 1 GiB; eight were no faster once counting a
 /// column became only increments.
-const WAVE_BLOCKS: u64 = 4;
+pub(crate) const WAVE_BLOCKS: u64 = 4;
 
 /// Blocks of the first wave: the pilot, whose values set every histogram's
 /// range, and the next one beside it, so that a second core does not wait
 /// for the pilot. Both keep their values (not slots), which the histograms
 /// count exactly as they would the slots.
-const PILOT_WAVE: u64 = 2;
+pub(crate) const PILOT_WAVE: u64 = 2;
 
 /// Runs a scenario and keeps its standard results.
 ///

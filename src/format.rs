@@ -1,4 +1,5 @@
-//! Formatting numbers for people: money with k/M suffixes, shares, months.
+//! Formatting numbers for people: money with k/M suffixes, shares, months,
+//! sizes of memory and files.
 //!
 //! ```
 //! use roicast::format::{money, percent};
@@ -61,14 +62,7 @@ fn magnitude(a: f64) -> String {
     for (scale, suffix) in [(1e3, "k"), (1e6, "M"), (1e9, "B"), (1e12, "T")] {
         let value = a / scale;
         if value < 999.5 {
-            let digits = if value >= 99.95 {
-                0
-            } else if value >= 9.995 {
-                1
-            } else {
-                2
-            };
-            return format!("{value:.digits$}{suffix}");
+            return format!("{}{suffix}", three_significant(value));
         }
     }
     format!("{a:.2e}")
@@ -86,9 +80,42 @@ pub fn possessive(name: &str) -> String {
     if name.ends_with(['s', 'S']) { format!("{name}'") } else { format!("{name}'s") }
 }
 
+/// A number from 1 to 999.5 with three significant digits (more above 999.5).
+fn three_significant(value: f64) -> String {
+    let digits = if value >= 99.95 {
+        0
+    } else if value >= 9.995 {
+        1
+    } else {
+        2
+    };
+    format!("{value:.digits$}")
+}
+
 /// A share as a percentage with one decimal.
 pub fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
+}
+
+/// A size in bytes with binary units, as memory is counted: `"512 B"`,
+/// `"10.0 MiB"`, `"1.25 GiB"` (three significant digits from KiB on).
+///
+/// ```
+/// assert_eq!(roicast::format::bytes(10 * 1024 * 1024), "10.0 MiB");
+/// assert_eq!(roicast::format::bytes(3 << 30), "3.00 GiB");
+/// ```
+pub fn bytes(n: u64) -> String {
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1024.0;
+    for unit in ["KiB", "MiB", "GiB", "TiB"] {
+        if value < 999.5 || unit == "TiB" {
+            return format!("{} {unit}", three_significant(value));
+        }
+        value /= 1024.0;
+    }
+    unreachable!("TiB ends the loop")
 }
 
 /// A month figure, or "never" when absent.
@@ -119,5 +146,16 @@ mod tests {
         assert_eq!(month(Some(14.0)), "14");
         assert_eq!(month(Some(14.5)), "14.5");
         assert_eq!(month(None), "never");
+    }
+
+    #[test]
+    fn sizes_take_binary_units() {
+        assert_eq!(bytes(1023), "1023 B");
+        assert_eq!(bytes(1024), "1.00 KiB");
+        assert_eq!(bytes(1_000_000), "977 KiB");
+        assert_eq!(bytes(1_048_064), "1.00 MiB");
+        assert_eq!(bytes(1_048_576), "1.00 MiB");
+        assert_eq!(bytes(12 << 30), "12.0 GiB");
+        assert_eq!(bytes(5000 << 30), "4.88 TiB");
     }
 }

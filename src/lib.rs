@@ -11,7 +11,8 @@
 //! (and runs until a precision is met); [`compare`] pairs two runs under
 //! common random numbers, [`plan`] chooses a portfolio under budgets,
 //! [`voi`] values what learning more before funding is worth and
-//! [`gates`] checks a run's figures against conditions; [`export`],
+//! [`gates`] checks a run's figures against conditions; [`footprint`]
+//! estimates the memory a command will need before it starts; [`export`],
 //! [`report`] and [`charts`] turn them into files, tables and pictures. Only
 //! [`app`] decides where files go and touches the terminal.
 
@@ -25,6 +26,7 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod export;
+pub mod footprint;
 pub mod format;
 pub mod gates;
 pub mod model;

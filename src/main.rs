@@ -5,7 +5,7 @@ use clap::Parser;
 fn main() {
     restore_default_sigpipe();
     let command = roicast::cli::Cli::parse().into_command();
-    match roicast::app::execute(command) {
+    match roicast::app::stop_on_signals().and_then(|()| roicast::app::execute(command)) {
         Ok(code) => std::process::exit(code),
         Err(error) => {
             eprintln!("error: {error}");

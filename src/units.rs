@@ -1,4 +1,5 @@
-//! Numbers as people write them: percentages (`9%`) and money (`$250,000`, `250k`, `1.2M`).
+//! Numbers as people write them: percentages (`9%`), money (`$250,000`,
+//! `250k`, `1.2M`) and sizes of memory (`8G`, `512 MiB`).
 //!
 //! roicast prints `$250k` and `12.5%`; it reads them back too, on the
 //! command line and in scenario files, so that an analyst can type what the
@@ -12,6 +13,9 @@
 //!   `£`, `¥`, `₹`), digits with `,` or `_` thousands separators (commas
 //!   only between groups of three digits, so a European `1,5` is not read
 //!   as fifteen), and an optional `k`, `M`, `B` or `T` suffix.
+//! - [`parse_size`]: a number of bytes with the same digits and an optional
+//!   binary suffix (`K`, `M`, `G`, `T`, each 1024 times the one before, as
+//!   memory is counted), optionally followed by `B` or `iB`.
 //!
 //! ```
 //! use roicast::units::{Written, parse_money, parse_number_or_percent};
@@ -106,6 +110,42 @@ pub fn parse_money(text: &str) -> Result<f64, String> {
     }
 }
 
+/// Reads a size in bytes: `2000000000`, `8G`, `8GB`, `8 GiB`, `1.5G`,
+/// `512M`, `64k`. Suffixes are binary (`K` = 1024, `M` = 1024², `G` = 1024³,
+/// `T` = 1024⁴), in either case, optionally followed by `B` or `iB`.
+///
+/// ```
+/// use roicast::units::parse_size;
+/// assert_eq!(parse_size("8G"), Ok(8 << 30));
+/// assert_eq!(parse_size("512 MiB"), Ok(512 << 20));
+/// ```
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let error = || format!("`{text}` is not a size (e.g. 8G, 512M or 2000000000 bytes)");
+    let lower = text.trim().to_ascii_lowercase();
+    // "iB" needs a suffix before it ("8GiB"); a plain "B" does not ("8B").
+    let (rest, binary) = match lower.strip_suffix("ib") {
+        Some(rest) => (rest, true),
+        None => (lower.strip_suffix('b').unwrap_or(&lower), false),
+    };
+    let shift = match rest.chars().last() {
+        Some('k') => 10,
+        Some('m') => 20,
+        Some('g') => 30,
+        Some('t') => 40,
+        _ if binary => return Err(error()),
+        _ => 0,
+    };
+    let number = if shift > 0 { &rest[..rest.len() - 1] } else { rest };
+    let digits = without_separators(number.trim_end()).ok_or_else(error)?;
+    match digits.parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 && !digits.starts_with('+') => {
+            let bytes = x * (1u64 << shift) as f64;
+            if bytes < u64::MAX as f64 { Ok(bytes.round() as u64) } else { Err(error()) }
+        }
+        _ => Err(error()),
+    }
+}
+
 /// The digits of a number with its `_` and thousands-separating `,` taken
 /// out; `None` when a comma does not separate groups of three digits.
 fn without_separators(number: &str) -> Option<String> {
@@ -154,6 +194,21 @@ mod tests {
         assert_eq!(parse_money("+7"), Ok(7.0));
         for bad in ["", "k", "$", "lots", "1,5", "12,34,567", "1,234.5,6", "--5", "-+5", "$-5", "inf", "1e400"] {
             assert!(parse_money(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("2000000000"), Ok(2_000_000_000));
+        assert_eq!(parse_size("2,000,000,000 B"), Ok(2_000_000_000));
+        assert_eq!(parse_size("8G"), Ok(8 << 30));
+        assert_eq!(parse_size("8gb"), Ok(8 << 30));
+        assert_eq!(parse_size(" 1.5 GiB "), Ok(3 << 29));
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("64k"), Ok(64 << 10));
+        assert_eq!(parse_size("2T"), Ok(2 << 40));
+        for bad in ["", "G", "-1G", "8 X", "8iB", "lots", "1e30T", "inf"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
         }
     }
 

@@ -16,13 +16,14 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::voi::estimate_text;
-use super::{Progress, chart_error, load_scenario, run_settings, with_threads, write_file, write_folder_atomically};
+use super::{OutputFolder, Progress, chart_error, check_memory, load_scenario, run_settings, with_threads, write_file};
 use crate::charts::style::Footnote;
 use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, render_formats};
 use crate::cli::{CompareOptions, ConflationOptions, PlanOptions, SimulationOptions};
 use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Presence, Source};
 use crate::error::Error;
 use crate::export::{summary_value, write_budget_csv};
+use crate::footprint;
 use crate::format::{money, month, percent, signed_money};
 use crate::gates::{Gate, Reading, TRIPPED_EXIT_CODE, Target};
 use crate::plan::{Evaluation, InitiativeFigures, InitiativeTrials, Plan, PlanSettings, Search, Space};
@@ -59,6 +60,9 @@ pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
     let a = load_scenario(&options.a)?;
     let b = load_scenario(&options.b)?;
     let settings = run_settings(&a, &options.simulation);
+    let needs = |trials, workers| footprint::paired(&a, &b, trials, workers, options.charts);
+    check_memory(&options.simulation, "this comparison", settings.trials, needs)?;
+    let folder = OutputFolder::prepare(&options.out, &[&options.a, &options.b])?;
     let progress = Progress::new(2 * settings.trials, options.simulation.quiet);
     let comparison =
         with_threads(options.simulation.threads, || Comparison::run(&a, &b, settings, &|n| progress.advance(n)))??;
@@ -69,7 +73,7 @@ pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
     let json = comparison
         .to_json(source_a, source_b)
         .map_err(|e| Error::Output { what: "compare.json".into(), message: e.to_string() })?;
-    write_folder_atomically(&options.out, |dir| {
+    folder.write(|dir| {
         write_json(dir, "compare.json", &json)?;
         if options.charts {
             let footnote = Footnote { scenario: &a, trials: settings.trials, seed: settings.seed };
@@ -175,6 +179,10 @@ pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
         return Ok(0);
     }
     let settings = run_settings(&scenario, &options.simulation);
+    // The scenario under natural owners has the same shape.
+    let needs = |trials, workers| footprint::paired(&scenario, &scenario, trials, workers, options.charts);
+    check_memory(&options.simulation, "this comparison", settings.trials, needs)?;
+    let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
     let progress = Progress::new(2 * settings.trials, options.simulation.quiet);
     let cost = with_threads(options.simulation.threads, || {
         ConflationCost::run(&scenario, settings, &|n| progress.advance(n))
@@ -185,7 +193,7 @@ pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
     let source = Source { scenario: &scenario, file: &file, seed: settings.seed };
     let json =
         cost.to_json(source).map_err(|e| Error::Output { what: "conflation.json".into(), message: e.to_string() })?;
-    write_folder_atomically(&options.out, |dir| {
+    folder.write(|dir| {
         write_json(dir, "conflation.json", &json)?;
         if options.charts {
             let footnote = Footnote { scenario: &scenario, trials: settings.trials, seed: settings.seed };
@@ -269,6 +277,10 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
     let plan_settings = options.request.resolve(&scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
+    let windows = plan_settings.budgets.len();
+    let needs = |trials, workers| footprint::plan(&scenario, windows, trials, workers, options.charts);
+    check_memory(&options.simulation, "this plan", settings.trials, needs)?;
+    let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
     let progress = Progress::new(settings.trials, options.simulation.quiet);
     let advance = |n| progress.advance(n);
     let (data, plan) = with_threads(options.simulation.threads, || {
@@ -281,7 +293,7 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
     let file = options.scenario.display().to_string();
     let source = Source { scenario: &scenario, file: &file, seed: settings.seed };
     let json = plan.to_json(source, &data);
-    write_folder_atomically(&options.out, |dir| {
+    folder.write(|dir| {
         write_json(dir, "plan.json", &json)?;
         if plan.chosen().is_some() {
             write_file(dir, "budget.csv", |out| write_budget_csv(&plan.budget_table, &plan.window_table, out))?;

@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 
 use super::budget::{write_chart, write_json};
-use super::{Progress, load_scenario, run_settings, with_threads, write_file, write_folder_atomically};
+use super::{OutputFolder, Progress, check_memory, load_scenario, run_settings, with_threads, write_file};
 use crate::charts::ValueOfInformationChart;
 use crate::charts::style::Footnote;
 use crate::cli::VoiOptions;
@@ -17,6 +17,7 @@ use crate::compare::Source;
 use crate::engine;
 use crate::error::Error;
 use crate::export::write_voi_csv;
+use crate::footprint;
 use crate::format::{money, percent, possessive};
 use crate::report::text_table;
 use crate::scenario::Scenario;
@@ -27,6 +28,10 @@ use crate::voi::{Estimate, InitiativeValue, InputValue, NOISE_SES, ValueOfInform
 pub(super) fn voi(options: &VoiOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
+    // The trials of `run`, ranked input by input as the sensitivity analysis ranks them.
+    let needs = |trials, workers| footprint::run(&scenario, trials, workers, options.charts);
+    check_memory(&options.simulation, "this analysis", settings.trials, needs)?;
+    let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
     let progress = Progress::new(settings.trials, options.simulation.quiet);
     let voi = with_threads(options.simulation.threads, || {
         let results = engine::run(&scenario, settings, &|n| progress.advance(n));
@@ -36,7 +41,7 @@ pub(super) fn voi(options: &VoiOptions) -> Result<i32, Error> {
     let file = options.scenario.display().to_string();
     let source = Source { scenario: &scenario, file: &file, seed: settings.seed };
     let json = voi.to_json(source);
-    write_folder_atomically(&options.out, |dir| {
+    folder.write(|dir| {
         write_json(dir, "voi.json", &json)?;
         write_file(dir, "voi.csv", |out| write_voi_csv(&voi, out))?;
         if options.charts {

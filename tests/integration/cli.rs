@@ -96,19 +96,20 @@ fn output_bytes_do_not_depend_on_threads() {
 fn a_failed_run_leaves_the_previous_results_intact() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("results");
-    fs::create_dir_all(&out).unwrap();
-    fs::write(out.join("previous.txt"), "earlier results").unwrap();
+    run_default(&out, &["--seed", "1"]);
+    let previous = fs::read(out.join("summary.json")).unwrap();
     let bad = dir.path().join("bad.toml");
     fs::write(&bad, fs::read_to_string(DEFAULT).unwrap().replace("horizon_months = 36", "horizon_months = 0")).unwrap();
     let (code, _, stderr) = roicast(&["run", bad.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("bad.toml:") && stderr.contains("simulation.horizon_months"), "{stderr}");
-    assert_eq!(fs::read_to_string(out.join("previous.txt")).unwrap(), "earlier results");
+    assert_eq!(fs::read(out.join("summary.json")).unwrap(), previous);
+    assert!(out.join("charts").exists());
 
     // A successful run replaces the folder whole and leaves no staging folder behind.
     run_default(&out, &["--no-charts"]);
-    assert!(!out.join("previous.txt").exists());
-    assert!(out.join("summary.json").exists());
+    assert!(!out.join("charts").exists());
+    assert!(fs::read(out.join("summary.json")).unwrap() != previous);
     let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
     assert_eq!(leftovers.len(), 2, "{leftovers:?}");
 }
