@@ -31,6 +31,8 @@
 
 mod correlation;
 mod distribution;
+mod document;
+pub mod names;
 mod raw;
 
 use std::collections::HashMap;
@@ -41,7 +43,11 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::dist::Distribution;
+use crate::suggest::did_you_mean;
+use crate::units::{FractionRange, check_fraction};
 pub use correlation::{CorrelatedGroup, CorrelationMatrix, normal_score_correlation};
+use distribution::Notation;
+use names::{TextKind, canonical, escape_invisible};
 
 /// The names of the sets every run reports besides its initiatives.
 pub const RESERVED_SET_NAMES: [&str; 3] = ["portfolio", "it", "bpa"];
@@ -68,12 +74,14 @@ pub struct ScenarioError {
 }
 
 impl fmt::Display for ScenarioError {
+    /// `file:line:column: key: message`, with any character that could take
+    /// over a terminal (a mistyped value quoted back) shown as an escape.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        write!(f, "{}:{}:{}: ", escape_invisible(&self.file), self.line, self.column)?;
         if !self.key.is_empty() {
-            write!(f, "{}: ", self.key)?;
+            write!(f, "{}: ", escape_invisible(&self.key))?;
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", escape_invisible(&self.message))
     }
 }
 
@@ -318,7 +326,7 @@ impl Scenario {
     /// Parses and validates a scenario from its text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         let ctx = Context { file, text };
-        let raw: raw::RawScenario = toml::from_str(text).map_err(|e| ctx.toml_error(&e))?;
+        let raw = document::parse(&ctx)?;
         build(raw, &ctx)
     }
 
@@ -373,34 +381,11 @@ impl Context<'_> {
         let (line, column) = line_column(self.text, span.start);
         ScenarioError { file: self.file.to_string(), line, column, key: key.into(), message: message.into() }
     }
-
-    fn toml_error(&self, e: &toml::de::Error) -> ScenarioError {
-        let span = e.span().unwrap_or(0..0);
-        let message = e.message().trim().replace("expected i64", "expected a whole number");
-        // serde names the key in backticks for unknown and missing fields;
-        // for a value of the wrong type, the key is the one written before it.
-        let key = match message.split('`').nth(1).filter(|_| message.contains("field")) {
-            Some(field) => field.to_string(),
-            None => self.key_before(span.start),
-        };
-        self.error(span, key, message)
-    }
-
-    /// The key of the `key = value` pair whose value starts at `offset`, if any.
-    fn key_before(&self, offset: usize) -> String {
-        let offset = offset.min(self.text.len());
-        let line_start = self.text[..offset].rfind('\n').map_or(0, |p| p + 1);
-        let before = &self.text[line_start..offset];
-        let Some(eq) = before.rfind('=') else { return String::new() };
-        let key = before[..eq].trim_end();
-        let key = key.rsplit(|c: char| c.is_whitespace() || c == '{' || c == ',').next().unwrap_or("");
-        key.trim_matches('"').to_string()
-    }
 }
 
 /// 1-based line and column of a byte offset.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
+    let offset = document::floor_char_boundary(text, offset);
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before.rfind('\n').map_or(before.chars().count(), |p| before[p + 1..].chars().count()) + 1;
@@ -469,7 +454,13 @@ impl Domain {
             }
             Domain::Probability if (lo < 0.0 || hi > 1.0) && fixed => Err(format!("must lie in [0, 1], got {lo}")),
             Domain::Probability if lo < 0.0 || hi > 1.0 => {
-                Err(format!("must lie in [0, 1], but its distribution spans [{lo}, {hi}]{}", fix("`min`/`max`")))
+                // Numbers that all read as whole percentages were probably meant as such.
+                let advice = if lo >= 0.0 && hi <= 100.0 {
+                    " (a share is a fraction: write 20% as 0.2 or \"20%\")".to_string()
+                } else {
+                    fix("`min`/`max`")
+                };
+                Err(format!("must lie in [0, 1], but its distribution spans [{lo}, {hi}]{advice}"))
             }
             Domain::Rate if extreme > MAX_EVENTS_PER_YEAR => Err(format!(
                 "{reach} {extreme:e} events a year{multiplied}, more than the {MAX_EVENTS_PER_YEAR:e} roicast accepts{}",
@@ -482,6 +473,29 @@ impl Domain {
             _ => Ok(()),
         }
     }
+}
+
+impl Domain {
+    /// How the numbers of an input of this domain may be written.
+    fn notation(self) -> Notation {
+        match self {
+            Domain::Probability => Notation::PlainOrPercent,
+            Domain::NonNegative | Domain::Rate | Domain::Any => Notation::Plain,
+        }
+    }
+}
+
+/// A rate or share written as a number (`0.09`) or a percentage string
+/// (`"9%"`), checked against its range (see [`check_fraction`]).
+fn fraction(
+    ctx: &Context,
+    value: &Spanned<toml::Value>,
+    key: &str,
+    range: FractionRange,
+) -> Result<f64, ScenarioError> {
+    distribution::written_fraction(value.get_ref())
+        .and_then(|written| check_fraction(written, range))
+        .map_err(|m| ctx.error(value.span(), key, m))
 }
 
 fn whole_number(ctx: &Context, value: &Spanned<i64>, key: &str, min: i64, max: i64) -> Result<i64, ScenarioError> {
@@ -502,12 +516,15 @@ fn number_in(ctx: &Context, value: &Spanned<f64>, key: &str, lo: f64, hi: f64) -
     Ok(v)
 }
 
-fn name_of(ctx: &Context, value: &Spanned<String>, key: &str) -> Result<String, ScenarioError> {
-    let name = value.get_ref().trim();
-    if name.is_empty() {
-        return Err(ctx.error(value.span(), key, "must not be empty"));
-    }
-    Ok(name.to_string())
+/// A name, the currency or the description, checked and in canonical form
+/// (see [`names`]); an offending character is pointed at where it is written.
+fn text_of(ctx: &Context, value: &Spanned<String>, key: &str, kind: TextKind) -> Result<String, ScenarioError> {
+    names::check(value.get_ref(), kind).map_err(|problem| {
+        let span = value.span();
+        let source = ctx.text.get(span.clone()).unwrap_or_default();
+        let at = problem.character.and_then(|c| names::locate(source, c)).map_or(span.start, |o| span.start + o);
+        ctx.error(at..at, key, problem.message)
+    })
 }
 
 fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError> {
@@ -522,7 +539,8 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         Some(s) => whole_number(ctx, s, "simulation.seed", 0, i64::MAX)? as u64,
         None => 0,
     };
-    let discount_rate = number_in(ctx, &sim.discount_rate, "simulation.discount_rate", 0.0, 10.0)?;
+    let discount_rate =
+        fraction(ctx, &sim.discount_rate, "simulation.discount_rate", FractionRange::AnnualRate { max: 10.0 })?;
     let sampling = match &sim.sampling {
         None => Sampling::LatinHypercube,
         Some(s) => match s.get_ref().as_str() {
@@ -532,7 +550,10 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                 return Err(ctx.error(
                     s.span(),
                     "simulation.sampling",
-                    format!("must be \"latin-hypercube\" or \"random\", got \"{other}\""),
+                    format!(
+                        "must be \"latin-hypercube\" or \"random\", got \"{other}\"{}",
+                        did_you_mean(other, ["latin-hypercube", "random"])
+                    ),
                 ));
             }
         },
@@ -558,12 +579,10 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                     f64::INFINITY,
                     d.risk_rate_multiplier,
                 )?,
-                extra_abandon_probability: get(
-                    &c.extra_abandon_probability,
-                    "conflation.extra_abandon_probability",
-                    1.0,
-                    d.extra_abandon_probability,
-                )?,
+                extra_abandon_probability: match &c.extra_abandon_probability {
+                    Some(v) => fraction(ctx, v, "conflation.extra_abandon_probability", FractionRange::Share)?,
+                    None => d.extra_abandon_probability,
+                },
             }
         }
     };
@@ -571,10 +590,12 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         return Err(ctx.error(0..0, "initiatives", "the scenario needs at least one [[initiatives]] entry"));
     }
 
+    // Initiative names in canonical form, and the index of each.
     let mut names: HashMap<String, usize> = HashMap::new();
+    let mut initiative_names: Vec<String> = Vec::with_capacity(raw.initiatives.len());
     for (i, init) in raw.initiatives.iter().enumerate() {
         let key = format!("initiatives[{i}].name");
-        let name = name_of(ctx, &init.get_ref().name, &key)?;
+        let name = text_of(ctx, &init.get_ref().name, &key, TextKind::Name)?;
         if RESERVED_SET_NAMES.contains(&name.to_lowercase().as_str()) {
             return Err(ctx.error(
                 init.get_ref().name.span(),
@@ -585,13 +606,14 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         if names.insert(name.clone(), i).is_some() {
             return Err(ctx.error(init.get_ref().name.span(), key, format!("\"{name}\" is used by two initiatives")));
         }
+        initiative_names.push(name);
     }
 
     let mut inputs: Vec<Input> = Vec::new();
     let mut initiatives = Vec::with_capacity(raw.initiatives.len());
     for (i, spanned) in raw.initiatives.iter().enumerate() {
         let init = spanned.get_ref();
-        let name = init.name.get_ref().trim().to_string();
+        let name = initiative_names[i].clone();
         let path = |key: &str| format!("initiatives[{i}] \"{name}\".{key}");
         let kind = match init.kind.get_ref().as_str() {
             "it" => Kind::It,
@@ -600,7 +622,7 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                 return Err(ctx.error(
                     init.kind.span(),
                     path("kind"),
-                    format!("must be \"it\" or \"bpa\", got \"{other}\""),
+                    format!("must be \"it\" or \"bpa\", got \"{other}\"{}", did_you_mean(other, ["it", "bpa"])),
                 ));
             }
         };
@@ -612,7 +634,10 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                 return Err(ctx.error(
                     span,
                     path("owner"),
-                    format!("must be \"it\" or \"operations\", got \"{other}\""),
+                    format!(
+                        "must be \"it\" or \"operations\", got \"{other}\"{}",
+                        did_you_mean(other, ["it", "operations"])
+                    ),
                 ));
             }
         };
@@ -635,8 +660,13 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
             let key = risk.map_or_else(|| slot.key().to_string(), |r| format!("{r}.{}", slot.key()));
             let distribution = match value {
                 None => Distribution::fixed(default),
+                // A single share is checked as written, for the percentage hint.
+                Some(v) if matches!(domain, Domain::Probability) && !v.get_ref().is_table() => {
+                    Distribution::fixed(fraction(ctx, v, &path(&key), FractionRange::Share)?)
+                }
                 Some(v) => {
-                    let d = distribution::parse(v.get_ref()).map_err(|m| ctx.error(v.span(), path(&key), m))?;
+                    let d = distribution::parse(v.get_ref(), domain.notation())
+                        .map_err(|m| ctx.error(v.span(), path(&key), m))?;
                     domain.check(&d, conflated).map_err(|m| ctx.error(v.span(), path(&key), m))?;
                     d
                 }
@@ -670,7 +700,7 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         let mut risks: Vec<Risk> = Vec::with_capacity(init.risks.len());
         for (r, spanned_risk) in init.risks.iter().enumerate() {
             let risk = spanned_risk.get_ref();
-            let risk_name = name_of(ctx, &risk.name, &path(&format!("risks[{r}].name")))?;
+            let risk_name = text_of(ctx, &risk.name, &path(&format!("risks[{r}].name")), TextKind::Name)?;
             if risks.iter().any(|other| other.name == risk_name) {
                 return Err(ctx.error(
                     risk.name.span(),
@@ -695,7 +725,7 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                 None,
             )?;
             let cost_key = path(&format!("{risk_name}.cost_per_event"));
-            let cost_per_event = distribution::parse(risk.cost_per_event.get_ref())
+            let cost_per_event = distribution::parse(risk.cost_per_event.get_ref(), Notation::Plain)
                 .map_err(|m| ctx.error(risk.cost_per_event.span(), &cost_key, m))?;
             Domain::NonNegative
                 .check(&cost_per_event, None)
@@ -721,10 +751,15 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         let mut depends_on = Vec::with_capacity(init.depends_on.len());
         for (d, dep) in init.depends_on.iter().enumerate() {
             let key = path(&format!("depends_on[{d}]"));
-            let dep_name = dep.get_ref().trim();
-            match names.get(dep_name) {
+            let dep_name = canonical(dep.get_ref());
+            match names.get(&dep_name) {
                 None => {
-                    return Err(ctx.error(dep.span(), key, format!("no initiative is named \"{dep_name}\"")));
+                    let suggestion = did_you_mean(&dep_name, initiative_names.iter().map(String::as_str));
+                    return Err(ctx.error(
+                        dep.span(),
+                        key,
+                        format!("no initiative is named \"{dep_name}\"{suggestion}"),
+                    ));
                 }
                 Some(&j) if j == i => {
                     return Err(ctx.error(dep.span(), key, "an initiative cannot depend on itself"));
@@ -767,14 +802,12 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         }
         let mut ends = [0usize; 2];
         for (e, end) in between.iter().enumerate() {
-            let wanted = end.get_ref().trim();
+            let wanted = canonical(end.get_ref());
             let Some(index) = inputs.iter().position(|inp| inp.name == wanted) else {
                 return Err(ctx.error(
                     end.span(),
                     format!("{key}.between"),
-                    format!(
-                        "no input is named \"{wanted}\" (use \"Initiative.input\" or \"Initiative.Risk.events_per_year\")"
-                    ),
+                    unknown_input(&wanted, &inputs, &initiatives),
                 ));
             };
             if inputs[index].distribution.fixed_value().is_some() {
@@ -823,18 +856,20 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
     })?;
 
     let name = match &raw.name {
-        Some(n) => name_of(ctx, n, "name")?,
+        Some(n) => text_of(ctx, n, "name", TextKind::Name)?,
         None => std::path::Path::new(ctx.file)
             .file_stem()
             .map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned()),
     };
+    let description =
+        raw.description.as_ref().map(|d| text_of(ctx, d, "description", TextKind::Description)).transpose()?;
     let currency = match &raw.currency {
-        Some(c) => name_of(ctx, c, "currency")?,
+        Some(c) => text_of(ctx, c, "currency", TextKind::Currency)?,
         None => "USD".to_string(),
     };
     Ok(Scenario {
         name,
-        description: raw.description.clone(),
+        description,
         currency,
         simulation: Simulation { trials, horizon_months, seed, discount_rate, sampling },
         conflation,
@@ -844,6 +879,21 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         correlation_matrix,
         source_sha256: hex(&Sha256::digest(ctx.text.as_bytes())),
     })
+}
+
+/// Why a correlation's `between` names no input: the closest input name, or
+/// why a risk's `cost_per_event` cannot be correlated.
+fn unknown_input(wanted: &str, inputs: &[Input], initiatives: &[Initiative]) -> String {
+    let per_event = initiatives
+        .iter()
+        .any(|init| init.risks.iter().any(|risk| wanted == format!("{}.{}.cost_per_event", init.name, risk.name)));
+    if per_event {
+        return format!("\"{wanted}\" is drawn afresh for every event, not once per trial, so it cannot be correlated");
+    }
+    let suggestion = did_you_mean(wanted, inputs.iter().map(|input| input.name.as_str()));
+    format!(
+        "no input is named \"{wanted}\"{suggestion} (inputs are named \"Initiative.input\" or \"Initiative.Risk.events_per_year\")"
+    )
 }
 
 /// Rejects a dependency cycle, naming the initiatives in it.

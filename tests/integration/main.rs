@@ -12,6 +12,7 @@ mod budget;
 mod charts;
 mod cli;
 mod distributions;
+mod mistakes;
 mod model;
 mod reproducibility;
 mod sampling;
