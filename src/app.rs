@@ -42,11 +42,18 @@ pub fn execute(command: Command) -> Result<i32, Error> {
     }
 }
 
-/// Reads and validates a scenario file.
-pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
+/// Reads and validates a scenario file, and prints its warnings on stderr
+/// (`warning: file:line:column: …`) unless `quiet`.
+pub fn load_scenario(path: &Path, quiet: bool) -> Result<Scenario, Error> {
     let text =
         fs::read_to_string(path).map_err(|e| Error::Input(format!("cannot read scenario {}: {e}", path.display())))?;
-    Ok(Scenario::parse(&text, &path.display().to_string())?)
+    let scenario = Scenario::parse(&text, &path.display().to_string())?;
+    if !quiet {
+        for warning in scenario.warnings() {
+            eprintln!("warning: {warning}");
+        }
+    }
+    Ok(scenario)
 }
 
 /// Runs `work` on a rayon pool of `threads` workers (all cores when `None`).
@@ -103,7 +110,7 @@ fn run_settings(scenario: &Scenario, options: &SimulationOptions) -> RunSettings
 }
 
 fn run(options: &RunOptions) -> Result<i32, Error> {
-    let scenario = load_scenario(&options.scenario)?;
+    let scenario = load_scenario(&options.scenario, options.simulation.quiet)?;
     let settings = run_settings(&scenario, &options.simulation);
     let progress = Progress::new(settings.trials, options.simulation.quiet);
     let (results, precision) =
@@ -248,7 +255,7 @@ pub fn write_folder_atomically<T>(dir: &Path, fill: impl FnOnce(&Path) -> Result
 }
 
 fn validate(path: &Path) -> Result<i32, Error> {
-    let scenario = load_scenario(path)?;
+    let scenario = load_scenario(path, false)?;
     print!("{}", describe(&scenario));
     println!("{} is valid.", path.display());
     Ok(0)

@@ -54,8 +54,8 @@ fn arrow_percent(a: f64, b: f64) -> String {
 
 /// `roicast compare A B`.
 pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
-    let a = load_scenario(&options.a)?;
-    let b = load_scenario(&options.b)?;
+    let a = load_scenario(&options.a, options.simulation.quiet)?;
+    let b = load_scenario(&options.b, options.simulation.quiet)?;
     let settings = run_settings(&a, &options.simulation);
     let progress = Progress::new(2 * settings.trials, options.simulation.quiet);
     let comparison =
@@ -149,7 +149,7 @@ fn compare_text(comparison: &Comparison, a: Source, b: Source, overrides: &Simul
 
 /// `roicast conflation SCENARIO`.
 pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
-    let scenario = load_scenario(&options.scenario)?;
+    let scenario = load_scenario(&options.scenario, options.simulation.quiet)?;
     if ConflationCost::mismatched(&scenario).is_empty() {
         println!(
             "Every initiative in \"{}\" has its natural owner (it for IT automation, operations for BPA): \
@@ -248,7 +248,7 @@ fn conflation_text(cost: &ConflationCost, source: Source) -> String {
 
 /// `roicast plan SCENARIO --budget AMOUNT`.
 pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
-    let scenario = load_scenario(&options.scenario)?;
+    let scenario = load_scenario(&options.scenario, options.simulation.quiet)?;
     options.settings.check(&scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
     let progress = Progress::new(settings.trials, options.simulation.quiet);

@@ -34,6 +34,7 @@ mod distribution;
 mod document;
 pub mod names;
 mod raw;
+mod warnings;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -48,6 +49,7 @@ use crate::units::{FractionRange, check_fraction};
 pub use correlation::{CorrelatedGroup, CorrelationMatrix, normal_score_correlation};
 use distribution::Notation;
 use names::{TextKind, canonical, escape_invisible};
+pub use warnings::ScenarioWarning;
 
 /// The names of the sets every run reports besides its initiatives.
 pub const RESERVED_SET_NAMES: [&str; 3] = ["portfolio", "it", "bpa"];
@@ -74,15 +76,28 @@ pub struct ScenarioError {
 }
 
 impl fmt::Display for ScenarioError {
-    /// `file:line:column: key: message`, with any character that could take
-    /// over a terminal (a mistyped value quoted back) shown as an escape.
+    /// `file:line:column: key: message`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", escape_invisible(&self.file), self.line, self.column)?;
-        if !self.key.is_empty() {
-            write!(f, "{}: ", escape_invisible(&self.key))?;
-        }
-        write!(f, "{}", escape_invisible(&self.message))
+        write_located(f, &self.file, self.line, self.column, &self.key, &self.message)
     }
+}
+
+/// Writes `file:line:column: key: message` (no key when it is empty), with
+/// any character that could take over a terminal (a mistyped value quoted
+/// back) shown as an escape.
+fn write_located(
+    f: &mut fmt::Formatter<'_>,
+    file: &str,
+    line: usize,
+    column: usize,
+    key: &str,
+    message: &str,
+) -> fmt::Result {
+    write!(f, "{}:{line}:{column}: ", escape_invisible(file))?;
+    if !key.is_empty() {
+        write!(f, "{}: ", escape_invisible(key))?;
+    }
+    write!(f, "{}", escape_invisible(message))
 }
 
 impl std::error::Error for ScenarioError {}
@@ -320,6 +335,8 @@ pub struct Scenario {
     pub correlation_matrix: CorrelationMatrix,
     /// SHA-256 of the file's bytes, hex.
     pub source_sha256: String,
+    /// What the file holds that is valid but probably not meant.
+    warnings: Vec<ScenarioWarning>,
 }
 
 impl Scenario {
@@ -328,6 +345,13 @@ impl Scenario {
         let ctx = Context { file, text };
         let raw = document::parse(&ctx)?;
         build(raw, &ctx)
+    }
+
+    /// What the file holds that is valid but probably not what its author
+    /// meant (see [`warnings`]): for now, initiatives that cannot go live
+    /// within the horizon, always or in at least half of the trials.
+    pub fn warnings(&self) -> &[ScenarioWarning] {
+        &self.warnings
     }
 
     /// Index of the initiative with this name.
@@ -342,22 +366,7 @@ impl Scenario {
 
     /// Initiatives ordered so that each comes after everything it depends on.
     pub fn dependency_order(&self) -> Vec<usize> {
-        let mut order = Vec::with_capacity(self.initiatives.len());
-        let mut placed = vec![false; self.initiatives.len()];
-        fn visit(i: usize, s: &Scenario, placed: &mut [bool], order: &mut Vec<usize>) {
-            if placed[i] {
-                return;
-            }
-            placed[i] = true;
-            for &d in &s.initiatives[i].depends_on {
-                visit(d, s, placed, order);
-            }
-            order.push(i);
-        }
-        for i in 0..self.initiatives.len() {
-            visit(i, self, &mut placed, &mut order);
-        }
-        order
+        dependency_order(&self.initiatives)
     }
 
     /// The scenario with every initiative given the natural owner of its kind.
@@ -380,6 +389,11 @@ impl Context<'_> {
     fn error(&self, span: Range<usize>, key: impl Into<String>, message: impl Into<String>) -> ScenarioError {
         let (line, column) = line_column(self.text, span.start);
         ScenarioError { file: self.file.to_string(), line, column, key: key.into(), message: message.into() }
+    }
+
+    fn warning(&self, span: Range<usize>, key: String, message: String) -> ScenarioWarning {
+        let (line, column) = line_column(self.text, span.start);
+        ScenarioWarning { file: self.file.to_string(), line, column, key, message }
     }
 }
 
@@ -786,6 +800,8 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         });
     }
     check_cycles(&initiatives, &raw, ctx)?;
+    let warnings =
+        warnings::horizon_warnings(ctx, &raw, &initiatives, &inputs, horizon_months, &dependency_order(&initiatives));
 
     let mut correlations: Vec<Correlation> = Vec::with_capacity(raw.correlations.len());
     let mut spans = Vec::with_capacity(raw.correlations.len());
@@ -878,7 +894,29 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         correlations,
         correlation_matrix,
         source_sha256: hex(&Sha256::digest(ctx.text.as_bytes())),
+        warnings,
     })
+}
+
+/// Initiatives (without a dependency cycle) ordered so that each comes
+/// after everything it depends on.
+fn dependency_order(initiatives: &[Initiative]) -> Vec<usize> {
+    let mut order = Vec::with_capacity(initiatives.len());
+    let mut placed = vec![false; initiatives.len()];
+    fn visit(i: usize, initiatives: &[Initiative], placed: &mut [bool], order: &mut Vec<usize>) {
+        if placed[i] {
+            return;
+        }
+        placed[i] = true;
+        for &d in &initiatives[i].depends_on {
+            visit(d, initiatives, placed, order);
+        }
+        order.push(i);
+    }
+    for i in 0..initiatives.len() {
+        visit(i, initiatives, &mut placed, &mut order);
+    }
+    order
 }
 
 /// Why a correlation's `between` names no input: the closest input name, or

@@ -264,3 +264,92 @@ fn errors_never_echo_a_terminal_escape() {
     assert!(!stderr.contains('\u{1b}') && !stdout.contains('\u{1b}'), "{stderr:?}");
     assert!(stderr.contains("\\u{1b}]0;pwned"), "{stderr}");
 }
+
+/// An initiative `name` with these lines, to follow a 36-month `[simulation]`.
+fn initiative(name: &str, lines: &str) -> String {
+    format!(
+        "\n[[initiatives]]\nname = \"{name}\"\nkind = \"it\"\nbuild_cost = 1000\nbenefit_per_month = 100\n{lines}\n"
+    )
+}
+
+const SIM_36: &str = "[simulation]\nhorizon_months = 36\ndiscount_rate = 0.1\n";
+
+/// The warnings of a valid scenario, as `(key, line, message)`.
+fn warnings(text: &str) -> Vec<(String, usize, String)> {
+    let s = parse(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    s.warnings().iter().map(|w| (w.key.clone(), w.line, w.message.clone())).collect()
+}
+
+#[test]
+fn initiatives_that_cannot_go_live_within_the_horizon_are_warned_about() {
+    let text = [
+        SIM_36.to_string(),
+        initiative("Late start", "start_month = 40\nbuild_months = 2"),
+        initiative("Long build", "start_month = 30\nbuild_months = { uniform = [6, 9] }"),
+        initiative("Waits", "build_months = 1\ndepends_on = [\"Late start\"]"),
+        initiative("Probably late", "build_months = { uniform = [20, 60] }"),
+        initiative("Just in time", "start_month = 33\nbuild_months = { uniform = [1.5, 2] }"),
+    ]
+    .concat();
+    let found = warnings(&text);
+    let keys: Vec<&str> = found.iter().map(|w| w.0.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "initiatives[0] \"Late start\".start_month",
+            "initiatives[1] \"Long build\".build_months",
+            "initiatives[2] \"Waits\".depends_on",
+            "initiatives[3] \"Probably late\".build_months",
+        ],
+        "{found:?}"
+    );
+    let line = |needle: &str| line_of(&text, needle);
+    let expected = [
+        (line("start_month = 40"), "cannot go live within the 36-month horizon: work starts after month 40"),
+        (line("uniform = [6, 9]"), "shortest build takes 6 whole months after month 30"),
+        (line("depends_on"), "waits for \"Late start\", whose first live month is month 43 at the earliest"),
+        (line("uniform = [20, 60]"), "in at least half of the trials it cannot go live"),
+    ];
+    for ((_, got_line, message), (want_line, want)) in found.iter().zip(expected) {
+        assert_eq!(*got_line, want_line, "{message}");
+        assert!(message.contains(want), "{message}");
+    }
+    // A build that ends in month 35 leaves one live month: no warning, nor
+    // for any shipped scenario.
+    assert!(warnings(&(SIM_36.to_string() + &initiative("A", "start_month = 33\nbuild_months = 2"))).is_empty());
+    for file in ["it-vs-bpa", "quickstart", "conflation", "starter", "stress-12x60"] {
+        let text = std::fs::read_to_string(format!("{SHIPPED}{file}.toml")).unwrap();
+        assert!(warnings(&text).is_empty(), "{file}: {:?}", warnings(&text));
+    }
+}
+
+#[test]
+fn validate_and_run_print_the_warnings_unless_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late.toml");
+    let text = SIM_36.to_string()
+        + &initiative("Now", "build_months = 2")
+        + &initiative("Later", "start_month = 40\nbuild_months = 2");
+    std::fs::write(&path, &text).unwrap();
+    let file = path.to_str().unwrap();
+    let line = line_of(&text, "start_month = 40");
+    let expected = format!("warning: {file}:{line}:");
+    let (code, stdout, stderr) = roicast(&["validate", file]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("is valid"));
+    assert!(stderr.contains(&expected) && stderr.contains("\"Later\""), "{stderr}");
+    let out = dir.path().join("out");
+    let run = |quiet: bool| {
+        let mut args = vec!["run", file, "--trials", "50", "--no-charts", "--out", out.to_str().unwrap()];
+        if quiet {
+            args.push("--quiet");
+        }
+        roicast(&args)
+    };
+    let (code, _, stderr) = run(false);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains(&expected), "{stderr}");
+    let (code, _, stderr) = run(true);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
