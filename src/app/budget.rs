@@ -18,7 +18,7 @@ use super::{Progress, chart_error, load_scenario, run_settings, with_threads, wr
 use crate::charts::style::Footnote;
 use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, render_formats};
 use crate::cli::{CompareOptions, ConflationOptions, PlanOptions, SimulationOptions};
-use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Source};
+use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Source, incompatibility};
 use crate::error::Error;
 use crate::export::{summary_value, write_budget_csv};
 use crate::format::{money, month, percent, signed_money};
@@ -56,6 +56,19 @@ fn arrow_percent(a: f64, b: f64) -> String {
 pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
     let a = load_scenario(&options.a, options.simulation.quiet)?;
     let b = load_scenario(&options.b, options.simulation.quiet)?;
+    if let Some(why) = incompatibility(&a, &b) {
+        // Named by their files: two files often hold scenarios of the same
+        // name; the names are added when they tell the scenarios apart.
+        let named = |path: &Path, scenario: &Scenario| {
+            if a.name == b.name {
+                path.display().to_string()
+            } else {
+                format!("{} (\"{}\")", path.display(), scenario.name)
+            }
+        };
+        let (a_named, b_named) = (named(&options.a, &a), named(&options.b, &b));
+        return Err(Error::Input(format!("cannot compare B = {b_named} with A = {a_named}: {why}")));
+    }
     let settings = run_settings(&a, &options.simulation);
     let progress = Progress::new(2 * settings.trials, options.simulation.quiet);
     let comparison =

@@ -353,3 +353,25 @@ fn validate_and_run_print_the_warnings_unless_quiet() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("warning"), "{stderr}");
 }
+
+#[test]
+fn compare_errors_name_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(format!("{SHIPPED}it-vs-bpa.toml")).unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let today = write("today.toml", &text);
+    let longer = write("longer.toml", &text.replace("horizon_months = 36", "horizon_months = 48"));
+    let euros = write("euros.toml", &text.replace("currency = \"USD\"", "currency = \"EUR\""));
+    for (b, what) in [(&longer, "48 months"), (&euros, "EUR")] {
+        let (code, _, stderr) = roicast(&["compare", &today, b, "--trials", "10", "--no-charts"]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains(&format!("B = {b}")) && stderr.contains(&format!("A = {today}")), "{stderr}");
+        assert!(stderr.contains(what), "{stderr}");
+        // Both scenarios have the same name: it would tell them apart no better.
+        assert!(!stderr.contains("Mid-size company"), "{stderr}");
+    }
+}
