@@ -348,8 +348,8 @@ impl Scenario {
     }
 
     /// What the file holds that is valid but probably not what its author
-    /// meant (see [`warnings`]): for now, initiatives that cannot go live
-    /// within the horizon, always or in at least half of the trials.
+    /// meant: for now, initiatives that cannot go live within the horizon,
+    /// always or in at least half of the trials (docs/model.md §9).
     pub fn warnings(&self) -> &[ScenarioWarning] {
         &self.warnings
     }
@@ -433,6 +433,14 @@ struct Conflated {
 }
 
 impl Domain {
+    /// How the numbers of an input of this domain may be written.
+    fn notation(self) -> Notation {
+        match self {
+            Domain::Probability => Notation::PlainOrPercent,
+            Domain::NonNegative | Domain::Rate | Domain::Any => Notation::Plain,
+        }
+    }
+
     /// Checks that `dist` keeps to the domain, and multiplied by `conflated` too when given.
     fn check(self, dist: &Distribution, conflated: Option<Conflated>) -> Result<(), String> {
         if conflated.is_some() {
@@ -466,7 +474,6 @@ impl Domain {
             Domain::NonNegative | Domain::Rate if lo < 0.0 => {
                 Err(format!("must not be negative, but its distribution reaches {lo}{}", fix("`min = 0`")))
             }
-            Domain::Probability if (lo < 0.0 || hi > 1.0) && fixed => Err(format!("must lie in [0, 1], got {lo}")),
             Domain::Probability if lo < 0.0 || hi > 1.0 => {
                 // Numbers that all read as whole percentages were probably meant as such.
                 let advice = if lo >= 0.0 && hi <= 100.0 {
@@ -474,7 +481,11 @@ impl Domain {
                 } else {
                     fix("`min`/`max`")
                 };
-                Err(format!("must lie in [0, 1], but its distribution spans [{lo}, {hi}]{advice}"))
+                if fixed {
+                    Err(format!("must lie in [0, 1], got {lo}{advice}"))
+                } else {
+                    Err(format!("must lie in [0, 1], but its distribution spans [{lo}, {hi}]{advice}"))
+                }
             }
             Domain::Rate if extreme > MAX_EVENTS_PER_YEAR => Err(format!(
                 "{reach} {extreme:e} events a year{multiplied}, more than the {MAX_EVENTS_PER_YEAR:e} roicast accepts{}",
@@ -485,16 +496,6 @@ impl Domain {
                 fix("`min`/`max`")
             )),
             _ => Ok(()),
-        }
-    }
-}
-
-impl Domain {
-    /// How the numbers of an input of this domain may be written.
-    fn notation(self) -> Notation {
-        match self {
-            Domain::Probability => Notation::PlainOrPercent,
-            Domain::NonNegative | Domain::Rate | Domain::Any => Notation::Plain,
         }
     }
 }
@@ -873,9 +874,11 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
 
     let name = match &raw.name {
         Some(n) => text_of(ctx, n, "name", TextKind::Name)?,
-        None => std::path::Path::new(ctx.file)
-            .file_stem()
-            .map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned()),
+        // The file's stem, made printable: a file name is not checked like a name.
+        None => std::path::Path::new(ctx.file).file_stem().map_or_else(
+            || "scenario".to_string(),
+            |s| canonical(&escape_invisible(&s.to_string_lossy())).chars().take(names::MAX_NAME_CHARS).collect(),
+        ),
     };
     let description =
         raw.description.as_ref().map(|d| text_of(ctx, d, "description", TextKind::Description)).transpose()?;

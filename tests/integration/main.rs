@@ -14,6 +14,7 @@ mod cli;
 mod distributions;
 mod mistakes;
 mod model;
+mod mutations;
 mod reproducibility;
 mod sampling;
 mod sensitivity;
