@@ -34,6 +34,8 @@ pub(super) struct TableFormat {
     keys: &'static [&'static str],
     /// Keys holding a table or an array of tables.
     tables: &'static [&'static TableFormat],
+    /// Whether the file holds any number of these tables (`[[…]]`) or one (`[…]`).
+    many: bool,
 }
 
 impl TableFormat {
@@ -62,6 +64,7 @@ static RISK: TableFormat = TableFormat {
     header: "[[initiatives.risks]]",
     keys: &["name", "events_per_year", "cost_per_event", "benefit_pause_months", "abandon_probability"],
     tables: &[],
+    many: true,
 };
 
 static INITIATIVE: TableFormat = TableFormat {
@@ -81,6 +84,7 @@ static INITIATIVE: TableFormat = TableFormat {
         "depends_on",
     ],
     tables: &[&RISK],
+    many: true,
 };
 
 static SIMULATION: TableFormat = TableFormat {
@@ -88,6 +92,7 @@ static SIMULATION: TableFormat = TableFormat {
     header: "[simulation]",
     keys: &["trials", "horizon_months", "seed", "discount_rate", "sampling"],
     tables: &[],
+    many: false,
 };
 
 static CONFLATION: TableFormat = TableFormat {
@@ -95,6 +100,7 @@ static CONFLATION: TableFormat = TableFormat {
     header: "[conflation]",
     keys: &["benefit_multiplier", "risk_rate_multiplier", "extra_abandon_probability"],
     tables: &[],
+    many: false,
 };
 
 static CORRELATION: TableFormat = TableFormat {
@@ -102,6 +108,7 @@ static CORRELATION: TableFormat = TableFormat {
     header: "[[correlations]]",
     keys: &["between", "rank_correlation"],
     tables: &[],
+    many: true,
 };
 
 /// The scenario format, from the top of the file. `raw` mirrors it with
@@ -111,6 +118,7 @@ pub(super) static TOP: TableFormat = TableFormat {
     header: "the top of the file, above the first table",
     keys: &["name", "description", "currency"],
     tables: &[&SIMULATION, &CONFLATION, &INITIATIVE, &CORRELATION],
+    many: false,
 };
 
 /// Parses the text into the raw scenario, or the first mistake in it.
@@ -151,6 +159,22 @@ fn check_table(
             unknown.push((span.start, ctx.error(span, key_path, message)));
             continue;
         };
+        // `[initiatives]` for `[[initiatives]]`, or `[[simulation]]` for `[simulation]`.
+        let header = line_before(ctx.text, key.span().start).trim_start();
+        let brackets = match value.get_ref() {
+            DeValue::Table(_) if nested.many && header.starts_with('[') => {
+                Some("with double brackets, one table per entry")
+            }
+            DeValue::Array(_) if !nested.many && header.starts_with("[[") => {
+                Some("with single brackets: the file has one such table")
+            }
+            _ => None,
+        };
+        if let Some(how) = brackets {
+            let span = key.span();
+            unknown.push((span.start, ctx.error(span, key_path, format!("write {} {how}", nested.header))));
+            continue;
+        }
         match value.get_ref() {
             DeValue::Table(inner) => check_table(ctx, inner, nested, &key_path, unknown),
             DeValue::Array(items) => {

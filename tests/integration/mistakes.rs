@@ -150,6 +150,9 @@ fn unknown_keys_point_at_their_line_with_the_closest_key() {
         ),
         (two(&format!("{RATE}\nkind = \"it\""), "", ""), "kind = \"it\"", "belongs in [[initiatives]]"),
         (two(RATE, "ramp_months = { uniform = [1, 2], mx = 3 }", ""), "mx = 3", "did you mean `max`?"),
+        // One pair of brackets too few or too many.
+        (two(RATE, "", "").replacen("[[initiatives]]", "[initiatives]", 1), "[initiatives]", "write [[initiatives]]"),
+        (two(RATE, "", "").replace("[simulation]", "[[simulation]]"), "[[simulation]]", "write [simulation]"),
     ];
     for (text, needle, hint) in cases {
         let err = error(&text);
