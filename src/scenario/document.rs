@@ -124,11 +124,11 @@ pub(super) static TOP: TableFormat = TableFormat {
 /// Parses the text into the raw scenario, or the first mistake in it.
 pub(super) fn parse(ctx: &Context) -> Result<raw::RawScenario, ScenarioError> {
     let (document, syntax_errors) = DeTable::parse_recoverable(ctx.text);
-    let mut unknown = Vec::new();
-    check_table(ctx, document.get_ref(), &TOP, "", &mut unknown);
-    let first_unknown = unknown.into_iter().min_by_key(|e| e.0);
+    let mut key_errors = Vec::new();
+    check_table(ctx, document.get_ref(), &TOP, "", &mut key_errors);
+    let first_key_error = key_errors.into_iter().min_by_key(|e| e.0);
     let first_syntax = syntax_errors.iter().min_by_key(|e| e.span().map_or(0, |s| s.start));
-    match (first_unknown, first_syntax) {
+    match (first_key_error, first_syntax) {
         (Some((at, _)), Some(syntax)) if syntax.span().is_some_and(|s| s.start < at) => Err(syntax_error(ctx, syntax)),
         (Some((_, error)), _) => Err(error),
         (None, Some(syntax)) => Err(syntax_error(ctx, syntax)),
@@ -138,14 +138,15 @@ pub(super) fn parse(ctx: &Context) -> Result<raw::RawScenario, ScenarioError> {
     }
 }
 
-/// Collects the unknown keys of `table` (read as `format`, at key path
-/// `path`) and of the tables in it, each with its offset in the text.
+/// Collects the errors of the keys of `table` (read as `format`, at key
+/// path `path`) and of the tables in it, each with its offset in the text:
+/// unknown keys and tables, and tables written with the wrong brackets.
 fn check_table(
     ctx: &Context,
     table: &DeTable,
     format: &'static TableFormat,
     path: &str,
-    unknown: &mut Vec<(usize, ScenarioError)>,
+    key_errors: &mut Vec<(usize, ScenarioError)>,
 ) {
     for (key, value) in table.iter() {
         let name = key.get_ref().as_ref();
@@ -156,7 +157,7 @@ fn check_table(
         let Some(nested) = format.tables.iter().find(|t| t.key() == name) else {
             let span = key.span();
             let message = unknown_key_message(ctx, name, value.get_ref(), span.clone(), format);
-            unknown.push((span.start, ctx.error(span, key_path, message)));
+            key_errors.push((span.start, ctx.error(span, key_path, message)));
             continue;
         };
         // `[initiatives]` for `[[initiatives]]`, or `[[simulation]]` for `[simulation]`.
@@ -172,15 +173,15 @@ fn check_table(
         };
         if let Some(how) = brackets {
             let span = key.span();
-            unknown.push((span.start, ctx.error(span, key_path, format!("write {} {how}", nested.header))));
+            key_errors.push((span.start, ctx.error(span, key_path, format!("write {} {how}", nested.header))));
             continue;
         }
         match value.get_ref() {
-            DeValue::Table(inner) => check_table(ctx, inner, nested, &key_path, unknown),
+            DeValue::Table(inner) => check_table(ctx, inner, nested, &key_path, key_errors),
             DeValue::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     if let DeValue::Table(inner) = item.get_ref() {
-                        check_table(ctx, inner, nested, &format!("{key_path}[{i}]"), unknown);
+                        check_table(ctx, inner, nested, &format!("{key_path}[{i}]"), key_errors);
                     }
                 }
             }
