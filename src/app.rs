@@ -54,10 +54,17 @@ pub fn execute(command: Command) -> Result<i32, Error> {
     }
 }
 
-/// Reads and validates a scenario file.
-pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
+/// Reads and validates a scenario file, and prints its warnings on stderr
+/// (`warning: file:line:column: …`) unless `quiet`.
+pub fn load_scenario(path: &Path, quiet: bool) -> Result<Scenario, Error> {
     let text = read_text_file(path, "scenario")?;
-    Ok(Scenario::parse(&text, &path.display().to_string())?)
+    let scenario = Scenario::parse(&text, &path.display().to_string())?;
+    if !quiet {
+        for warning in scenario.warnings() {
+            eprintln!("warning: {warning}");
+        }
+    }
+    Ok(scenario)
 }
 
 /// Runs `work` on a rayon pool of `threads` workers (all cores when `None`).
@@ -131,7 +138,7 @@ fn run_settings(scenario: &Scenario, options: &SimulationOptions) -> RunSettings
 }
 
 fn run(options: &RunOptions) -> Result<i32, Error> {
-    let scenario = load_scenario(&options.scenario)?;
+    let scenario = load_scenario(&options.scenario, options.simulation.quiet)?;
     let gate_targets = check_gates(&options.fail_if, &scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
     let (folder, growth) = prepare_run(options, &scenario, settings)?;
@@ -287,7 +294,7 @@ fn chart_error(dir: &Path, e: ChartError) -> Error {
 }
 
 fn validate(path: &Path) -> Result<i32, Error> {
-    let scenario = load_scenario(path)?;
+    let scenario = load_scenario(path, false)?;
     print!("{}", describe(&scenario));
     println!("{} is valid.", path.display());
     Ok(0)

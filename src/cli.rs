@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::units::{Written, parse_money, parse_number_or_percent};
+use crate::units::{FractionRange, Written, check_fraction, parse_money, parse_number_or_percent, percent_hint};
 
 const RUN_EXAMPLES: &str = "\
 Examples:
@@ -98,7 +98,11 @@ enum CliCommand {
         force: bool,
     },
     /// Compare scenario B with scenario A, trial by trial (common random numbers).
-    #[command(after_help = COMPARE_EXAMPLES)]
+    #[command(
+        after_help = COMPARE_EXAMPLES,
+        mut_arg("trials", |a| a.help("Number of trials of both runs (default: scenario A's `trials`, or 10000)")),
+        mut_arg("seed", |a| a.help("Seed of every random stream of both runs (default: scenario A's `seed`, or 0)"))
+    )]
     Compare(CompareArgs),
     /// Cost the mismatched owners of a scenario: as written against natural owners.
     #[command(after_help = CONFLATION_EXAMPLES)]
@@ -111,20 +115,21 @@ enum CliCommand {
     Voi(VoiArgs),
 }
 
-/// Simulation flags shared by run, compare, conflation, plan and voi.
+/// Simulation flags shared by run, compare, conflation, plan and voi
+/// (compare words the help of `--trials` and `--seed` for its two scenarios).
 #[derive(Debug, Args)]
 struct SimulationArgs {
-    /// Number of trials (overrides the scenario's `trials`).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=crate::scenario::MAX_TRIALS))]
+    /// Number of trials (default: the scenario's `trials`, or 10000).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=crate::scenario::MAX_TRIALS))]
     trials: Option<u64>,
-    /// Seed of every random stream (overrides the scenario's `seed`).
-    #[arg(long)]
+    /// Seed of every random stream (default: the scenario's `seed`, or 0).
+    #[arg(long, value_name = "N")]
     seed: Option<u64>,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
     /// Print nothing but errors (and the --fail-if conditions that hold): no tables, no
-    /// "results written" line, no progress bar. The output files are written as usual.
+    /// warnings, no "results written" line, no progress bar. The output files are written as usual.
     #[arg(long, short)]
     quiet: bool,
     /// Memory the run may use, e.g. 8G or 512M (default: what is available now, the
@@ -134,14 +139,10 @@ struct SimulationArgs {
     max_memory: Option<u64>,
 }
 
-/// Output flags shared by compare, conflation, plan and voi.
+/// The chart flag shared by compare, conflation, plan and voi.
 #[derive(Debug, Args)]
-struct OutputArgs {
-    /// Output folder (default: output/compare-<A stem>-vs-<B stem>/,
-    /// output/conflation-<stem>/, output/plan-<stem>/ or output/voi-<stem>/).
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Write no charts.
+struct ChartArgs {
+    /// Write no charts (by default they go to <out>/charts/ as PNG and SVG).
     #[arg(long)]
     no_charts: bool,
 }
@@ -154,8 +155,11 @@ struct CompareArgs {
     b: PathBuf,
     #[command(flatten)]
     simulation: SimulationArgs,
+    /// Output folder (default: output/compare-<A file stem>-vs-<B file stem>/).
+    #[arg(long, value_name = "FOLDER")]
+    out: Option<PathBuf>,
     #[command(flatten)]
-    output: OutputArgs,
+    charts: ChartArgs,
 }
 
 #[derive(Debug, Args)]
@@ -164,27 +168,32 @@ struct ConflationArgs {
     scenario: PathBuf,
     #[command(flatten)]
     simulation: SimulationArgs,
+    /// Output folder (default: output/conflation-<scenario file stem>/).
+    #[arg(long, value_name = "FOLDER")]
+    out: Option<PathBuf>,
     #[command(flatten)]
-    output: OutputArgs,
+    charts: ChartArgs,
 }
 
 #[derive(Debug, Args)]
 struct PlanArgs {
     /// The scenario file (TOML).
     scenario: PathBuf,
-    /// Budget for build and run spend (repeatable): AMOUNT (250k, $1.2M) for months 1 to
-    /// --budget-months; FY2028=AMOUNT or "FY2028 Q1=AMOUNT" for a fiscal year or quarter of the
-    /// scenario's [calendar]; months:13-24=AMOUNT for any months. Each is met at --confidence.
+    /// Budget for build and run spend (repeatable): AMOUNT (250000, 250k, 1.2M or '$250,000':
+    /// quote an amount with $ or spaces in the shell) for months 1 to --budget-months;
+    /// FY2028=AMOUNT or "FY2028 Q1=AMOUNT" for a fiscal year or quarter of the scenario's
+    /// [calendar]; months:13-24=AMOUNT for any months. Each is met at --confidence.
     #[arg(long, required = true, value_name = "[WINDOW=]AMOUNT", value_parser = parse_budget)]
     budget: Vec<crate::plan::BudgetSpec>,
     /// Length in months, from month 1, of the window of a plain --budget AMOUNT [default: 12].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "MONTHS", value_parser = clap::value_parser!(u32).range(1..))]
     budget_months: Option<u32>,
-    /// Spend quantile that must stay within each budget (0.9: P90).
-    #[arg(long, default_value_t = 0.9, value_parser = parse_confidence)]
+    /// Spend quantile that must stay within each budget, as a fraction or a percentage (0.9 or 90%: P90).
+    #[arg(long, value_name = "SHARE", default_value_t = 0.9, value_parser = parse_confidence)]
     confidence: f64,
-    /// Highest acceptable probability that the portfolio's NPV is negative.
-    #[arg(long, value_parser = parse_probability)]
+    /// Highest acceptable probability that the portfolio's NPV is negative, as a fraction or a
+    /// percentage (0.1 or 10%; default: no limit).
+    #[arg(long, value_name = "SHARE", value_parser = parse_probability)]
     max_loss_probability: Option<f64>,
     /// Fund this initiative, with everything it depends on (repeatable).
     #[arg(long, value_name = "NAME")]
@@ -194,8 +203,11 @@ struct PlanArgs {
     exclude: Vec<String>,
     #[command(flatten)]
     simulation: SimulationArgs,
+    /// Output folder (default: output/plan-<scenario file stem>/).
+    #[arg(long, value_name = "FOLDER")]
+    out: Option<PathBuf>,
     #[command(flatten)]
-    output: OutputArgs,
+    charts: ChartArgs,
 }
 
 #[derive(Debug, Args)]
@@ -204,21 +216,35 @@ struct VoiArgs {
     scenario: PathBuf,
     #[command(flatten)]
     simulation: SimulationArgs,
+    /// Output folder (default: output/voi-<scenario file stem>/).
+    #[arg(long, value_name = "FOLDER")]
+    out: Option<PathBuf>,
     #[command(flatten)]
-    output: OutputArgs,
+    charts: ChartArgs,
 }
 
 /// Default `--max-trials` of a `--precision` run.
 pub const DEFAULT_MAX_TRIALS: u64 = 10_000_000;
 
 /// Parses a share written as a percentage (`1%`, `0.5 %`) or a fraction
-/// (`0.01`); it must lie strictly between 0 and 1.
+/// (`0.01`); it must lie strictly between 0 and 1 (a plain `1` or `5` gets
+/// the hint `did you mean 0.01 or "1%"?`).
 pub fn parse_share(text: &str) -> Result<f64, String> {
-    match parse_number_or_percent(text).map(Written::value) {
-        Ok(share) if share > 0.0 && share < 1.0 => Ok(share),
-        Ok(_) => Err(format!("`{text}` is not a share strictly between 0 and 1 (write 1% or 0.01)")),
-        Err(_) => Err(format!("`{text}` is not a share (write 1% or 0.01)")),
+    let written = parse_number_or_percent(text)?;
+    match parse_fraction(text)? {
+        share if share > 0.0 && share < 1.0 => Ok(share),
+        _ if written == Written::Plain(1.0) => {
+            Err(format!("must lie strictly between 0 and 1, got 1; {}", percent_hint(1.0)))
+        }
+        _ => Err(format!("must lie strictly between 0 and 1 (0% and 100%), got `{text}`")),
     }
+}
+
+/// Parses a share or a probability written as a fraction (`0.1`) or a
+/// percentage (`10%`), in [0, 1]; a plain number above 1 gets the hint
+/// `did you mean 0.1 or "10%"?` ([`check_fraction`]).
+fn parse_fraction(text: &str) -> Result<f64, String> {
+    check_fraction(parse_number_or_percent(text)?, FractionRange::Share)
 }
 
 /// Parses a non-negative amount of money as [`parse_money`] reads it
@@ -246,17 +272,14 @@ pub fn parse_budget(text: &str) -> Result<crate::plan::BudgetSpec, String> {
 
 /// Parses a probability in [0, 1], as a fraction (`0.1`) or a percentage (`10%`).
 fn parse_probability(text: &str) -> Result<f64, String> {
-    match parse_number_or_percent(text).map(Written::value) {
-        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
-        _ => Err(format!("`{text}` is not a probability in [0, 1] (write 0.1 or 10%)")),
-    }
+    parse_fraction(text)
 }
 
 /// Parses a confidence level in (0, 1], as a fraction (`0.9`) or a percentage (`90%`).
 fn parse_confidence(text: &str) -> Result<f64, String> {
-    match parse_probability(text) {
-        Ok(p) if p > 0.0 => Ok(p),
-        _ => Err(format!("`{text}` is not a confidence level in (0, 1], e.g. 0.9 or 90%")),
+    match parse_fraction(text)? {
+        0.0 => Err(format!("must be above 0, e.g. 0.9 or 90%, got `{text}`")),
+        p => Ok(p),
     }
 }
 
@@ -267,14 +290,14 @@ struct RunArgs {
     #[command(flatten)]
     simulation: SimulationArgs,
     /// Output folder (default: output/<scenario file stem>/).
-    #[arg(long)]
+    #[arg(long, value_name = "FOLDER")]
     out: Option<PathBuf>,
     /// Add trials until the 95% half-width of mean portfolio NPV is within this share of it
     /// ("1%" or "0.01"); --trials then sets the first round.
     #[arg(long, value_name = "SHARE", value_parser = parse_share)]
     precision: Option<f64>,
     /// With --precision: never run more trials than this.
-    #[arg(long, requires = "precision", default_value_t = DEFAULT_MAX_TRIALS,
+    #[arg(long, value_name = "N", requires = "precision", default_value_t = DEFAULT_MAX_TRIALS,
           value_parser = clap::value_parser!(u64).range(1..=crate::scenario::MAX_TRIALS))]
     max_trials: u64,
     /// Exit with code 3 when CONDITION holds for the run's summary figures
@@ -443,28 +466,27 @@ impl Cli {
             CliCommand::Validate { scenario } => Command::Validate { scenario },
             CliCommand::Init { path, force } => Command::Init { path, force },
             CliCommand::Compare(args) => Command::Compare(CompareOptions {
-                out: args.output.out.unwrap_or_else(|| {
+                out: args.out.unwrap_or_else(|| {
                     PathBuf::from("output").join(format!("compare-{}-vs-{}", file_stem(&args.a), file_stem(&args.b)))
                 }),
-                charts: !args.output.no_charts,
+                charts: !args.charts.no_charts,
                 a: args.a,
                 b: args.b,
                 simulation: args.simulation.into(),
             }),
             CliCommand::Conflation(args) => Command::Conflation(ConflationOptions {
-                out: args.output.out.unwrap_or_else(|| {
+                out: args.out.unwrap_or_else(|| {
                     PathBuf::from("output").join(format!("conflation-{}", file_stem(&args.scenario)))
                 }),
-                charts: !args.output.no_charts,
+                charts: !args.charts.no_charts,
                 scenario: args.scenario,
                 simulation: args.simulation.into(),
             }),
             CliCommand::Plan(args) => Command::Plan(PlanOptions {
                 out: args
-                    .output
                     .out
                     .unwrap_or_else(|| PathBuf::from("output").join(format!("plan-{}", file_stem(&args.scenario)))),
-                charts: !args.output.no_charts,
+                charts: !args.charts.no_charts,
                 request: crate::plan::PlanRequest {
                     budgets: args.budget,
                     budget_months: args.budget_months,
@@ -477,10 +499,9 @@ impl Cli {
             }),
             CliCommand::Voi(args) => Command::Voi(VoiOptions {
                 out: args
-                    .output
                     .out
                     .unwrap_or_else(|| PathBuf::from("output").join(format!("voi-{}", file_stem(&args.scenario)))),
-                charts: !args.output.no_charts,
+                charts: !args.charts.no_charts,
                 scenario: args.scenario,
                 simulation: args.simulation.into(),
             }),
@@ -604,6 +625,41 @@ mod tests {
         assert!(parse(&["roicast", "plan", "x.toml"]).is_err(), "a budget is required");
         let Ok(Command::Voi(v)) = parse(&["roicast", "voi", "s/x.toml", "--trials", "500"]) else { panic!() };
         assert_eq!((v.out, v.charts, v.simulation.trials), (PathBuf::from("output/voi-x"), true, Some(500)));
+    }
+
+    #[test]
+    fn each_command_shows_its_own_defaults() {
+        use clap::CommandFactory;
+        let mut cli = Cli::command();
+        let mut help = |name: &str| cli.find_subcommand_mut(name).map(|c| c.render_help().to_string()).unwrap();
+        let defaults = [
+            ("run", "output/<scenario file stem>/"),
+            ("compare", "output/compare-<A file stem>-vs-<B file stem>/"),
+            ("conflation", "output/conflation-<scenario file stem>/"),
+            ("plan", "output/plan-<scenario file stem>/"),
+            ("voi", "output/voi-<scenario file stem>/"),
+        ];
+        for (command, own) in defaults {
+            let text = help(command);
+            assert!(text.contains(own), "{command} --help lacks {own}:\n{text}");
+            for (other, theirs) in defaults.iter().filter(|(c, _)| *c != command) {
+                assert!(!text.contains(theirs), "{command} --help shows the default of {other}:\n{text}");
+            }
+        }
+        let compare = help("compare");
+        assert!(compare.contains("scenario A's `trials`") && compare.contains("scenario A's `seed`"), "{compare}");
+        let plan = help("plan");
+        assert!(plan.contains("90%") && plan.contains("10%") && plan.contains("'$250,000'"), "{plan}");
+    }
+
+    #[test]
+    fn a_whole_percentage_on_a_flag_gets_a_hint() {
+        assert!(parse_confidence("95").unwrap_err().contains("did you mean 0.95 or \"95%\"?"));
+        assert!(parse_probability("10").unwrap_err().contains("did you mean 0.1 or \"10%\"?"));
+        assert!(parse_share("1").unwrap_err().contains("did you mean 0.01 or \"1%\"?"));
+        assert!(parse_share("5").unwrap_err().contains("did you mean 0.05 or \"5%\"?"));
+        assert_eq!(parse_probability("1"), Ok(1.0));
+        assert_eq!(parse_confidence("100%"), Ok(1.0));
     }
 
     #[test]

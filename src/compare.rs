@@ -56,20 +56,8 @@ impl PairedRuns {
         settings: RunSettings,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<PairedRuns, Error> {
-        let (ha, hb) = (a.simulation.horizon_months, b.simulation.horizon_months);
-        if ha != hb {
-            return Err(Error::Input(format!(
-                "cannot compare \"{}\" ({ha} months) with \"{}\" ({hb} months): both scenarios must use the same \
-                 horizon_months",
-                a.name, b.name
-            )));
-        }
-        if a.currency != b.currency {
-            return Err(Error::Input(format!(
-                "cannot compare \"{}\" (currency {}) with \"{}\" (currency {}): both scenarios must use the same \
-                 currency",
-                a.name, a.currency, b.name, b.currency
-            )));
+        if let Some(why) = incompatibility(a, b) {
+            return Err(Error::Input(format!("cannot compare scenario B with scenario A: {why}")));
         }
         Ok(PairedRuns { a: engine::run(a, settings, progress), b: engine::run(b, settings, progress) })
     }
@@ -84,6 +72,20 @@ impl PairedRuns {
     pub fn paired_set(&self, set: &str) -> Option<PairedSet> {
         Some(PairedSet::of(self.a.set(set)?, self.b.set(set)?))
     }
+}
+
+/// Why scenario `b` cannot be compared with `a` trial by trial, if it
+/// cannot: a difference of NPVs over different horizons or in different
+/// money means nothing. The caller names the scenarios (by their files).
+pub fn incompatibility(a: &Scenario, b: &Scenario) -> Option<String> {
+    let (ha, hb) = (a.simulation.horizon_months, b.simulation.horizon_months);
+    if ha != hb {
+        return Some(format!("A has {ha} months and B {hb} months; both must use the same horizon_months"));
+    }
+    if a.currency != b.currency {
+        return Some(format!("A's currency is {} and B's {}; both must use the same currency", a.currency, b.currency));
+    }
+    None
 }
 
 /// The distribution of a per-trial difference.

@@ -142,11 +142,10 @@ pub fn text_table(rows: &[Vec<String>], text_columns: usize, rules_after: &[usiz
             .iter()
             .enumerate()
             .map(|(c, cell)| {
-                if c < text_columns {
-                    format!("{cell:<w$}", w = widths[c])
-                } else {
-                    format!("{cell:>w$}", w = widths[c])
-                }
+                // Padding is written out: a format width is limited to
+                // 65,535, and a cell can be wider.
+                let padding = " ".repeat(widths[c] - cell.chars().count());
+                if c < text_columns { format!("{cell}{padding}") } else { format!("{padding}{cell}") }
             })
             .collect();
         let _ = writeln!(out, "{}", cells.join("  ").trim_end());
@@ -175,5 +174,15 @@ mod tests {
             text_table(&rows, 2, &[0, 1]),
             "set        mean\n----------------\nportfolio  $1.2M\n----------------\nit         $50k\n"
         );
+    }
+
+    #[test]
+    fn cells_wider_than_a_format_width_are_laid_out() {
+        let long = "x".repeat(70_000);
+        let rows = vec![vec!["set".to_string(), "mean".to_string()], vec![long.clone(), "$1".to_string()]];
+        let table = text_table(&rows, 1, &[0]);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines[0].len(), 70_000 + 2 + 4);
+        assert_eq!(lines[2], format!("{long}    $1"));
     }
 }

@@ -9,6 +9,12 @@
 //!   (`9%`, `9 %`, `12.5%`), which is divided by 100. The caller learns
 //!   which form was written ([`Written`]), so it can tell `discount_rate = 9`
 //!   (almost certainly meant as 9%) from `"9%"`.
+//! - [`check_fraction`]: the rules for a rate or share once read: a share
+//!   lies in [0, 1] (0% to 100%); an annual rate is not negative and at
+//!   most a limit, and a plain number of 1 or more is taken for a whole
+//!   percentage written without `%` (`discount_rate = 9` would be 900% a
+//!   year): an error with the hint `did you mean 0.09 or "9%"?`. Written
+//!   as a percentage, a rate of 100% or more is unambiguous and accepted.
 //! - [`parse_money`]: an optional sign, an optional currency symbol (`$`, `€`,
 //!   `£`, `¥`, `₹`), digits with `,` or `_` thousands separators (commas
 //!   only between groups of three digits, so a European `1,5` is not read
@@ -69,6 +75,75 @@ pub fn percent_hint(written: f64) -> String {
     // `Display` of an f64 is its shortest form that reads back the same.
     let fraction = written / 100.0;
     format!("did you mean {fraction} or \"{written}%\"?")
+}
+
+/// The values a rate or a share may take.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FractionRange {
+    /// A share or a probability: 0 to 1 (0% to 100%). 1 itself is a share
+    /// like any other; a plain number above 1 gets the percentage hint.
+    Share,
+    /// An annual rate from 0 to `max` (10 is 1000% a year). A plain number
+    /// of 1 or more gets the percentage hint; a percentage up to `max` is
+    /// accepted.
+    AnnualRate {
+        /// The largest rate accepted, as a fraction.
+        max: f64,
+    },
+}
+
+/// Checks a rate or share as written against its range; returns the
+/// fraction. The error says what is wrong and, for a whole percentage
+/// written as a plain number, what was probably meant.
+///
+/// ```
+/// use roicast::units::{FractionRange, Written, check_fraction};
+/// let rate = FractionRange::AnnualRate { max: 10.0 };
+/// assert_eq!(check_fraction(Written::Plain(0.09), rate), Ok(0.09));
+/// assert_eq!(check_fraction(Written::Percent(1.5), rate), Ok(1.5));
+/// assert!(check_fraction(Written::Plain(9.0), rate).unwrap_err().contains("did you mean 0.09 or \"9%\"?"));
+/// assert_eq!(check_fraction(Written::Plain(1.0), FractionRange::Share), Ok(1.0));
+/// assert!(check_fraction(Written::Plain(85.0), FractionRange::Share).unwrap_err().contains("0.85 or \"85%\""));
+/// ```
+pub fn check_fraction(written: Written, range: FractionRange) -> Result<f64, String> {
+    let value = written.value();
+    let shown = match written {
+        Written::Plain(x) => format!("{x}"),
+        Written::Percent(x) => format!("{}%", as_percent(x)),
+    };
+    if !value.is_finite() {
+        return Err(format!("must be a finite number, got {shown}"));
+    }
+    if value < 0.0 {
+        return Err(format!("must not be negative, got {shown}"));
+    }
+    match (range, written) {
+        (FractionRange::Share, Written::Plain(x)) if x > 1.0 && x <= 100.0 => {
+            Err(format!("must lie in [0, 1] (0% to 100%), got {shown}; {}", percent_hint(x)))
+        }
+        (FractionRange::Share, _) if value > 1.0 => Err(format!("must lie in [0, 1] (0% to 100%), got {shown}")),
+        (FractionRange::AnnualRate { max }, Written::Plain(x)) if x >= 1.0 && x / 100.0 <= max => Err(format!(
+            "{shown} would be {}% a year; {} (a rate of 100% a year or more is written as a percentage, \"{}%\")",
+            as_percent(x),
+            percent_hint(x),
+            as_percent(x)
+        )),
+        (FractionRange::AnnualRate { max }, Written::Plain(x)) if x >= 1.0 => Err(format!(
+            "must lie in [0, {max}] (0% to {}% a year), got {shown}; write a rate as a fraction (0.09) or a percentage (\"9%\")",
+            as_percent(max)
+        )),
+        (FractionRange::AnnualRate { max }, _) if value > max => {
+            Err(format!("must lie in [0, {max}] (0% to {}% a year), got {shown}", as_percent(max)))
+        }
+        _ => Ok(value),
+    }
+}
+
+/// A fraction as a percentage number without floating-point noise
+/// (`0.07` is `7`, not `7.000000000000001`).
+fn as_percent(fraction: f64) -> f64 {
+    let percent = fraction * 100.0;
+    if percent.abs() < 1e12 { (percent * 1e9).round() / 1e9 } else { percent }
 }
 
 /// Reads an amount of money: `250000`, `250,000`, `$250,000`, `250k`,
@@ -210,6 +285,37 @@ mod tests {
         for bad in ["", "G", "-1G", "8 X", "8iB", "lots", "1e30T", "inf"] {
             assert!(parse_size(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn shares_take_one_but_not_more() {
+        let share = FractionRange::Share;
+        assert_eq!(check_fraction(Written::Plain(1.0), share), Ok(1.0));
+        assert_eq!(check_fraction(Written::Percent(1.0), share), Ok(1.0));
+        assert_eq!(check_fraction(Written::Plain(0.0), share), Ok(0.0));
+        let err = check_fraction(Written::Plain(1.5), share).unwrap_err();
+        assert!(err.contains("[0, 1]") && err.contains("did you mean 0.015 or \"1.5%\"?"), "{err}");
+        let err = check_fraction(Written::Percent(1.5), share).unwrap_err();
+        assert!(err.contains("got 150%") && !err.contains("did you mean"), "{err}");
+        assert!(!check_fraction(Written::Plain(850.0), share).unwrap_err().contains("did you mean"));
+        assert!(check_fraction(Written::Percent(-0.07), share).unwrap_err().contains("negative, got -7%"));
+    }
+
+    #[test]
+    fn annual_rates_of_one_or_more_must_be_percentages() {
+        let rate = FractionRange::AnnualRate { max: 10.0 };
+        assert_eq!(check_fraction(Written::Plain(0.999), rate), Ok(0.999));
+        assert_eq!(check_fraction(Written::Percent(1.0), rate), Ok(1.0));
+        assert_eq!(check_fraction(Written::Percent(10.0), rate), Ok(10.0));
+        for plain in [1.0, 9.0, 150.0] {
+            let err = check_fraction(Written::Plain(plain), rate).unwrap_err();
+            assert!(err.contains(&percent_hint(plain)), "{err}");
+        }
+        let err = check_fraction(Written::Plain(9.0), rate).unwrap_err();
+        assert!(err.starts_with("9 would be 900% a year"), "{err}");
+        assert!(check_fraction(Written::Percent(10.5), rate).unwrap_err().contains("got 1050%"));
+        assert!(check_fraction(Written::Plain(5000.0), rate).unwrap_err().contains("got 5000"));
+        assert!(check_fraction(Written::Plain(-0.1), rate).unwrap_err().contains("negative, got -0.1"));
     }
 
     #[test]

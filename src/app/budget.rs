@@ -20,7 +20,7 @@ use super::{OutputFolder, Progress, chart_error, check_memory, load_scenario, ru
 use crate::charts::style::Footnote;
 use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, render_formats};
 use crate::cli::{CompareOptions, ConflationOptions, PlanOptions, SimulationOptions};
-use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Presence, Source};
+use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Presence, Source, incompatibility};
 use crate::error::Error;
 use crate::export::{summary_value, write_budget_csv};
 use crate::footprint;
@@ -57,8 +57,21 @@ fn arrow_percent(a: f64, b: f64) -> String {
 
 /// `roicast compare A B`.
 pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
-    let a = load_scenario(&options.a)?;
-    let b = load_scenario(&options.b)?;
+    let a = load_scenario(&options.a, options.simulation.quiet)?;
+    let b = load_scenario(&options.b, options.simulation.quiet)?;
+    if let Some(why) = incompatibility(&a, &b) {
+        // Named by their files: two files often hold scenarios of the same
+        // name; the names are added when they tell the scenarios apart.
+        let named = |path: &Path, scenario: &Scenario| {
+            if a.name == b.name {
+                path.display().to_string()
+            } else {
+                format!("{} (\"{}\")", path.display(), scenario.name)
+            }
+        };
+        let (a_named, b_named) = (named(&options.a, &a), named(&options.b, &b));
+        return Err(Error::Input(format!("cannot compare B = {b_named} with A = {a_named}: {why}")));
+    }
     let settings = run_settings(&a, &options.simulation);
     let needs = |trials, workers| footprint::paired(&a, &b, trials, workers, options.charts);
     check_memory(&options.simulation, "this comparison", settings.trials, needs)?;
@@ -166,7 +179,7 @@ fn compare_text(comparison: &Comparison, a: Source, b: Source, overrides: &Simul
 
 /// `roicast conflation SCENARIO`.
 pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
-    let scenario = load_scenario(&options.scenario)?;
+    let scenario = load_scenario(&options.scenario, options.simulation.quiet)?;
     if ConflationCost::mismatched(&scenario).is_empty() {
         if options.simulation.quiet {
             return Ok(0);
@@ -274,7 +287,7 @@ fn conflation_text(cost: &ConflationCost, source: Source) -> String {
 
 /// `roicast plan SCENARIO --budget AMOUNT`.
 pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
-    let scenario = load_scenario(&options.scenario)?;
+    let scenario = load_scenario(&options.scenario, options.simulation.quiet)?;
     let plan_settings = options.request.resolve(&scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
     let windows = plan_settings.budgets.len();

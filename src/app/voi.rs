@@ -26,7 +26,7 @@ use crate::voi::{Estimate, InitiativeValue, InputValue, NOISE_SES, ValueOfInform
 
 /// `roicast voi SCENARIO`.
 pub(super) fn voi(options: &VoiOptions) -> Result<i32, Error> {
-    let scenario = load_scenario(&options.scenario)?;
+    let scenario = load_scenario(&options.scenario, options.simulation.quiet)?;
     let settings = run_settings(&scenario, &options.simulation);
     // The trials of `run`, ranked input by input as the sensitivity analysis ranks them.
     let needs = |trials, workers| footprint::run(&scenario, trials, workers, options.charts);

@@ -147,19 +147,35 @@ pub fn text_width(root: &Area, s: &str, style: &TextStyle) -> Result<i32, DrawEr
     Ok(root.estimate_text_size(s, style)?.0 as i32)
 }
 
-/// A label cut with "…" to fit `width` pixels.
+/// A label cut with "…" to fit `width` pixels: the longest prefix that
+/// fits, found by binary search (a prefix's width grows with its length), so
+/// a label of `n` characters takes `O(log n)` measurements of `O(n)` each.
 pub fn fit_text(root: &Area, s: &str, style: &TextStyle, width: i32) -> Result<String, DrawError> {
     if text_width(root, s, style)? <= width {
         return Ok(s.to_string());
     }
-    let chars: Vec<char> = s.chars().collect();
-    for n in (1..chars.len()).rev() {
-        let cut = format!("{}…", chars[..n].iter().collect::<String>().trim_end());
-        if text_width(root, &cut, style)? <= width {
-            return Ok(cut);
+    // The byte offset where each prefix of 1, 2, … characters ends (all but the whole label).
+    let ends: Vec<usize> = s.char_indices().map(|(i, _)| i).skip(1).collect();
+    let cut = |n: usize| format!("{}…", s[..ends[n - 1]].trim_end());
+    let n = longest_fitting(ends.len(), |n| Ok(text_width(root, &cut(n), style)? <= width))?;
+    Ok(if n == 0 { "…".to_string() } else { cut(n) })
+}
+
+/// The largest `n` in `0..=max` for which `fits(n)` holds, when it holds for
+/// every `n` up to some point and for none beyond (0 is taken to fit without
+/// asking): a binary search, calling `fits` at most `⌈log2(max + 1)⌉` times.
+fn longest_fitting(max: usize, mut fits: impl FnMut(usize) -> Result<bool, DrawError>) -> Result<usize, DrawError> {
+    // `low` fits; everything above `high` does not.
+    let (mut low, mut high) = (0, max);
+    while low < high {
+        let middle = low + (high - low).div_ceil(2);
+        if fits(middle)? {
+            low = middle;
+        } else {
+            high = middle - 1;
         }
     }
-    Ok("…".to_string())
+    Ok(low)
 }
 
 /// Money for an axis tick: [`money`] without trailing zeros ("$50k", "$1.5M"),
@@ -501,6 +517,56 @@ impl Ranged for MonthAxis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_longest_fitting_prefix_takes_a_logarithmic_number_of_measurements() {
+        for (max, threshold) in [(100_000, 12_345), (100_000, 0), (100_000, 100_000), (1, 0), (1, 1), (0, 0), (7, 3)] {
+            let mut calls = 0;
+            let found = longest_fitting(max, |n| {
+                calls += 1;
+                Ok(n <= threshold)
+            })
+            .unwrap();
+            assert_eq!(found, threshold);
+            let bound = (usize::BITS - max.leading_zeros()) as usize; // ⌈log2(max + 1)⌉
+            assert!(calls <= bound, "{calls} calls for {max}");
+        }
+    }
+
+    #[test]
+    fn labels_are_cut_to_the_longest_prefix_that_fits() {
+        use plotters::drawing::IntoDrawingArea;
+        register_fonts().unwrap();
+        let mut svg = String::new();
+        let root =
+            Canvas::Svg(plotters::backend::SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT))).into_drawing_area();
+        let style = text(LABEL, INK);
+        let fits = |s: &str, width: i32| text_width(&root, s, &style).unwrap() <= width;
+        let medium = "Identity and access automation, phase two ".repeat(20);
+        for (label, width) in
+            [("Invoice approval", 1000), ("Invoice approval", 150), ("Invoice approval", 5), (medium.as_str(), 400)]
+        {
+            let fitted = fit_text(&root, label, &style, width).unwrap();
+            // What the one-character-at-a-time search gives: the longest prefix that fits.
+            let chars: Vec<char> = label.chars().collect();
+            let linear = if fits(label, width) {
+                label.to_string()
+            } else {
+                (1..chars.len())
+                    .rev()
+                    .map(|n| format!("{}…", chars[..n].iter().collect::<String>().trim_end()))
+                    .find(|cut| fits(cut, width))
+                    .unwrap_or_else(|| "…".to_string())
+            };
+            assert_eq!(fitted, linear, "{width}");
+        }
+        // A label of 100,000 characters: the cut fits, one character more would not.
+        let long = "x".repeat(100_000);
+        let fitted = fit_text(&root, &long, &style, 400).unwrap();
+        let kept = fitted.chars().count() - 1;
+        assert!(kept > 0 && fits(&fitted, 400), "{fitted}");
+        assert!(!fits(&format!("{}…", &long[..kept + 1]), 400));
+    }
 
     #[test]
     fn money_ticks_drop_trailing_zeros() {

@@ -31,7 +31,10 @@
 
 mod correlation;
 mod distribution;
+mod document;
+pub mod names;
 mod raw;
+mod warnings;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -42,7 +45,12 @@ use toml::Spanned;
 
 use crate::calendar::{Calendar, YearMonth, parse_month_name};
 use crate::dist::Distribution;
+use crate::suggest::did_you_mean;
+use crate::units::{FractionRange, check_fraction};
 pub use correlation::{CorrelatedGroup, CorrelationMatrix, normal_score_correlation};
+use distribution::Notation;
+use names::{TextKind, canonical, escape_invisible};
+pub use warnings::ScenarioWarning;
 
 /// The names of the sets every run reports besides its initiatives.
 pub const RESERVED_SET_NAMES: [&str; 3] = ["portfolio", "it", "bpa"];
@@ -69,13 +77,28 @@ pub struct ScenarioError {
 }
 
 impl fmt::Display for ScenarioError {
+    /// `file:line:column: key: message`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
-        if !self.key.is_empty() {
-            write!(f, "{}: ", self.key)?;
-        }
-        write!(f, "{}", self.message)
+        write_located(f, &self.file, self.line, self.column, &self.key, &self.message)
     }
+}
+
+/// Writes `file:line:column: key: message` (no key when it is empty), with
+/// any character that could take over a terminal (a mistyped value quoted
+/// back) shown as an escape.
+fn write_located(
+    f: &mut fmt::Formatter<'_>,
+    file: &str,
+    line: usize,
+    column: usize,
+    key: &str,
+    message: &str,
+) -> fmt::Result {
+    write!(f, "{}:{line}:{column}: ", escape_invisible(file))?;
+    if !key.is_empty() {
+        write!(f, "{}: ", escape_invisible(key))?;
+    }
+    write!(f, "{}", escape_invisible(message))
 }
 
 impl std::error::Error for ScenarioError {}
@@ -328,14 +351,23 @@ pub struct Scenario {
     pub alternatives: Vec<Alternatives>,
     /// SHA-256 of the file's bytes, hex.
     pub source_sha256: String,
+    /// What the file holds that is valid but probably not meant.
+    warnings: Vec<ScenarioWarning>,
 }
 
 impl Scenario {
     /// Parses and validates a scenario from its text; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
         let ctx = Context { file, text };
-        let raw: raw::RawScenario = toml::from_str(text).map_err(|e| ctx.toml_error(&e))?;
+        let raw = document::parse(&ctx)?;
         build(raw, &ctx)
+    }
+
+    /// What the file holds that is valid but probably not what its author
+    /// meant: for now, initiatives that cannot go live within the horizon,
+    /// always or in at least half of the trials (docs/model.md §9).
+    pub fn warnings(&self) -> &[ScenarioWarning] {
+        &self.warnings
     }
 
     /// Index of the initiative with this name.
@@ -350,22 +382,7 @@ impl Scenario {
 
     /// Initiatives ordered so that each comes after everything it depends on.
     pub fn dependency_order(&self) -> Vec<usize> {
-        let mut order = Vec::with_capacity(self.initiatives.len());
-        let mut placed = vec![false; self.initiatives.len()];
-        fn visit(i: usize, s: &Scenario, placed: &mut [bool], order: &mut Vec<usize>) {
-            if placed[i] {
-                return;
-            }
-            placed[i] = true;
-            for &d in &s.initiatives[i].depends_on {
-                visit(d, s, placed, order);
-            }
-            order.push(i);
-        }
-        for i in 0..self.initiatives.len() {
-            visit(i, self, &mut placed, &mut order);
-        }
-        order
+        dependency_order(&self.initiatives)
     }
 
     /// The scenario with every initiative given the natural owner of its kind.
@@ -390,33 +407,15 @@ impl Context<'_> {
         ScenarioError { file: self.file.to_string(), line, column, key: key.into(), message: message.into() }
     }
 
-    fn toml_error(&self, e: &toml::de::Error) -> ScenarioError {
-        let span = e.span().unwrap_or(0..0);
-        let message = e.message().trim().replace("expected i64", "expected a whole number");
-        // serde names the key in backticks for unknown and missing fields;
-        // for a value of the wrong type, the key is the one written before it.
-        let key = match message.split('`').nth(1).filter(|_| message.contains("field")) {
-            Some(field) => field.to_string(),
-            None => self.key_before(span.start),
-        };
-        self.error(span, key, message)
-    }
-
-    /// The key of the `key = value` pair whose value starts at `offset`, if any.
-    fn key_before(&self, offset: usize) -> String {
-        let offset = offset.min(self.text.len());
-        let line_start = self.text[..offset].rfind('\n').map_or(0, |p| p + 1);
-        let before = &self.text[line_start..offset];
-        let Some(eq) = before.rfind('=') else { return String::new() };
-        let key = before[..eq].trim_end();
-        let key = key.rsplit(|c: char| c.is_whitespace() || c == '{' || c == ',').next().unwrap_or("");
-        key.trim_matches('"').to_string()
+    fn warning(&self, span: Range<usize>, key: String, message: String) -> ScenarioWarning {
+        let (line, column) = line_column(self.text, span.start);
+        ScenarioWarning { file: self.file.to_string(), line, column, key, message }
     }
 }
 
 /// 1-based line and column of a byte offset.
 pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
+    let offset = document::floor_char_boundary(text, offset);
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before.rfind('\n').map_or(before.chars().count(), |p| before[p + 1..].chars().count()) + 1;
@@ -450,6 +449,14 @@ struct Conflated {
 }
 
 impl Domain {
+    /// How the numbers of an input of this domain may be written.
+    fn notation(self) -> Notation {
+        match self {
+            Domain::Probability => Notation::PlainOrPercent,
+            Domain::NonNegative | Domain::Rate | Domain::Any => Notation::Plain,
+        }
+    }
+
     /// Checks that `dist` keeps to the domain, and multiplied by `conflated` too when given.
     fn check(self, dist: &Distribution, conflated: Option<Conflated>) -> Result<(), String> {
         if conflated.is_some() {
@@ -483,9 +490,18 @@ impl Domain {
             Domain::NonNegative | Domain::Rate if lo < 0.0 => {
                 Err(format!("must not be negative, but its distribution reaches {lo}{}", fix("`min = 0`")))
             }
-            Domain::Probability if (lo < 0.0 || hi > 1.0) && fixed => Err(format!("must lie in [0, 1], got {lo}")),
             Domain::Probability if lo < 0.0 || hi > 1.0 => {
-                Err(format!("must lie in [0, 1], but its distribution spans [{lo}, {hi}]{}", fix("`min`/`max`")))
+                // Numbers that all read as whole percentages were probably meant as such.
+                let advice = if lo >= 0.0 && hi <= 100.0 {
+                    " (a share is a fraction: write 20% as 0.2 or \"20%\")".to_string()
+                } else {
+                    fix("`min`/`max`")
+                };
+                if fixed {
+                    Err(format!("must lie in [0, 1], got {lo}{advice}"))
+                } else {
+                    Err(format!("must lie in [0, 1], but its distribution spans [{lo}, {hi}]{advice}"))
+                }
             }
             Domain::Rate if extreme > MAX_EVENTS_PER_YEAR => Err(format!(
                 "{reach} {extreme:e} events a year{multiplied}, more than the {MAX_EVENTS_PER_YEAR:e} roicast accepts{}",
@@ -498,6 +514,19 @@ impl Domain {
             _ => Ok(()),
         }
     }
+}
+
+/// A rate or share written as a number (`0.09`) or a percentage string
+/// (`"9%"`), checked against its range (see [`check_fraction`]).
+fn fraction(
+    ctx: &Context,
+    value: &Spanned<toml::Value>,
+    key: &str,
+    range: FractionRange,
+) -> Result<f64, ScenarioError> {
+    distribution::written_fraction(value.get_ref())
+        .and_then(|written| check_fraction(written, range))
+        .map_err(|m| ctx.error(value.span(), key, m))
 }
 
 fn whole_number(ctx: &Context, value: &Spanned<i64>, key: &str, min: i64, max: i64) -> Result<i64, ScenarioError> {
@@ -518,12 +547,15 @@ fn number_in(ctx: &Context, value: &Spanned<f64>, key: &str, lo: f64, hi: f64) -
     Ok(v)
 }
 
-fn name_of(ctx: &Context, value: &Spanned<String>, key: &str) -> Result<String, ScenarioError> {
-    let name = value.get_ref().trim();
-    if name.is_empty() {
-        return Err(ctx.error(value.span(), key, "must not be empty"));
-    }
-    Ok(name.to_string())
+/// A name, the currency or the description, checked and in canonical form
+/// (see [`names`]); an offending character is pointed at where it is written.
+fn text_of(ctx: &Context, value: &Spanned<String>, key: &str, kind: TextKind) -> Result<String, ScenarioError> {
+    names::check(value.get_ref(), kind).map_err(|problem| {
+        let span = value.span();
+        let source = ctx.text.get(span.clone()).unwrap_or_default();
+        let at = problem.character.and_then(|c| names::locate(source, c)).map_or(span.start, |o| span.start + o);
+        ctx.error(at..at, key, problem.message)
+    })
 }
 
 fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError> {
@@ -538,7 +570,8 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         Some(s) => whole_number(ctx, s, "simulation.seed", 0, i64::MAX)? as u64,
         None => 0,
     };
-    let discount_rate = number_in(ctx, &sim.discount_rate, "simulation.discount_rate", 0.0, 10.0)?;
+    let discount_rate =
+        fraction(ctx, &sim.discount_rate, "simulation.discount_rate", FractionRange::AnnualRate { max: 10.0 })?;
     let sampling = match &sim.sampling {
         None => Sampling::LatinHypercube,
         Some(s) => match s.get_ref().as_str() {
@@ -548,7 +581,10 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                 return Err(ctx.error(
                     s.span(),
                     "simulation.sampling",
-                    format!("must be \"latin-hypercube\" or \"random\", got \"{other}\""),
+                    format!(
+                        "must be \"latin-hypercube\" or \"random\", got \"{other}\"{}",
+                        did_you_mean(other, ["latin-hypercube", "random"])
+                    ),
                 ));
             }
         },
@@ -574,12 +610,10 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                     f64::INFINITY,
                     d.risk_rate_multiplier,
                 )?,
-                extra_abandon_probability: get(
-                    &c.extra_abandon_probability,
-                    "conflation.extra_abandon_probability",
-                    1.0,
-                    d.extra_abandon_probability,
-                )?,
+                extra_abandon_probability: match &c.extra_abandon_probability {
+                    Some(v) => fraction(ctx, v, "conflation.extra_abandon_probability", FractionRange::Share)?,
+                    None => d.extra_abandon_probability,
+                },
             }
         }
     };
@@ -588,10 +622,12 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         return Err(ctx.error(0..0, "initiatives", "the scenario needs at least one [[initiatives]] entry"));
     }
 
+    // Initiative names in canonical form, and the index of each.
     let mut names: HashMap<String, usize> = HashMap::new();
+    let mut initiative_names: Vec<String> = Vec::with_capacity(raw.initiatives.len());
     for (i, init) in raw.initiatives.iter().enumerate() {
         let key = format!("initiatives[{i}].name");
-        let name = name_of(ctx, &init.get_ref().name, &key)?;
+        let name = text_of(ctx, &init.get_ref().name, &key, TextKind::Name)?;
         if RESERVED_SET_NAMES.contains(&name.to_lowercase().as_str()) {
             return Err(ctx.error(
                 init.get_ref().name.span(),
@@ -602,13 +638,14 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         if names.insert(name.clone(), i).is_some() {
             return Err(ctx.error(init.get_ref().name.span(), key, format!("\"{name}\" is used by two initiatives")));
         }
+        initiative_names.push(name);
     }
 
     let mut inputs: Vec<Input> = Vec::new();
     let mut initiatives = Vec::with_capacity(raw.initiatives.len());
     for (i, spanned) in raw.initiatives.iter().enumerate() {
         let init = spanned.get_ref();
-        let name = init.name.get_ref().trim().to_string();
+        let name = initiative_names[i].clone();
         let path = |key: &str| format!("initiatives[{i}] \"{name}\".{key}");
         let kind = match init.kind.get_ref().as_str() {
             "it" => Kind::It,
@@ -617,7 +654,7 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                 return Err(ctx.error(
                     init.kind.span(),
                     path("kind"),
-                    format!("must be \"it\" or \"bpa\", got \"{other}\""),
+                    format!("must be \"it\" or \"bpa\", got \"{other}\"{}", did_you_mean(other, ["it", "bpa"])),
                 ));
             }
         };
@@ -629,7 +666,10 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                 return Err(ctx.error(
                     span,
                     path("owner"),
-                    format!("must be \"it\" or \"operations\", got \"{other}\""),
+                    format!(
+                        "must be \"it\" or \"operations\", got \"{other}\"{}",
+                        did_you_mean(other, ["it", "operations"])
+                    ),
                 ));
             }
         };
@@ -652,8 +692,13 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
             let key = risk.map_or_else(|| slot.key().to_string(), |r| format!("{r}.{}", slot.key()));
             let distribution = match value {
                 None => Distribution::fixed(default),
+                // A single share is checked as written, for the percentage hint.
+                Some(v) if matches!(domain, Domain::Probability) && !v.get_ref().is_table() => {
+                    Distribution::fixed(fraction(ctx, v, &path(&key), FractionRange::Share)?)
+                }
                 Some(v) => {
-                    let d = distribution::parse(v.get_ref()).map_err(|m| ctx.error(v.span(), path(&key), m))?;
+                    let d = distribution::parse(v.get_ref(), domain.notation())
+                        .map_err(|m| ctx.error(v.span(), path(&key), m))?;
                     domain.check(&d, conflated).map_err(|m| ctx.error(v.span(), path(&key), m))?;
                     d
                 }
@@ -687,7 +732,7 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         let mut risks: Vec<Risk> = Vec::with_capacity(init.risks.len());
         for (r, spanned_risk) in init.risks.iter().enumerate() {
             let risk = spanned_risk.get_ref();
-            let risk_name = name_of(ctx, &risk.name, &path(&format!("risks[{r}].name")))?;
+            let risk_name = text_of(ctx, &risk.name, &path(&format!("risks[{r}].name")), TextKind::Name)?;
             if risks.iter().any(|other| other.name == risk_name) {
                 return Err(ctx.error(
                     risk.name.span(),
@@ -712,7 +757,7 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
                 None,
             )?;
             let cost_key = path(&format!("{risk_name}.cost_per_event"));
-            let cost_per_event = distribution::parse(risk.cost_per_event.get_ref())
+            let cost_per_event = distribution::parse(risk.cost_per_event.get_ref(), Notation::Plain)
                 .map_err(|m| ctx.error(risk.cost_per_event.span(), &cost_key, m))?;
             Domain::NonNegative
                 .check(&cost_per_event, None)
@@ -738,10 +783,15 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         let mut depends_on = Vec::with_capacity(init.depends_on.len());
         for (d, dep) in init.depends_on.iter().enumerate() {
             let key = path(&format!("depends_on[{d}]"));
-            let dep_name = dep.get_ref().trim();
-            match names.get(dep_name) {
+            let dep_name = canonical(dep.get_ref());
+            match names.get(&dep_name) {
                 None => {
-                    return Err(ctx.error(dep.span(), key, format!("no initiative is named \"{dep_name}\"")));
+                    let suggestion = did_you_mean(&dep_name, initiative_names.iter().map(String::as_str));
+                    return Err(ctx.error(
+                        dep.span(),
+                        key,
+                        format!("no initiative is named \"{dep_name}\"{suggestion}"),
+                    ));
                 }
                 Some(&j) if j == i => {
                     return Err(ctx.error(dep.span(), key, "an initiative cannot depend on itself"));
@@ -768,6 +818,8 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         });
     }
     check_cycles(&initiatives, &raw, ctx)?;
+    let warnings =
+        warnings::horizon_warnings(ctx, &raw, &initiatives, &inputs, horizon_months, &dependency_order(&initiatives));
 
     let mut correlations: Vec<Correlation> = Vec::with_capacity(raw.correlations.len());
     let mut spans = Vec::with_capacity(raw.correlations.len());
@@ -784,14 +836,12 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         }
         let mut ends = [0usize; 2];
         for (e, end) in between.iter().enumerate() {
-            let wanted = end.get_ref().trim();
+            let wanted = canonical(end.get_ref());
             let Some(index) = inputs.iter().position(|inp| inp.name == wanted) else {
                 return Err(ctx.error(
                     end.span(),
                     format!("{key}.between"),
-                    format!(
-                        "no input is named \"{wanted}\" (use \"Initiative.input\" or \"Initiative.Risk.events_per_year\")"
-                    ),
+                    unknown_input(&wanted, &inputs, &initiatives),
                 ));
             };
             if inputs[index].distribution.fixed_value().is_some() {
@@ -840,19 +890,23 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
     })?;
 
     let name = match &raw.name {
-        Some(n) => name_of(ctx, n, "name")?,
-        None => std::path::Path::new(ctx.file)
-            .file_stem()
-            .map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned()),
+        Some(n) => text_of(ctx, n, "name", TextKind::Name)?,
+        // The file's stem, made printable: a file name is not checked like a name.
+        None => std::path::Path::new(ctx.file).file_stem().map_or_else(
+            || "scenario".to_string(),
+            |s| canonical(&escape_invisible(&s.to_string_lossy())).chars().take(names::MAX_NAME_CHARS).collect(),
+        ),
     };
+    let description =
+        raw.description.as_ref().map(|d| text_of(ctx, d, "description", TextKind::Description)).transpose()?;
     let currency = match &raw.currency {
-        Some(c) => name_of(ctx, c, "currency")?,
+        Some(c) => text_of(ctx, c, "currency", TextKind::Currency)?,
         None => "USD".to_string(),
     };
     let alternatives = alternatives(&raw, &initiatives, ctx)?;
     Ok(Scenario {
         name,
-        description: raw.description.clone(),
+        description,
         currency,
         simulation: Simulation { trials, horizon_months, seed, discount_rate, sampling },
         conflation,
@@ -863,6 +917,7 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         correlation_matrix,
         alternatives,
         source_sha256: hex(&Sha256::digest(ctx.text.as_bytes())),
+        warnings,
     })
 }
 
@@ -893,7 +948,11 @@ fn alternatives(
     for (g, spanned) in raw.alternatives.iter().enumerate() {
         let group = spanned.get_ref();
         let key = format!("alternatives[{g}].members");
-        let name = group.name.as_ref().map(|n| name_of(ctx, n, &format!("alternatives[{g}].name"))).transpose()?;
+        let name = group
+            .name
+            .as_ref()
+            .map(|n| text_of(ctx, n, &format!("alternatives[{g}].name"), TextKind::Name))
+            .transpose()?;
         if group.members.get_ref().len() < 2 {
             return Err(ctx.error(
                 group.members.span(),
@@ -903,14 +962,15 @@ fn alternatives(
         }
         let mut members: Vec<usize> = Vec::with_capacity(group.members.get_ref().len());
         for member in group.members.get_ref() {
-            let wanted = member.get_ref().trim();
+            let wanted = canonical(member.get_ref());
+            let wanted = wanted.as_str();
             let Some(index) = initiatives.iter().position(|i| i.name == wanted) else {
                 return Err(ctx.error(
                     member.span(),
                     key,
                     format!(
                         "no initiative is named \"{wanted}\"{}",
-                        crate::suggest::did_you_mean(wanted, initiatives.iter().map(|i| i.name.as_str()))
+                        did_you_mean(wanted, initiatives.iter().map(|i| i.name.as_str()))
                     ),
                 ));
             };
@@ -951,6 +1011,42 @@ fn calendar(ctx: &Context, raw: &Spanned<raw::RawCalendar>) -> Result<Calendar, 
         }
     };
     Ok(Calendar::new(start, fiscal_year_start))
+}
+
+/// Initiatives (without a dependency cycle) ordered so that each comes
+/// after everything it depends on.
+fn dependency_order(initiatives: &[Initiative]) -> Vec<usize> {
+    let mut order = Vec::with_capacity(initiatives.len());
+    let mut placed = vec![false; initiatives.len()];
+    fn visit(i: usize, initiatives: &[Initiative], placed: &mut [bool], order: &mut Vec<usize>) {
+        if placed[i] {
+            return;
+        }
+        placed[i] = true;
+        for &d in &initiatives[i].depends_on {
+            visit(d, initiatives, placed, order);
+        }
+        order.push(i);
+    }
+    for i in 0..initiatives.len() {
+        visit(i, initiatives, &mut placed, &mut order);
+    }
+    order
+}
+
+/// Why a correlation's `between` names no input: the closest input name, or
+/// why a risk's `cost_per_event` cannot be correlated.
+fn unknown_input(wanted: &str, inputs: &[Input], initiatives: &[Initiative]) -> String {
+    let per_event = initiatives
+        .iter()
+        .any(|init| init.risks.iter().any(|risk| wanted == format!("{}.{}.cost_per_event", init.name, risk.name)));
+    if per_event {
+        return format!("\"{wanted}\" is drawn afresh for every event, not once per trial, so it cannot be correlated");
+    }
+    let suggestion = did_you_mean(wanted, inputs.iter().map(|input| input.name.as_str()));
+    format!(
+        "no input is named \"{wanted}\"{suggestion} (inputs are named \"Initiative.input\" or \"Initiative.Risk.events_per_year\")"
+    )
 }
 
 /// Rejects a dependency cycle, naming the initiatives in it.

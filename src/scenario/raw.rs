@@ -12,7 +12,7 @@ use toml::{Spanned, Value};
 #[serde(deny_unknown_fields)]
 pub(super) struct RawScenario {
     pub name: Option<Spanned<String>>,
-    pub description: Option<String>,
+    pub description: Option<Spanned<String>>,
     pub currency: Option<Spanned<String>>,
     pub simulation: Spanned<RawSimulation>,
     pub conflation: Option<RawConflation>,
@@ -31,7 +31,8 @@ pub(super) struct RawSimulation {
     pub trials: Option<Spanned<i64>>,
     pub horizon_months: Spanned<i64>,
     pub seed: Option<Spanned<i64>>,
-    pub discount_rate: Spanned<f64>,
+    /// A number or a percentage string (`"9%"`).
+    pub discount_rate: Spanned<Value>,
     pub sampling: Option<Spanned<String>>,
 }
 
@@ -40,7 +41,8 @@ pub(super) struct RawSimulation {
 pub(super) struct RawConflation {
     pub benefit_multiplier: Option<Spanned<f64>>,
     pub risk_rate_multiplier: Option<Spanned<f64>>,
-    pub extra_abandon_probability: Option<Spanned<f64>>,
+    /// A number or a percentage string (`"10%"`).
+    pub extra_abandon_probability: Option<Spanned<Value>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -527,7 +527,7 @@ fn alternatives_that_make_no_sense_are_rejected_with_their_line() {
     let err = with("members = [\"Base\", \"App2\"]").unwrap_err();
     assert!(err.message.contains("\"App2\" depends on \"Base\""), "{err}");
     let err = with("members = [\"Big\", \"Small\"]\nmembres = []").unwrap_err();
-    assert!(err.message.contains("unknown field"), "{err}");
+    assert!(err.message.contains("unknown key") && err.message.contains("did you mean `members`"), "{err}");
     assert_eq!(with("members = [\"Big\", \"Small\"]").unwrap().alternatives[0].members, vec![0, 4]);
 }
 
