@@ -371,6 +371,22 @@ impl Distribution {
         ((self.kernel.cdf(x) - self.p_low) / (self.p_high - self.p_low)).clamp(0.0, 1.0)
     }
 
+    /// The probability that a draw is greater than `x` (`strict`) or at least `x`.
+    pub fn probability_beyond(&self, x: f64, strict: bool) -> f64 {
+        match self.fixed_value() {
+            Some(v) => f64::from(u8::from(if strict { v > x } else { v >= x })),
+            // Continuous: a single value holds no probability.
+            None => 1.0 - self.cdf(x),
+        }
+    }
+
+    /// The distribution conditioned on draws of at least `x` (a truncation
+    /// at `max(min, x)`, the conditional draw of [`Distribution::quantile`]);
+    /// an error when no probability is left there.
+    pub fn at_least(&self, x: f64) -> Result<Distribution, String> {
+        Distribution::new(self.shape, Some(self.min.map_or(x, |m| m.max(x))), self.max)
+    }
+
     /// The density of the truncated distribution at `x` inside its support
     /// (zero for a fixed value).
     fn density(&self, x: f64) -> f64 {
