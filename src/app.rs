@@ -18,14 +18,17 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::charts::{self, ChartError};
-use crate::cli::{Command, RunOptions, SimulationOptions};
+use crate::cli::{Command, MonthArg, RunOptions, SimulationOptions, TemplateOptions};
 use crate::convergence::{self, PrecisionOutcome, PrecisionTarget};
 use crate::engine::{self, RunResults, RunSettings};
 use crate::error::Error;
-use crate::export::{ExportError, TRIALS_PARQUET, standard_exports, write_trials_parquet};
+use crate::export::{
+    ExportError, TRIALS_PARQUET, actuals_template, reforecast_exports, standard_exports, write_trials_parquet,
+};
 use crate::format::money;
+use crate::reforecast::{PlanComparison, Reforecast};
 use crate::report::Report;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, month_label};
 
 /// The commented starter scenario `roicast init` writes.
 pub const STARTER_SCENARIO: &str = include_str!("../scenarios/starter.toml");
@@ -39,6 +42,7 @@ pub fn execute(command: Command) -> Result<i32, Error> {
         Command::Compare(options) => budget::compare(&options),
         Command::Conflation(options) => budget::conflation(&options),
         Command::Plan(options) => budget::plan(&options),
+        Command::ActualsTemplate(options) => template(&options),
     }
 }
 
@@ -47,6 +51,37 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, Error> {
     let text =
         fs::read_to_string(path).map_err(|e| Error::Input(format!("cannot read scenario {}: {e}", path.display())))?;
     Ok(Scenario::parse(&text, &path.display().to_string())?)
+}
+
+/// Reads the actuals ledger at `path`: the one place a ledger file is read.
+fn read_actuals_file(path: &Path) -> Result<String, Error> {
+    fs::read_to_string(path)
+        .map_err(|e| Error::Input(format!("cannot read the actuals ledger {}: {e}", path.display())))
+}
+
+/// Reads and validates a scenario and, when it has an `[actuals]` table,
+/// its ledger (named relative to the scenario file): the scenario a run
+/// simulates.
+pub fn load_with_actuals(path: &Path) -> Result<Scenario, Error> {
+    let scenario = load_scenario(path)?;
+    let Some(table) = &scenario.actuals_table else { return Ok(scenario) };
+    let ledger = path.parent().unwrap_or(Path::new("")).join(&table.file);
+    let text = read_actuals_file(&ledger).map_err(|e| {
+        Error::Input(format!("{e} (`file = \"{}\"` in [actuals] of {}, relative to it)", table.file, path.display()))
+    })?;
+    Ok(scenario.with_actuals(&text, &ledger.display().to_string())?)
+}
+
+/// Refuses a scenario with actuals for `command`, which works on plans.
+fn refuse_actuals(scenario: &Scenario, path: &Path, command: &str) -> Result<(), Error> {
+    match scenario.actuals_table {
+        Some(_) => Err(Error::Input(format!(
+            "{} has an [actuals] table: `roicast {command}` weighs plans, not re-forecasts. Run it on the scenario \
+             without [actuals] (the plan), or use `roicast run` for the re-forecast",
+            path.display()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Runs `work` on a rayon pool of `threads` workers (all cores when `None`).
@@ -103,11 +138,27 @@ fn run_settings(scenario: &Scenario, options: &SimulationOptions) -> RunSettings
 }
 
 fn run(options: &RunOptions) -> Result<i32, Error> {
-    let scenario = load_scenario(&options.scenario)?;
+    let scenario = load_with_actuals(&options.scenario)?;
+    for note in scenario.actuals.iter().flat_map(|actuals| &actuals.notes) {
+        eprintln!("note: {note}");
+    }
     let settings = run_settings(&scenario, &options.simulation);
-    let progress = Progress::new(settings.trials, options.simulation.quiet);
-    let (results, precision) =
-        with_threads(options.simulation.threads, || simulate(&scenario, settings, options, &progress))?;
+    let threads = options.simulation.threads;
+    // A re-forecast also runs its plan, with the same seed and trials:
+    // first when the trials are known, so that the two runs' results are
+    // never held at once.
+    let runs = if scenario.actuals.is_some() { 2 } else { 1 };
+    let progress = Progress::new(settings.trials * runs, options.simulation.quiet);
+    let mut comparison = None;
+    if scenario.actuals.is_some() && options.precision.is_none() {
+        comparison = with_threads(threads, || compare_with_plan(&scenario, settings, &progress))?;
+    }
+    let (results, precision) = with_threads(threads, || simulate(&scenario, settings, options, &progress))?;
+    if scenario.actuals.is_some() && comparison.is_none() {
+        progress.set_length(results.trials * 2);
+        let settings = RunSettings { trials: results.trials, seed: results.seed };
+        comparison = with_threads(threads, || compare_with_plan(&scenario, settings, &progress))?;
+    }
     progress.finish();
     release_freed_memory();
     let (terminal, gate_readings, releasing) = write_folder_atomically(&options.out, |dir| {
@@ -119,6 +170,7 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
         );
         trials?;
         report.convergence.precision = precision;
+        report.reforecast = comparison.and_then(|plan| Reforecast::new(&scenario, &results, &report.summaries, plan));
         let gate_readings = budget::read_gates(&options.fail_if, &report)?;
         write_exports(&report, dir)?;
         if options.charts {
@@ -137,10 +189,20 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
     Ok(budget::report_gates(&options.fail_if, &gate_readings))
 }
 
+/// Runs the plan of a scenario with actuals (the scenario without them)
+/// and sets the actuals against it; the plan's results are dropped.
+fn compare_with_plan(scenario: &Scenario, settings: RunSettings, progress: &Progress) -> Option<PlanComparison> {
+    let plan = engine::run(&scenario.plan(), settings, &|n| progress.advance(n));
+    PlanComparison::of(scenario, &plan)
+}
+
 /// What `roicast run` prints: the summary table, the portfolio's top five
 /// drivers and the Monte Carlo error.
 fn terminal_report(report: &Report, scenario: &Scenario) -> String {
     let mut text = report.summary_table();
+    if let Some(reforecast) = report.reforecast_text() {
+        text.push_str(&reforecast);
+    }
     if let Some(portfolio) = report.sensitivity.set("portfolio") {
         text.push_str(&portfolio.table(scenario, 5));
     }
@@ -181,7 +243,8 @@ fn release_freed_memory() {
 
 /// Writes every standard export of a report into `dir` (all but [`TRIALS_PARQUET`]).
 pub fn write_exports(report: &Report, dir: &Path) -> Result<(), Error> {
-    for export in standard_exports() {
+    let reforecast = if report.reforecast.is_some() { reforecast_exports() } else { Vec::new() };
+    for export in standard_exports().into_iter().chain(reforecast) {
         write_file(dir, export.file_name(), |out| export.write(report, out))?;
     }
     Ok(())
@@ -248,7 +311,7 @@ pub fn write_folder_atomically<T>(dir: &Path, fill: impl FnOnce(&Path) -> Result
 }
 
 fn validate(path: &Path) -> Result<i32, Error> {
-    let scenario = load_scenario(path)?;
+    let scenario = load_with_actuals(path)?;
     print!("{}", describe(&scenario));
     println!("{} is valid.", path.display());
     Ok(0)
@@ -283,6 +346,16 @@ pub fn describe(scenario: &Scenario) -> String {
             calendar.fiscal_quarter_label(1)
         );
     }
+    if let Some(actuals) = &scenario.actuals {
+        let _ = writeln!(
+            out,
+            "actuals: months 1 to {} (through {}) from {}; initiatives still building have their build time and \
+             cost conditioned on what they have taken so far",
+            actuals.through,
+            month_label(actuals.through, scenario.calendar.as_ref()),
+            actuals.file
+        );
+    }
     let conf = &scenario.conflation;
     let _ = writeln!(
         out,
@@ -299,6 +372,28 @@ pub fn describe(scenario: &Scenario) -> String {
         if !init.depends_on.is_empty() {
             let deps: Vec<&str> = init.depends_on.iter().map(|&d| scenario.initiatives[d].name.as_str()).collect();
             let _ = writeln!(out, "  depends on: {}", deps.join(", "));
+        }
+        if init.run_cost_escalation != 0.0 || init.benefit_escalation != 0.0 {
+            let _ = writeln!(
+                out,
+                "  escalation a year: run cost {:+.1}%, benefit {:+.1}%",
+                init.run_cost_escalation * 100.0,
+                init.benefit_escalation * 100.0
+            );
+        }
+        if let Some(actuals) = &scenario.actuals {
+            let i = scenario.initiative_index(&init.name).unwrap_or_default();
+            let total = |f: fn(&crate::scenario::ActualMonth) -> f64| money(actuals.months[i].iter().map(f).sum(), c);
+            let _ = writeln!(
+                out,
+                "  actually {}: build {}, run {}, benefit {} (visible {}), risk loss {}",
+                actuals.states[i].describe(scenario.calendar.as_ref()),
+                total(|m| m.build),
+                total(|m| m.run),
+                total(|m| m.benefit),
+                total(|m| m.visible_benefit),
+                total(|m| m.risk_loss)
+            );
         }
         for &j in &[
             init.build_cost,
@@ -342,6 +437,61 @@ pub fn describe(scenario: &Scenario) -> String {
         scenario.initiatives.len()
     );
     out
+}
+
+/// `roicast actuals-template`: the ledger template of a scenario's actual
+/// months, to stdout or a new file.
+fn template(options: &TemplateOptions) -> Result<i32, Error> {
+    let scenario = load_scenario(&options.scenario)?;
+    let horizon = scenario.simulation.horizon_months;
+    let through = match (options.through, &scenario.actuals_table) {
+        (Some(MonthArg::Number(n)), _) => i64::from(n),
+        (Some(MonthArg::Date(date)), _) => match &scenario.calendar {
+            Some(calendar) => calendar.month_of(date),
+            None => {
+                return Err(Error::Input(format!(
+                    "--through {date} is a date, but {} has no [calendar]: give the month number",
+                    options.scenario.display()
+                )));
+            }
+        },
+        (None, Some(table)) => i64::from(table.through),
+        (None, None) => {
+            return Err(Error::Input("give the last actual month with --through (a number, or YYYY-MM)".to_string()));
+        }
+    };
+    if !(1..=i64::from(horizon)).contains(&through) {
+        return Err(Error::Input(format!(
+            "--through is month {through}, outside the scenario's months 1 to {horizon}"
+        )));
+    }
+    let through = through as u32;
+    let text = actuals_template(&scenario, through);
+    let Some(path) = &options.out else {
+        print!("{text}");
+        return Ok(0);
+    };
+    if path.exists() && !options.force {
+        return Err(Error::Input(format!("{} already exists (use --force to overwrite it)", path.display())));
+    }
+    fs::write(path, &text).map_err(|e| Error::io("write", path, e))?;
+    let calendar = scenario.calendar.as_ref();
+    let written = crate::scenario::month_cell(through, calendar);
+    let written = if calendar.is_some() { format!("\"{written}\"") } else { written };
+    println!(
+        "wrote {}: months 1 to {through} ({}) of {} initiatives, one row per item, amounts empty.\n\
+         Fill in the amounts (costs positive; an empty amount is 0), then add to {}:\n\n\
+         [actuals]\nthrough = {written}\nfile = \"{}\"  # relative to the scenario file\n\
+         [actuals.status]  # each initiative that is live, built or abandoned by then, e.g.\n\
+         # \"{}\" = {{ live_from = {written} }}",
+        path.display(),
+        month_label(through, calendar),
+        scenario.initiatives.len(),
+        options.scenario.display(),
+        path.display(),
+        scenario.initiatives[0].name
+    );
+    Ok(0)
 }
 
 fn init(path: &Path, force: bool) -> Result<i32, Error> {

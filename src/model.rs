@@ -223,8 +223,7 @@ impl<'a> Model<'a> {
     /// Prepares the model of a scenario.
     pub fn new(scenario: &'a Scenario) -> Model<'a> {
         let horizon = scenario.simulation.horizon_months as usize;
-        let monthly = (1.0 + scenario.simulation.discount_rate).powf(1.0 / 12.0) - 1.0;
-        let discount = (1..=horizon).map(|t| (1.0 + monthly).powi(-(t as i32))).collect();
+        let discount = discount_factors(scenario);
         let mut risk_offset = Vec::with_capacity(scenario.initiatives.len());
         let mut offset = 0;
         for initiative in &scenario.initiatives {
@@ -555,6 +554,17 @@ impl<'a> Model<'a> {
             }
         }
     }
+}
+
+/// The monthly discount rate `r_m = (1 + r)^(1/12) - 1` of a scenario.
+pub fn monthly_rate(scenario: &Scenario) -> f64 {
+    (1.0 + scenario.simulation.discount_rate).powf(1.0 / 12.0) - 1.0
+}
+
+/// The discount factor of each month of a scenario's horizon, `1 / (1 + r_m)^t` at index `t - 1`.
+pub fn discount_factors(scenario: &Scenario) -> Vec<f64> {
+    let monthly = monthly_rate(scenario);
+    (1..=scenario.simulation.horizon_months as i32).map(|t| (1.0 + monthly).powi(-t)).collect()
 }
 
 /// Writes the actual amounts of months `1..=k` (`months`) into every lane

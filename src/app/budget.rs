@@ -14,7 +14,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{Progress, chart_error, load_scenario, run_settings, with_threads, write_folder_atomically};
+use super::{
+    Progress, chart_error, load_scenario, refuse_actuals, run_settings, with_threads, write_folder_atomically,
+};
 use crate::charts::style::Footnote;
 use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, render_formats};
 use crate::cli::{CompareOptions, ConflationOptions, PlanOptions, SimulationOptions};
@@ -56,6 +58,8 @@ fn arrow_percent(a: f64, b: f64) -> String {
 pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
     let a = load_scenario(&options.a)?;
     let b = load_scenario(&options.b)?;
+    refuse_actuals(&a, &options.a, "compare")?;
+    refuse_actuals(&b, &options.b, "compare")?;
     let settings = run_settings(&a, &options.simulation);
     let progress = Progress::new(2 * settings.trials, options.simulation.quiet);
     let comparison =
@@ -150,6 +154,7 @@ fn compare_text(comparison: &Comparison, a: Source, b: Source, overrides: &Simul
 /// `roicast conflation SCENARIO`.
 pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
+    refuse_actuals(&scenario, &options.scenario, "conflation")?;
     if ConflationCost::mismatched(&scenario).is_empty() {
         println!(
             "Every initiative in \"{}\" has its natural owner (it for IT automation, operations for BPA): \
@@ -249,6 +254,7 @@ fn conflation_text(cost: &ConflationCost, source: Source) -> String {
 /// `roicast plan SCENARIO --budget AMOUNT`.
 pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario)?;
+    refuse_actuals(&scenario, &options.scenario, "plan")?;
     options.settings.check(&scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
     let progress = Progress::new(settings.trials, options.simulation.quiet);

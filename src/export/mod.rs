@@ -9,19 +9,23 @@
 //! them into a temporary folder that replaces the output folder only once
 //! everything is written).
 
+mod actuals_template;
 mod budget_csv;
 mod monthly_csv;
 mod sensitivity_csv;
 mod summary_json;
 mod trials_parquet;
+mod variance_csv;
 
 use std::io::Write;
 
+pub use actuals_template::actuals_template;
 pub use budget_csv::write_budget_csv;
 pub use monthly_csv::MonthlyCsv;
 pub use sensitivity_csv::SensitivityCsv;
 pub use summary_json::{SummaryJson, summary_value};
 pub use trials_parquet::{TRIALS_PARQUET, write_trials_parquet};
+pub use variance_csv::VarianceCsv;
 
 use crate::report::Report;
 
@@ -39,4 +43,9 @@ pub trait Export {
 /// The exports of its report every `roicast run` writes (beside [`TRIALS_PARQUET`]).
 pub fn standard_exports() -> Vec<Box<dyn Export>> {
     vec![Box::new(SummaryJson), Box::new(MonthlyCsv), Box::new(SensitivityCsv)]
+}
+
+/// The exports a run with actuals writes besides the standard ones.
+pub fn reforecast_exports() -> Vec<Box<dyn Export>> {
+    vec![Box::new(VarianceCsv)]
 }

@@ -2,7 +2,10 @@
 //! with a run manifest.
 //!
 //! Keys follow `docs/model.md` exactly; extra keys (`discounted_payback_month_p50`,
-//! `loss_mean`, `kind`, `members`, ...) are additions, never renames. An
+//! `loss_mean`, `kind`, `members`, ...) are additions, never renames. A run
+//! with actuals adds, per set, `forward_npv` (the keys of `npv`) and
+//! `prob_forward_npv_negative`, and at the top `actuals` (`through`,
+//! `through_date`, `file`). An
 //! undefined figure is `null`. `convergence` holds the Monte Carlo error of
 //! portfolio NPV and the `--precision` outcome ([`crate::convergence`]).
 
@@ -32,10 +35,14 @@ pub fn summary_value(report: &Report) -> Result<Value, ExportError> {
                 map.insert("owner".into(), json!(initiative.owner.as_str()));
                 map.insert("mismatched".into(), json!(initiative.is_mismatched()));
             }
+            if let Some(reforecast) = report.reforecast.as_ref().and_then(|r| r.set(&summary.name)) {
+                map.insert("forward_npv".into(), serde_json::to_value(reforecast.forward_npv)?);
+                map.insert("prob_forward_npv_negative".into(), json!(reforecast.prob_forward_npv_negative));
+            }
         }
         sets.insert(summary.name.clone(), value);
     }
-    Ok(json!({
+    let mut summary = json!({
         "scenario": scenario.name,
         "trials": report.results.trials,
         "seed": report.results.seed,
@@ -45,7 +52,19 @@ pub fn summary_value(report: &Report) -> Result<Value, ExportError> {
         "sets": sets,
         "convergence": report.convergence,
         "manifest": report.manifest,
-    }))
+    });
+    if let (Some(actuals), Value::Object(map)) = (&scenario.actuals, &mut summary) {
+        let through = actuals.through;
+        map.insert(
+            "actuals".into(),
+            json!({
+                "through": through,
+                "through_date": scenario.calendar.map(|c| c.date(through).to_string()),
+                "file": actuals.file,
+            }),
+        );
+    }
+    Ok(summary)
 }
 
 impl Export for SummaryJson {
