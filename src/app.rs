@@ -7,6 +7,13 @@
 //! folder beside the output folder. Only when everything is written does the
 //! temporary folder replace the output folder, so an error or a kill
 //! mid-run leaves the previous results intact.
+//!
+//! A scenario with an `[actuals]` table is a re-forecast: its ledger (named
+//! relative to the scenario file) is read by one small function,
+//! `read_actuals_file`, and its plan (the scenario without actuals) is run
+//! with the same seed and trials to set the actuals against. `plan`,
+//! `compare` and `conflation` refuse such a scenario. `actuals-template`
+//! writes the ledger an analyst fills in.
 
 mod budget;
 

@@ -944,6 +944,24 @@ mod tests {
     }
 
     #[test]
+    fn conditioning_on_a_lower_bound_truncates_and_says_when_nothing_is_left() {
+        let d = dist(Shape::Uniform { lo: 2.0, hi: 10.0 }, None, Some(8.0));
+        assert!((d.probability_beyond(4.0, true) - 4.0 / 6.0).abs() < 1e-15);
+        let given = d.at_least(4.0).unwrap();
+        assert_eq!(given.support(), (4.0, 8.0));
+        assert!((given.quantile(0.5) - 6.0).abs() < 1e-12);
+        // An existing higher bound stays.
+        assert_eq!(dist(Shape::Uniform { lo: 2.0, hi: 10.0 }, Some(5.0), None).at_least(4.0).unwrap().support().0, 5.0);
+        assert!(d.at_least(8.5).is_err() && d.at_least(7.999_999_999_999).is_err());
+        assert_eq!(d.probability_beyond(8.0, false), 0.0);
+        // A fixed value: strictly beyond it, nothing; at least it, everything.
+        let fixed = Distribution::fixed(5.0);
+        assert_eq!((fixed.probability_beyond(5.0, true), fixed.probability_beyond(5.0, false)), (0.0, 1.0));
+        assert_eq!(fixed.at_least(5.0).unwrap().quantile(0.3), 5.0);
+        assert!(fixed.at_least(6.0).is_err());
+    }
+
+    #[test]
     fn degenerate_shapes_are_fixed() {
         let d = dist(Shape::Pert { min: 3.0, mode: 3.0, max: 3.0 }, None, None);
         assert_eq!(d.fixed_value(), Some(3.0));

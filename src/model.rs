@@ -30,6 +30,20 @@
 //! bounded however high the rates: a trial with hundreds of one risk's
 //! events keeps them as one entry per month (more than 256 events), and
 //! runs are shortened when a trial's events are many ([`Model::event_run`]).
+//!
+//! Escalation: an initiative with a run cost or benefit escalation has its
+//! factors `(1 + rate)^((t - 1) / 12)` worked out once per month; the month
+//! loop multiplies by them, and an initiative without escalation runs the
+//! loop without them (the same code as before escalation existed).
+//!
+//! Actuals ([`crate::scenario::Actuals`]): months `1..=k` of every trial are
+//! overwritten with the ledger's amounts once the month loop has run, and
+//! risk events are drawn over the live months after `k` only. Each
+//! initiative's state at the end of month `k` sets its schedule: a fixed
+//! go-live for one live since `live_from`, no more build for one built or
+//! abandoned (no live month after `k` for the latter), the rest of a
+//! still-building initiative's cost spread over its build months after
+//! `k`. A scenario without actuals takes none of these branches.
 
 use std::ops::Range;
 
