@@ -144,11 +144,16 @@ fn run_settings(scenario: &Scenario, options: &SimulationOptions) -> RunSettings
     RunSettings { trials: options.trials.unwrap_or(own.trials), seed: options.seed.unwrap_or(own.seed) }
 }
 
-fn run(options: &RunOptions) -> Result<i32, Error> {
-    let scenario = load_with_actuals(&options.scenario)?;
+/// Prints the notes on a scenario's actuals (things the analyst may want to check).
+fn print_notes(scenario: &Scenario) {
     for note in scenario.actuals.iter().flat_map(|actuals| &actuals.notes) {
         eprintln!("note: {note}");
     }
+}
+
+fn run(options: &RunOptions) -> Result<i32, Error> {
+    let scenario = load_with_actuals(&options.scenario)?;
+    print_notes(&scenario);
     let settings = run_settings(&scenario, &options.simulation);
     let threads = options.simulation.threads;
     // A re-forecast also runs its plan, with the same seed and trials:
@@ -319,6 +324,7 @@ pub fn write_folder_atomically<T>(dir: &Path, fill: impl FnOnce(&Path) -> Result
 
 fn validate(path: &Path) -> Result<i32, Error> {
     let scenario = load_with_actuals(path)?;
+    print_notes(&scenario);
     print!("{}", describe(&scenario));
     println!("{} is valid.", path.display());
     Ok(0)

@@ -485,7 +485,12 @@ fn assert_bad(outcome: (i32, String), wanted: &[&str]) {
 #[test]
 fn bad_actuals_are_rejected_naming_the_file_the_line_and_the_culprit() {
     let same = |s: &str| s.to_string();
-    assert_eq!(validate_edited(same, same).0, 0);
+    assert_eq!(validate_edited(same, same), (0, String::new()));
+    // Not an error, but worth a note: a benefit without any visible benefit counts none.
+    let (code, stderr) =
+        validate_edited(same, |l| l.lines().filter(|r| !r.contains("A,visible")).collect::<Vec<_>>().join("\n"));
+    assert_eq!(code, 0);
+    assert!(stderr.contains("note: ") && stderr.contains("\"A\" a benefit but no visible_benefit"), "{stderr}");
     // An unknown initiative or item, with the name it probably meant.
     assert_bad(
         validate_edited(same, |l| l.replace("3,B,build", "3,Bb,build")),
