@@ -9,6 +9,13 @@
 //! NPV and its Monte Carlo error (with `--quiet`, only errors and the gates
 //! that trip). An error, a signal or a kill at any instant leaves the
 //! previous results intact.
+//!
+//! A scenario with an `[actuals]` table is a re-forecast: its ledger (named
+//! relative to the scenario file) is read through the same size-limited
+//! reader, and its plan (the scenario without actuals) is run with the same
+//! seed and trials to set the actuals against. `plan`, `compare` and
+//! `conflation` refuse such a scenario. `actuals-template` writes the
+//! ledger an analyst fills in.
 
 mod budget;
 mod input_file;
@@ -24,16 +31,19 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::charts::{self, ChartError};
-use crate::cli::{Command, RunOptions, SimulationOptions};
+use crate::cli::{Command, MonthArg, RunOptions, SimulationOptions, TemplateOptions};
 use crate::convergence::{self, PrecisionOutcome, PrecisionTarget};
 use crate::engine::{self, RunResults, RunSettings};
 use crate::error::Error;
-use crate::export::{ExportError, TRIALS_PARQUET, standard_exports, write_trials_parquet};
+use crate::export::{
+    ExportError, TRIALS_PARQUET, actuals_template, reforecast_exports, standard_exports, write_trials_parquet,
+};
 use crate::footprint;
 use crate::format::{self, money};
 use crate::gates::{Gate, GateNames, Target};
+use crate::reforecast::{PlanComparison, Reforecast};
 use crate::report::Report;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, month_label};
 pub use input_file::{MAX_INPUT_FILE_BYTES, read_text_file};
 pub use output_folder::{MARKER, OutputFolder, stop_on_signals};
 use resources::{GrowthLimit, MemoryBudget, check_disk};
@@ -51,6 +61,7 @@ pub fn execute(command: Command) -> Result<i32, Error> {
         Command::Conflation(options) => budget::conflation(&options),
         Command::Plan(options) => budget::plan(&options),
         Command::Voi(options) => voi::voi(&options),
+        Command::ActualsTemplate(options) => template(&options),
     }
 }
 
@@ -65,6 +76,37 @@ pub fn load_scenario(path: &Path, quiet: bool) -> Result<Scenario, Error> {
         }
     }
     Ok(scenario)
+}
+
+/// Reads the actuals ledger at `path`: the one place a ledger file is read.
+/// Reads and validates a scenario and, when it has an `[actuals]` table,
+/// its ledger (named relative to the scenario file, read like the scenario
+/// through [`read_text_file`]): the scenario a run simulates. Its warnings
+/// and the ledger's notes go to stderr unless `quiet`.
+pub fn load_with_actuals(path: &Path, quiet: bool) -> Result<Scenario, Error> {
+    let scenario = load_scenario(path, quiet)?;
+    let Some(table) = &scenario.actuals_table else { return Ok(scenario) };
+    let ledger = path.parent().unwrap_or(Path::new("")).join(&table.file);
+    let text = read_text_file(&ledger, "the actuals ledger").map_err(|e| {
+        Error::Input(format!("{e} (`file = \"{}\"` in [actuals] of {}, relative to it)", table.file, path.display()))
+    })?;
+    let scenario = scenario.with_actuals(&text, &ledger.display().to_string())?;
+    if !quiet {
+        print_notes(&scenario);
+    }
+    Ok(scenario)
+}
+
+/// Refuses a scenario with actuals for `command`, which works on plans.
+fn refuse_actuals(scenario: &Scenario, path: &Path, command: &str) -> Result<(), Error> {
+    match scenario.actuals_table {
+        Some(_) => Err(Error::Input(format!(
+            "{} has an [actuals] table: `roicast {command}` weighs plans, not re-forecasts. Run it on the scenario \
+             without [actuals] (the plan), or use `roicast run` for the re-forecast",
+            path.display()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Runs `work` on a rayon pool of `threads` workers (all cores when `None`).
@@ -137,15 +179,35 @@ fn run_settings(scenario: &Scenario, options: &SimulationOptions) -> RunSettings
     RunSettings { trials: options.trials.unwrap_or(own.trials), seed: options.seed.unwrap_or(own.seed) }
 }
 
+/// Prints the notes on a scenario's actuals (things the analyst may want to check).
+fn print_notes(scenario: &Scenario) {
+    for note in scenario.actuals.iter().flat_map(|actuals| &actuals.notes) {
+        eprintln!("note: {note}");
+    }
+}
+
 fn run(options: &RunOptions) -> Result<i32, Error> {
-    let scenario = load_scenario(&options.scenario, options.simulation.quiet)?;
+    let scenario = load_with_actuals(&options.scenario, options.simulation.quiet)?;
     let gate_targets = check_gates(&options.fail_if, &scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
     let (folder, growth) = prepare_run(options, &scenario, settings)?;
     let target = options.precision.map(|relative| PrecisionTarget { relative, max_trials: growth.trials });
-    let progress = Progress::new(settings.trials, options.simulation.quiet);
-    let (results, precision) =
-        with_threads(options.simulation.threads, || simulate(&scenario, settings, target, &progress))?;
+    let threads = options.simulation.threads;
+    // A re-forecast also runs its plan, with the same seed and trials:
+    // first when the trials are known, so that the two runs' results are
+    // never held at once.
+    let runs = if scenario.actuals.is_some() { 2 } else { 1 };
+    let progress = Progress::new(settings.trials * runs, options.simulation.quiet);
+    let mut comparison = None;
+    if scenario.actuals.is_some() && target.is_none() {
+        comparison = with_threads(threads, || compare_with_plan(&scenario, settings, &progress))?;
+    }
+    let (results, precision) = with_threads(threads, || simulate(&scenario, settings, target, &progress))?;
+    if scenario.actuals.is_some() && comparison.is_none() {
+        progress.set_length(results.trials * 2);
+        let settings = RunSettings { trials: results.trials, seed: results.seed };
+        comparison = with_threads(threads, || compare_with_plan(&scenario, settings, &progress))?;
+    }
     progress.finish();
     release_freed_memory();
     let (terminal, gate_readings, releasing) = folder.write(|dir| {
@@ -157,6 +219,7 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
         );
         trials?;
         report.convergence.precision = precision;
+        report.reforecast = comparison.and_then(|plan| Reforecast::new(&scenario, &results, &report.summaries, plan));
         let gate_readings = budget::read_gates(&gate_targets, &report)?;
         write_exports(&report, dir)?;
         if options.charts {
@@ -213,11 +276,21 @@ fn prepare_run(
     Ok((folder, growth))
 }
 
+/// Runs the plan of a scenario with actuals (the scenario without them)
+/// and sets the actuals against it; the plan's results are dropped.
+fn compare_with_plan(scenario: &Scenario, settings: RunSettings, progress: &Progress) -> Option<PlanComparison> {
+    let plan = engine::run(&scenario.plan(), settings, &|n| progress.advance(n));
+    PlanComparison::of(scenario, &plan)
+}
+
 /// What `roicast run` prints: the summary table, the portfolio's top five
 /// drivers and the Monte Carlo error.
 fn terminal_report(report: &Report, scenario: &Scenario) -> String {
     let mut text = report.summary_table();
     text.push_str(&budget::alternatives_note(scenario));
+    if let Some(reforecast) = report.reforecast_text() {
+        text.push_str(&reforecast);
+    }
     if let Some(portfolio) = report.sensitivity.set("portfolio") {
         text.push_str(&portfolio.table(scenario, 5));
     }
@@ -257,7 +330,8 @@ fn release_freed_memory() {
 
 /// Writes every standard export of a report into `dir` (all but [`TRIALS_PARQUET`]).
 pub fn write_exports(report: &Report, dir: &Path) -> Result<(), Error> {
-    for export in standard_exports() {
+    let reforecast = if report.reforecast.is_some() { reforecast_exports() } else { Vec::new() };
+    for export in standard_exports().into_iter().chain(reforecast) {
         write_file(dir, export.file_name(), |out| export.write(report, out))?;
     }
     Ok(())
@@ -294,7 +368,7 @@ fn chart_error(dir: &Path, e: ChartError) -> Error {
 }
 
 fn validate(path: &Path) -> Result<i32, Error> {
-    let scenario = load_scenario(path, false)?;
+    let scenario = load_with_actuals(path, false)?;
     print!("{}", describe(&scenario));
     println!("{} is valid.", path.display());
     Ok(0)
@@ -329,6 +403,16 @@ pub fn describe(scenario: &Scenario) -> String {
             calendar.fiscal_quarter_label(1)
         );
     }
+    if let Some(actuals) = &scenario.actuals {
+        let _ = writeln!(
+            out,
+            "actuals: months 1 to {} (through {}) from {}; initiatives still building have their build time and \
+             cost conditioned on what they have taken so far",
+            actuals.through,
+            month_label(actuals.through, scenario.calendar.as_ref()),
+            actuals.file
+        );
+    }
     let conf = &scenario.conflation;
     let _ = writeln!(
         out,
@@ -345,6 +429,28 @@ pub fn describe(scenario: &Scenario) -> String {
         if !init.depends_on.is_empty() {
             let deps: Vec<&str> = init.depends_on.iter().map(|&d| scenario.initiatives[d].name.as_str()).collect();
             let _ = writeln!(out, "  depends on: {}", deps.join(", "));
+        }
+        if init.run_cost_escalation != 0.0 || init.benefit_escalation != 0.0 {
+            let _ = writeln!(
+                out,
+                "  escalation a year: run cost {:+.1}%, benefit {:+.1}%",
+                init.run_cost_escalation * 100.0,
+                init.benefit_escalation * 100.0
+            );
+        }
+        if let Some(actuals) = &scenario.actuals {
+            let i = scenario.initiative_index(&init.name).unwrap_or_default();
+            let total = |f: fn(&crate::scenario::ActualMonth) -> f64| money(actuals.months[i].iter().map(f).sum(), c);
+            let _ = writeln!(
+                out,
+                "  actually {}: build {}, run {}, benefit {} (visible {}), risk loss {}",
+                actuals.states[i].describe(scenario.calendar.as_ref()),
+                total(|m| m.build),
+                total(|m| m.run),
+                total(|m| m.benefit),
+                total(|m| m.visible_benefit),
+                total(|m| m.risk_loss)
+            );
         }
         for &j in &[
             init.build_cost,
@@ -393,6 +499,61 @@ pub fn describe(scenario: &Scenario) -> String {
         scenario.initiatives.len()
     );
     out
+}
+
+/// `roicast actuals-template`: the ledger template of a scenario's actual
+/// months, to stdout or a new file.
+fn template(options: &TemplateOptions) -> Result<i32, Error> {
+    let scenario = load_scenario(&options.scenario, false)?;
+    let horizon = scenario.simulation.horizon_months;
+    let through = match (options.through, &scenario.actuals_table) {
+        (Some(MonthArg::Number(n)), _) => i64::from(n),
+        (Some(MonthArg::Date(date)), _) => match &scenario.calendar {
+            Some(calendar) => calendar.month_of(date),
+            None => {
+                return Err(Error::Input(format!(
+                    "--through {date} is a date, but {} has no [calendar]: give the month number",
+                    options.scenario.display()
+                )));
+            }
+        },
+        (None, Some(table)) => i64::from(table.through),
+        (None, None) => {
+            return Err(Error::Input("give the last actual month with --through (a number, or YYYY-MM)".to_string()));
+        }
+    };
+    if !(1..=i64::from(horizon)).contains(&through) {
+        return Err(Error::Input(format!(
+            "--through is month {through}, outside the scenario's months 1 to {horizon}"
+        )));
+    }
+    let through = through as u32;
+    let text = actuals_template(&scenario, through);
+    let Some(path) = &options.out else {
+        print!("{text}");
+        return Ok(0);
+    };
+    if path.exists() && !options.force {
+        return Err(Error::Input(format!("{} already exists (use --force to overwrite it)", path.display())));
+    }
+    fs::write(path, &text).map_err(|e| Error::io("write", path, e))?;
+    let calendar = scenario.calendar.as_ref();
+    let written = crate::scenario::month_cell(through, calendar);
+    let written = if calendar.is_some() { format!("\"{written}\"") } else { written };
+    println!(
+        "wrote {}: months 1 to {through} ({}) of {} initiatives, one row per item, amounts empty.\n\
+         Fill in the amounts (costs positive; an empty amount is 0), then add to {}:\n\n\
+         [actuals]\nthrough = {written}\nfile = \"{}\"  # relative to the scenario file\n\
+         [actuals.status]  # each initiative that is live, built or abandoned by then, e.g.\n\
+         # \"{}\" = {{ live_from = {written} }}",
+        path.display(),
+        month_label(through, calendar),
+        scenario.initiatives.len(),
+        options.scenario.display(),
+        path.display(),
+        scenario.initiatives[0].name
+    );
+    Ok(0)
 }
 
 fn init(path: &Path, force: bool) -> Result<i32, Error> {

@@ -59,6 +59,13 @@ Examples:
 Spend is build plus run cost (risk losses are not budget spend); a portfolio fits when, for every
 --budget, the --confidence quantile of its spend in that budget's months is within the budget.";
 
+const ACTUALS_TEMPLATE_EXAMPLES: &str = "\
+Examples:
+  roicast actuals-template scenarios/it-vs-bpa.toml --through 8            # to stdout
+  roicast actuals-template scenarios/reforecast.toml --through 2027-08 --out actuals.csv
+One row per month, initiative and item (build, run, benefit, visible_benefit, risk_loss), amounts
+empty: fill them in, name the file in the scenario's [actuals] table and run the scenario.";
+
 /// Monte Carlo forecasts of the return on IT automation and business process automation.
 #[derive(Debug, Parser)]
 #[command(
@@ -113,6 +120,45 @@ enum CliCommand {
     /// What learning more before funding each initiative is worth (EVPI and EVPPI).
     #[command(after_help = VOI_EXAMPLES)]
     Voi(VoiArgs),
+    /// Write a ledger template (CSV) of a scenario's actual months, to fill in for a re-forecast.
+    #[command(after_help = ACTUALS_TEMPLATE_EXAMPLES)]
+    ActualsTemplate(ActualsTemplateArgs),
+}
+
+#[derive(Debug, Args)]
+struct ActualsTemplateArgs {
+    /// The scenario file (TOML).
+    scenario: PathBuf,
+    /// The last actual month: its number, or "YYYY-MM" with a [calendar]
+    /// (default: the scenario's [actuals] through).
+    #[arg(long, value_parser = parse_month_arg)]
+    through: Option<MonthArg>,
+    /// Write the template to this file instead of stdout.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Overwrite the --out file if it exists.
+    #[arg(long, requires = "out")]
+    force: bool,
+}
+
+/// A month as written on the command line: its number or a calendar date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MonthArg {
+    /// A month number, 1-based.
+    Number(u32),
+    /// A calendar month, for a scenario with a `[calendar]`.
+    Date(crate::calendar::YearMonth),
+}
+
+/// Parses a month number (`8`) or a `YYYY-MM` date.
+fn parse_month_arg(text: &str) -> Result<MonthArg, String> {
+    match text.trim().parse::<u32>() {
+        Ok(0) => Err("months are numbered from 1".to_string()),
+        Ok(n) => Ok(MonthArg::Number(n)),
+        Err(_) => {
+            crate::calendar::YearMonth::parse(text).map(MonthArg::Date).map_err(|e| format!("{e}, or a month number"))
+        }
+    }
 }
 
 /// Simulation flags shared by run, compare, conflation, plan and voi
@@ -413,6 +459,19 @@ pub struct VoiOptions {
     pub charts: bool,
 }
 
+/// Typed options of `roicast actuals-template`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateOptions {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// The last actual month, when given.
+    pub through: Option<MonthArg>,
+    /// The file to write, or stdout.
+    pub out: Option<PathBuf>,
+    /// Overwrite `out` if it exists.
+    pub force: bool,
+}
+
 /// A command with its typed options.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -438,6 +497,8 @@ pub enum Command {
     Plan(PlanOptions),
     /// `roicast voi`.
     Voi(VoiOptions),
+    /// `roicast actuals-template`.
+    ActualsTemplate(TemplateOptions),
 }
 
 /// The default output folder of a scenario: `output/<file stem>`.
@@ -504,6 +565,12 @@ impl Cli {
                 charts: !args.charts.no_charts,
                 scenario: args.scenario,
                 simulation: args.simulation.into(),
+            }),
+            CliCommand::ActualsTemplate(args) => Command::ActualsTemplate(TemplateOptions {
+                scenario: args.scenario,
+                through: args.through,
+                out: args.out,
+                force: args.force,
             }),
         }
     }
@@ -660,6 +727,23 @@ mod tests {
         assert!(parse_share("5").unwrap_err().contains("did you mean 0.05 or \"5%\"?"));
         assert_eq!(parse_probability("1"), Ok(1.0));
         assert_eq!(parse_confidence("100%"), Ok(1.0));
+    }
+
+    #[test]
+    fn actuals_template_takes_a_month_number_or_date() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args).map(Cli::into_command);
+        let Ok(Command::ActualsTemplate(t)) = parse(&["roicast", "actuals-template", "x.toml", "--through", "8"])
+        else {
+            panic!()
+        };
+        assert_eq!((t.through, t.out, t.force), (Some(MonthArg::Number(8)), None, false));
+        let args = ["roicast", "actuals-template", "x.toml", "--through", "2027-08", "--out", "a.csv", "--force"];
+        let Ok(Command::ActualsTemplate(t)) = parse(&args) else { panic!() };
+        let august = crate::calendar::YearMonth { year: 2027, month: 8 };
+        assert_eq!((t.through, t.out, t.force), (Some(MonthArg::Date(august)), Some(PathBuf::from("a.csv")), true));
+        assert!(parse(&["roicast", "actuals-template", "x.toml", "--through", "0"]).is_err());
+        assert!(parse(&["roicast", "actuals-template", "x.toml", "--through", "Aug"]).is_err());
+        assert!(parse(&["roicast", "actuals-template", "x.toml", "--force"]).is_err());
     }
 
     #[test]

@@ -371,6 +371,22 @@ impl Distribution {
         ((self.kernel.cdf(x) - self.p_low) / (self.p_high - self.p_low)).clamp(0.0, 1.0)
     }
 
+    /// The probability that a draw is greater than `x` (`strict`) or at least `x`.
+    pub fn probability_beyond(&self, x: f64, strict: bool) -> f64 {
+        match self.fixed_value() {
+            Some(v) => f64::from(u8::from(if strict { v > x } else { v >= x })),
+            // Continuous: a single value holds no probability.
+            None => 1.0 - self.cdf(x),
+        }
+    }
+
+    /// The distribution conditioned on draws of at least `x` (a truncation
+    /// at `max(min, x)`, the conditional draw of [`Distribution::quantile`]);
+    /// an error when no probability is left there.
+    pub fn at_least(&self, x: f64) -> Result<Distribution, String> {
+        Distribution::new(self.shape, Some(self.min.map_or(x, |m| m.max(x))), self.max)
+    }
+
     /// The density of the truncated distribution at `x` inside its support
     /// (zero for a fixed value).
     fn density(&self, x: f64) -> f64 {
@@ -925,6 +941,24 @@ mod tests {
             assert!((above - below).abs() < 1e-7 * max, "mode {mode}: {below} vs {above}");
             assert!(d.quantile(1.0 - f64::EPSILON / 2.0) <= max);
         }
+    }
+
+    #[test]
+    fn conditioning_on_a_lower_bound_truncates_and_says_when_nothing_is_left() {
+        let d = dist(Shape::Uniform { lo: 2.0, hi: 10.0 }, None, Some(8.0));
+        assert!((d.probability_beyond(4.0, true) - 4.0 / 6.0).abs() < 1e-15);
+        let given = d.at_least(4.0).unwrap();
+        assert_eq!(given.support(), (4.0, 8.0));
+        assert!((given.quantile(0.5) - 6.0).abs() < 1e-12);
+        // An existing higher bound stays.
+        assert_eq!(dist(Shape::Uniform { lo: 2.0, hi: 10.0 }, Some(5.0), None).at_least(4.0).unwrap().support().0, 5.0);
+        assert!(d.at_least(8.5).is_err() && d.at_least(7.999_999_999_999).is_err());
+        assert_eq!(d.probability_beyond(8.0, false), 0.0);
+        // A fixed value: strictly beyond it, nothing; at least it, everything.
+        let fixed = Distribution::fixed(5.0);
+        assert_eq!((fixed.probability_beyond(5.0, true), fixed.probability_beyond(5.0, false)), (0.0, 1.0));
+        assert_eq!(fixed.at_least(5.0).unwrap().quantile(0.3), 5.0);
+        assert!(fixed.at_least(6.0).is_err());
     }
 
     #[test]

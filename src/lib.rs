@@ -8,7 +8,8 @@
 //! monthly cash flows; [`engine`] runs many trials in parallel and keeps their
 //! results; [`stats`] and [`sketch`] summarise them; [`sensitivity`] finds
 //! which inputs drive NPV and [`convergence`] how precise the figures are
-//! (and runs until a precision is met); [`compare`] pairs two runs under
+//! (and runs until a precision is met); [`reforecast`] sets a run with
+//! actuals against its plan; [`compare`] pairs two runs under
 //! common random numbers, [`plan`] chooses a portfolio under budgets,
 //! [`voi`] values what learning more before funding is worth and
 //! [`gates`] checks a run's figures against conditions; [`footprint`]
@@ -34,6 +35,7 @@ pub mod plan;
 pub mod pool;
 /// Exact sorting, ranking and order statistics of large samples, for the summaries and the sensitivity analysis.
 pub mod rank;
+pub mod reforecast;
 pub mod report;
 pub mod sampling;
 pub mod scenario;

@@ -30,6 +30,20 @@
 //! bounded however high the rates: a trial with hundreds of one risk's
 //! events keeps them as one entry per month (more than 256 events), and
 //! runs are shortened when a trial's events are many ([`Model::event_run`]).
+//!
+//! Escalation: an initiative with a run cost or benefit escalation has its
+//! factors `(1 + rate)^((t - 1) / 12)` worked out once per month; the month
+//! loop multiplies by them, and an initiative without escalation runs the
+//! loop without them (the same code as before escalation existed).
+//!
+//! Actuals ([`crate::scenario::Actuals`]): months `1..=k` of every trial are
+//! overwritten with the ledger's amounts once the month loop has run, and
+//! risk events are drawn over the live months after `k` only. Each
+//! initiative's state at the end of month `k` sets its schedule: a fixed
+//! go-live for one live since `live_from`, no more build for one built or
+//! abandoned (no live month after `k` for the latter), the rest of a
+//! still-building initiative's cost spread over its build months after
+//! `k`. A scenario without actuals takes none of these branches.
 
 use std::ops::Range;
 
@@ -39,7 +53,7 @@ use wide::f64x8;
 
 use crate::dist::QuantileTable;
 use crate::sampling::{InputBlock, Sampler, below, unit_interval};
-use crate::scenario::{Kind, Scenario};
+use crate::scenario::{Actuals, Kind, Scenario, State, escalation};
 
 /// Payback month meaning "never": the running sum went negative and did not recover.
 pub const NEVER: u16 = u16::MAX;
@@ -154,7 +168,26 @@ pub struct Model<'a> {
     event_run: usize,
     /// [`MAX_LISTED_EVENTS`] (tests list more to compare both ways).
     max_listed_events: u64,
+    /// Each initiative's escalation factors of run cost and benefit by
+    /// month, `None` when it has none (both rates 0).
+    escalation: Vec<Option<Escalation>>,
+    /// The facts of a re-forecast, if any.
+    actuals: Option<&'a Actuals>,
+    /// Per initiative, the last month in which no risk event can happen:
+    /// 0 without actuals, `k` with them (the horizon once abandoned).
+    no_events_through: Vec<u64>,
 }
+
+/// An initiative's escalation factors, month `t` at index `t - 1`.
+#[derive(Debug, Clone)]
+struct Escalation {
+    run_cost: Vec<f64>,
+    benefit: Vec<f64>,
+}
+
+/// Go-live month of an initiative that never goes live (abandoned before it
+/// did, or waiting on one that was): beyond any horizon and any build.
+const NEVER_LIVE: u64 = 1 << 60;
 
 /// The flows of a tile of trials, in reusable buffers.
 #[derive(Debug, Clone, Default)]
@@ -212,8 +245,7 @@ impl<'a> Model<'a> {
     /// Prepares the model of a scenario.
     pub fn new(scenario: &'a Scenario) -> Model<'a> {
         let horizon = scenario.simulation.horizon_months as usize;
-        let monthly = (1.0 + scenario.simulation.discount_rate).powf(1.0 / 12.0) - 1.0;
-        let discount = (1..=horizon).map(|t| (1.0 + monthly).powi(-(t as i32))).collect();
+        let discount = discount_factors(scenario);
         let mut risk_offset = Vec::with_capacity(scenario.initiatives.len());
         let mut offset = 0;
         for initiative in &scenario.initiatives {
@@ -223,6 +255,29 @@ impl<'a> Model<'a> {
         let risks = scenario.initiatives.iter().flat_map(|i| &i.risks);
         let event_costs = QuantileTable::prepare(risks.map(|r| &r.cost_per_event));
         let event_run = event_run(scenario);
+        let escalation = scenario
+            .initiatives
+            .iter()
+            .map(|init| {
+                let (run_cost, benefit) = (init.run_cost_escalation, init.benefit_escalation);
+                (run_cost != 0.0 || benefit != 0.0).then(|| Escalation {
+                    run_cost: escalation::factors(run_cost, horizon),
+                    benefit: escalation::factors(benefit, horizon),
+                })
+            })
+            .collect();
+        let actuals = scenario.actuals.as_ref();
+        let no_events_through = match actuals {
+            None => vec![0; scenario.initiatives.len()],
+            Some(actuals) => actuals
+                .states
+                .iter()
+                .map(|state| match state {
+                    State::Abandoned { .. } => horizon as u64,
+                    _ => u64::from(actuals.through),
+                })
+                .collect(),
+        };
         Model {
             scenario,
             horizon,
@@ -232,6 +287,9 @@ impl<'a> Model<'a> {
             event_costs,
             event_run,
             max_listed_events: MAX_LISTED_EVENTS,
+            escalation,
+            actuals,
+            no_events_through,
         }
     }
 
@@ -267,7 +325,24 @@ impl<'a> Model<'a> {
             for &i in &self.order {
                 let init = &self.scenario.initiatives[i];
                 build_months[i] = self.build_months(i, inputs, k);
-                let built = u64::from(init.start_month) + build_months[i];
+                let built = match self.actuals.map(|a| a.states[i]) {
+                    None | Some(State::Planned) => u64::from(init.start_month) + build_months[i],
+                    // Its build time is conditioned on `D > elapsed`; this
+                    // only guards a draw rounded onto the bound.
+                    Some(State::Building { elapsed, .. }) => {
+                        build_months[i] = build_months[i].max(u64::from(elapsed) + 1);
+                        u64::from(init.start_month) + build_months[i]
+                    }
+                    Some(State::Built { month }) => u64::from(month),
+                    Some(State::Live { from } | State::Abandoned { live_from: Some(from), .. }) => {
+                        go_live[i] = u64::from(from) - 1;
+                        continue;
+                    }
+                    Some(State::Abandoned { live_from: None, .. }) => {
+                        go_live[i] = NEVER_LIVE;
+                        continue;
+                    }
+                };
                 go_live[i] = init.depends_on.iter().map(|&d| go_live[d]).fold(built, u64::max);
             }
         }
@@ -310,7 +385,8 @@ impl<'a> Model<'a> {
                         rate *= c.risk_rate_multiplier;
                         abandon = (abandon + c.extra_abandon_probability).min(1.0);
                     }
-                    let go_live = out.go_live[k * n + i];
+                    // Events happen after go-live, and after the actual months.
+                    let go_live = out.go_live[k * n + i].max(self.no_events_through[i]);
                     let live_months = h.saturating_sub(go_live);
                     let count = if rate > 0.0 && live_months > 0 {
                         let mean = rate * live_months as f64;
@@ -412,6 +488,13 @@ impl<'a> Model<'a> {
             let flows = &mut out.initiatives[i];
             flows.reset(self.horizon);
             let start = u64::from(init.start_month);
+            let state = self.actuals.map(|actuals| (actuals.states[i], u64::from(actuals.through)));
+            // A build still going on at the end of the actual months spends
+            // the rest of its cost from then on.
+            let build_from = match state {
+                Some((State::Building { .. }, through)) => through,
+                _ => start,
+            };
             // Each lane's schedule and rates.
             let mut lane = TileLanes::default();
             let mut ends = [0; LANES];
@@ -424,9 +507,19 @@ impl<'a> Model<'a> {
                     benefit *= scenario.conflation.benefit_multiplier;
                 }
                 let ramp = input(init.ramp_months);
-                (*end, flows.abandoned[l]) = self.live_end(i, k, events);
+                (*end, flows.abandoned[l]) = match state {
+                    // No cash flow after the actual months (which hold its abandonment).
+                    Some((State::Abandoned { .. }, through)) => (through, true),
+                    _ => self.live_end(i, k, events),
+                };
                 let end = *end;
-                lane.build_per_month[l] = input(init.build_cost) / build_months as f64;
+                lane.build_per_month[l] = match state {
+                    None | Some((State::Planned, _)) => input(init.build_cost) / build_months as f64,
+                    Some((State::Building { elapsed, spent }, _)) => {
+                        (input(init.build_cost) - spent) / (build_months - u64::from(elapsed)) as f64
+                    }
+                    Some(_) => 0.0,
+                };
                 lane.build_end[l] = (start + build_months).min(h) as f64;
                 lane.run_cost[l] = input(init.run_cost_per_month);
                 lane.benefit[l] = benefit;
@@ -439,9 +532,22 @@ impl<'a> Model<'a> {
                 lane.ramp_end[l] = if ramp <= 0.0 { 0.0 } else { go_live.min(end) as f64 + ramp.ceil() - 1.0 };
             }
             let ramping = lane.ramp_end.iter().fold(0.0, |a: f64, &b| a.max(b)).min(self.horizon as f64) as usize;
-            lane.fill(start as f64, 0..ramping, true, (&mut flows.benefit, &mut flows.visible, &mut flows.cost));
-            let rest = ramping..self.horizon;
-            lane.fill(start as f64, rest, false, (&mut flows.benefit, &mut flows.visible, &mut flows.cost));
+            let (from, rest) = (build_from as f64, ramping..self.horizon);
+            let rows = (&mut flows.benefit[..], &mut flows.visible[..], &mut flows.cost[..]);
+            match &self.escalation[i] {
+                None => {
+                    lane.fill::<false>(from, 0..ramping, true, (&mut *rows.0, &mut *rows.1, &mut *rows.2), (&[], &[]));
+                    lane.fill::<false>(from, rest, false, rows, (&[], &[]));
+                }
+                Some(e) => {
+                    let factors = (&e.run_cost[..], &e.benefit[..]);
+                    lane.fill::<true>(from, 0..ramping, true, (&mut *rows.0, &mut *rows.1, &mut *rows.2), factors);
+                    lane.fill::<true>(from, rest, false, rows, factors);
+                }
+            }
+            if let Some(actuals) = self.actuals {
+                overwrite_actual_months(flows, &actuals.months[i]);
+            }
             out.ends.push(ends);
         }
         // Then each event's loss and the pauses (benefit zeroed in the months
@@ -463,11 +569,34 @@ impl<'a> Model<'a> {
                     }
                 }
             }
-            if flows.events.iter().any(|&count| count > 0) {
+            let actual_loss = self.actuals.is_some_and(|a| a.months[i].iter().any(|m| m.risk_loss != 0.0));
+            if actual_loss || flows.events.iter().any(|&count| count > 0) {
                 flows.loss_total =
                     flows.loss.iter().fold(f64x8::ZERO, |total, month| total + f64x8::new(*month)).to_array();
             }
         }
+    }
+}
+
+/// The monthly discount rate `r_m = (1 + r)^(1/12) - 1` of a scenario.
+pub fn monthly_rate(scenario: &Scenario) -> f64 {
+    (1.0 + scenario.simulation.discount_rate).powf(1.0 / 12.0) - 1.0
+}
+
+/// The discount factor of each month of a scenario's horizon, `1 / (1 + r_m)^t` at index `t - 1`.
+pub fn discount_factors(scenario: &Scenario) -> Vec<f64> {
+    let monthly = monthly_rate(scenario);
+    (1..=scenario.simulation.horizon_months as i32).map(|t| (1.0 + monthly).powi(-t)).collect()
+}
+
+/// Writes the actual amounts of months `1..=k` (`months`) into every lane
+/// of an initiative's flows: facts, the same in every trial.
+fn overwrite_actual_months(flows: &mut Flows, months: &[crate::scenario::ActualMonth]) {
+    for (t, month) in months.iter().enumerate() {
+        flows.benefit[t] = [month.benefit; LANES];
+        flows.visible[t] = [month.visible_benefit; LANES];
+        flows.cost[t] = [month.cost(); LANES];
+        flows.loss[t] = [month.risk_loss; LANES];
     }
 }
 
@@ -546,10 +675,20 @@ impl TileLanes {
     /// indices `months` into `(benefit, visible, cost)`: build cost over
     /// indices `[start, build_end)`, run cost and benefit over the live
     /// months, the benefit ramping up where `ramping` (false only where no
-    /// lane ramps any more). (The rows are separate slices so that the
-    /// compiler knows them apart, and runs the lanes in SIMD.)
+    /// lane ramps any more). With `ESCALATE`, each month's run cost and
+    /// benefit (before the ramp) are multiplied by its factors in
+    /// `(run_cost, benefit)`, indexed by month index; without, they are
+    /// not read. (The rows are separate slices so that the compiler knows
+    /// them apart, and runs the lanes in SIMD.)
     #[inline(always)]
-    fn fill(&self, start: f64, months: Range<usize>, ramping: bool, rows: (&mut [Lanes], &mut [Lanes], &mut [Lanes])) {
+    fn fill<const ESCALATE: bool>(
+        &self,
+        start: f64,
+        months: Range<usize>,
+        ramping: bool,
+        rows: (&mut [Lanes], &mut [Lanes], &mut [Lanes]),
+        factors: (&[f64], &[f64]),
+    ) {
         let from = months.start;
         let (benefits, visibles, costs) =
             (&mut rows.0[months.clone()], &mut rows.1[months.clone()], &mut rows.2[months]);
@@ -570,6 +709,11 @@ impl TileLanes {
             let at = f64x8::splat((from + t) as f64);
             let live = at.simd_ge(live_from) & at.simd_lt(live_end);
             let build = (at.simd_ge(start) & at.simd_lt(build_end)).select(build_per_month, zero);
+            let (run_cost, benefit) = if ESCALATE {
+                (run_cost * f64x8::splat(factors.0[from + t]), benefit * f64x8::splat(factors.1[from + t]))
+            } else {
+                (run_cost, benefit)
+            };
             *cost_row = ((zero + build) + live.select(run_cost, zero)).to_array();
             let rate = if ramping {
                 let share = (at - live_from + one) / ramp;

@@ -12,8 +12,9 @@ use serde::Serialize;
 use crate::convergence::Convergence;
 use crate::engine::RunResults;
 use crate::format::{money, month, percent};
+use crate::reforecast::{Reforecast, SetReforecast};
 use crate::sampling::{BLOCK_TRIALS, STREAM_SCHEME};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, State, month_label};
 use crate::sensitivity::Sensitivity;
 use crate::stats::{SetSummary, summarize};
 
@@ -36,6 +37,12 @@ pub struct Manifest {
     pub block_trials: u64,
     /// How random streams are keyed; independent of the thread count.
     pub stream_scheme: String,
+    /// The actuals' ledger file and SHA-256 of its bytes, in a re-forecast.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actuals_file: Option<String>,
+    /// SHA-256 of the actuals' ledger file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actuals_sha256: Option<String>,
 }
 
 /// A finished run with everything derived from it.
@@ -53,6 +60,9 @@ pub struct Report<'a> {
     pub convergence: Convergence,
     /// How the run was made.
     pub manifest: Manifest,
+    /// Forward NPV and the variance against the plan, in a run with actuals
+    /// (set by the caller, who runs the plan).
+    pub reforecast: Option<Reforecast>,
 }
 
 impl<'a> Report<'a> {
@@ -73,7 +83,10 @@ impl<'a> Report<'a> {
                 sampling: scenario.simulation.sampling.as_str().to_string(),
                 block_trials: BLOCK_TRIALS,
                 stream_scheme: STREAM_SCHEME.to_string(),
+                actuals_file: scenario.actuals.as_ref().map(|a| a.file.clone()),
+                actuals_sha256: scenario.actuals.as_ref().map(|a| a.ledger_sha256.clone()),
             },
+            reforecast: None,
         }
     }
 
@@ -125,6 +138,123 @@ impl<'a> Report<'a> {
         out.push_str(&text_table(&rows, 1, &[0, 3]));
         out.push_str("payback: median month the cumulative net cash flow turns non-negative; ROI = (PV benefit - PV cost) / PV cost\n");
         out
+    }
+}
+
+impl Report<'_> {
+    /// What `roicast run` prints after the summary of a run with actuals:
+    /// one line per set on where the actuals stand against the plan and
+    /// what is still to win, then whether to continue or stop each
+    /// initiative. `None` without actuals.
+    pub fn reforecast_text(&self) -> Option<String> {
+        let reforecast = self.reforecast.as_ref()?;
+        let (scenario, currency) = (self.scenario, &self.scenario.currency);
+        let calendar = scenario.calendar.as_ref();
+        let after = month_label(reforecast.through, calendar);
+        let mut out = format!(
+            "\nActuals through {after} against the plan (the same scenario without actuals, same seed and trials):\n"
+        );
+        for (set, results) in reforecast.sets.iter().zip(&self.results.sets) {
+            let (Some(row), Some(forward)) = (set.variance.last(), &set.forward_npv) else { continue };
+            if results.spec.members.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "  {}: cumulative {} after {after}, {}; forward NPV P50 {}, P(forward NPV < 0) {}",
+                set.name,
+                money(row.actual_cumulative, currency),
+                plan_position(row.actual_cumulative, row.plan_p10, row.plan_p90, row.percentile),
+                money(forward.p50, currency),
+                percent(set.prob_forward_npv_negative),
+            );
+        }
+        out.push_str(&self.continue_or_stop(reforecast));
+        Some(out)
+    }
+
+    /// The continue-or-stop table: each initiative's forward NPV, and what
+    /// stopping it now saves or forgoes against going on, on average.
+    fn continue_or_stop(&self, reforecast: &Reforecast) -> String {
+        let scenario = self.scenario;
+        let (currency, calendar) = (&scenario.currency, scenario.calendar.as_ref());
+        let Some(actuals) = &scenario.actuals else { return String::new() };
+        let header =
+            ["initiative", "state", "fwd NPV mean", "P10", "P50", "P90", "P(fwd<0)", "stopping now", "verdict"];
+        let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+        let mut notes = Vec::new();
+        for (i, init) in scenario.initiatives.iter().enumerate() {
+            let Some(SetReforecast { forward_npv: Some(forward), prob_forward_npv_negative, .. }) =
+                reforecast.set(&init.name)
+            else {
+                continue;
+            };
+            let state = actuals.states[i];
+            let verdict = match state {
+                State::Abandoned { .. } => "stopped",
+                _ if forward.mean > 0.0 => "go on",
+                _ => "stop",
+            };
+            rows.push(vec![
+                init.name.clone(),
+                state.describe(calendar),
+                money(forward.mean, currency),
+                money(forward.p10, currency),
+                money(forward.p50, currency),
+                money(forward.p90, currency),
+                percent(*prob_forward_npv_negative),
+                match forward.mean {
+                    m if m > 0.0 => format!("forgoes {}", money(m, currency)),
+                    m if m < 0.0 => format!("saves {}", money(-m, currency)),
+                    _ => "changes nothing".to_string(),
+                },
+                verdict.to_string(),
+            ]);
+            // Only an initiative not live yet holds back those that wait for its go-live.
+            if matches!(state, State::Planned | State::Building { .. } | State::Built { .. }) {
+                let waiting: Vec<&str> = scenario
+                    .initiatives
+                    .iter()
+                    .enumerate()
+                    .filter(|(d, other)| {
+                        other.depends_on.contains(&i)
+                            && !matches!(actuals.states[*d], State::Live { .. } | State::Abandoned { .. })
+                    })
+                    .map(|(_, other)| other.name.as_str())
+                    .collect();
+                if !waiting.is_empty() {
+                    notes.push(format!(
+                        "stopping {} would also keep {} from going live (they wait for it)",
+                        init.name,
+                        waiting.join(", ")
+                    ));
+                }
+            }
+        }
+        let mut out = format!(
+            "\nContinue or stop: forward NPV is the value still to win or lose after {}, discounted to then \
+             (sunk cost left out); stopping now is worth 0\n",
+            month_label(reforecast.through, calendar)
+        );
+        out.push_str(&text_table(&rows, 2, &[0]));
+        for note in notes {
+            let _ = writeln!(out, "note: {note}");
+        }
+        out
+    }
+}
+
+/// Where an actual value sits in the plan's distribution, in words: "at
+/// P23 of the plan", "below every plan trial", or "as planned" when the
+/// plan was certain of it.
+fn plan_position(actual: f64, plan_p10: f64, plan_p90: f64, share: f64) -> String {
+    if plan_p10 == plan_p90 && (actual - plan_p10).abs() <= 1e-9 * actual.abs().max(1.0) {
+        return "as planned".to_string();
+    }
+    match share {
+        s if s <= 0.0 => "below every plan trial".to_string(),
+        s if s >= 1.0 => "above every plan trial".to_string(),
+        s => format!("at P{} of the plan", ((s * 100.0).round() as u32).clamp(1, 99)),
     }
 }
 

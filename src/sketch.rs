@@ -167,6 +167,15 @@ impl QuantileSketch {
     pub fn quantile(&self, q: f64) -> Option<f64> {
         crate::stats::type7(self.count, q, |rank| self.order_statistic(rank))
     }
+
+    /// How many values are at most `x`, each taken as its bucket's middle
+    /// (as [`QuantileSketch::quantile`] reports it).
+    fn count_at_most(&self, x: f64) -> u64 {
+        let negative = self.negative.buckets().filter(|&(index, _)| -Self::bucket_value(index) <= x);
+        let positive = self.positive.buckets().filter(|&(index, _)| Self::bucket_value(index) <= x);
+        let zero = if x >= 0.0 { self.zero } else { 0 };
+        negative.chain(positive).map(|(_, count)| u64::from(count)).sum::<u64>() + zero
+    }
 }
 
 #[cfg(test)]
@@ -221,6 +230,25 @@ mod tests {
         }
         assert_eq!(by_slot, by_value);
         assert!(by_value[0].below.count() == 3 && by_value[1].above.count() == 6, "both tails are exercised");
+    }
+
+    #[test]
+    fn shares_at_most_a_value_count_bins_and_tails() {
+        // 1..=1000 inside the range, ten values far below it and ten far above.
+        let mut histogram = RangeHistogram::new(HistogramRange { low: 0.0, width: 1000.0 / HISTOGRAM_BINS as f64 });
+        let values: Vec<f32> =
+            (1..=1000).map(|v| v as f32).chain((1..=10).map(|v| -1e6 * v as f32)).chain([5e6; 10]).collect();
+        histogram.insert_all(&values);
+        let n = values.len() as f64;
+        for x in [-5e6, 0.5, 100.0, 250.5, 999.0, 2e6] {
+            let exact = values.iter().filter(|&&v| f64::from(v) <= x).count() as f64 / n;
+            let share = histogram.share_at_most(x).unwrap();
+            // Within one bin's count (at most one value here).
+            assert!((share - exact).abs() <= 1.0 / n, "{x}: {share} vs {exact}");
+        }
+        assert_eq!(histogram.share_at_most(-2e7), Some(0.0));
+        assert_eq!(histogram.share_at_most(5e6), Some(1.0));
+        assert_eq!(RangeHistogram::new(histogram.range()).share_at_most(1.0), None);
     }
 
     #[test]
@@ -540,6 +568,35 @@ impl RangeHistogram {
     pub fn quantile(&self, q: f64) -> Option<f64> {
         crate::stats::type7(self.count, q, |rank| self.order_statistic(rank))
             .map(|value| value.clamp(self.min, self.max))
+    }
+
+    /// The share of the values that are at most `x` (rounded to single
+    /// precision, as the values were); `None` when empty. Values inside a
+    /// bin count as spread evenly over it, as for [`RangeHistogram::quantile`],
+    /// so the share is off by at most one bin's count; below the least value
+    /// it is exactly 0, from the greatest on exactly 1.
+    pub fn share_at_most(&self, x: f64) -> Option<f64> {
+        if self.count == 0 {
+            return None;
+        }
+        let x = f64::from(x as f32);
+        if x >= self.max {
+            return Some(1.0);
+        }
+        if x < self.min {
+            return Some(0.0);
+        }
+        let position = (x - self.range.low) / self.range.width;
+        let mut at_most = self.below.count_at_most(x) as f64;
+        if position >= 0.0 {
+            let whole = (position.floor() as usize).min(HISTOGRAM_BINS);
+            at_most += self.bins[..whole].iter().map(|&c| f64::from(c)).sum::<f64>();
+            match self.bins.get(whole) {
+                Some(&count) => at_most += f64::from(count) * (position - whole as f64),
+                None => at_most += self.above.count_at_most(x) as f64,
+            }
+        }
+        Some((at_most / self.count as f64).clamp(0.0, 1.0))
     }
 }
 

@@ -90,6 +90,26 @@ pub enum FractionRange {
         /// The largest rate accepted, as a fraction.
         max: f64,
     },
+    /// An annual rate of change, which may be negative: above -1 (-100% a
+    /// year, a cost or benefit falling by all of itself) up to `max`. A
+    /// plain number of 1 or more gets the percentage hint.
+    AnnualChange {
+        /// The largest rate accepted, as a fraction.
+        max: f64,
+    },
+}
+
+impl FractionRange {
+    /// The range in words: `[0, 10] (0% to 1000% a year)`.
+    fn describe(self) -> String {
+        match self {
+            FractionRange::Share => "[0, 1] (0% to 100%)".to_string(),
+            FractionRange::AnnualRate { max } => format!("[0, {max}] (0% to {}% a year)", as_percent(max)),
+            FractionRange::AnnualChange { max } => {
+                format!("(-1, {max}] (above -100% and at most {}% a year)", as_percent(max))
+            }
+        }
+    }
 }
 
 /// Checks a rate or share as written against its range; returns the
@@ -114,26 +134,38 @@ pub fn check_fraction(written: Written, range: FractionRange) -> Result<f64, Str
     if !value.is_finite() {
         return Err(format!("must be a finite number, got {shown}"));
     }
-    if value < 0.0 {
-        return Err(format!("must not be negative, got {shown}"));
+    match range {
+        FractionRange::AnnualChange { .. } if value <= -1.0 => {
+            return Err(format!(
+                "must be above -1 (-100% a year): a cost or benefit cannot fall by all of itself, got {shown}"
+            ));
+        }
+        FractionRange::Share | FractionRange::AnnualRate { .. } if value < 0.0 => {
+            return Err(format!("must not be negative, got {shown}"));
+        }
+        _ => {}
     }
+    let within = range.describe();
     match (range, written) {
         (FractionRange::Share, Written::Plain(x)) if x > 1.0 && x <= 100.0 => {
-            Err(format!("must lie in [0, 1] (0% to 100%), got {shown}; {}", percent_hint(x)))
+            Err(format!("must lie in {within}, got {shown}; {}", percent_hint(x)))
         }
-        (FractionRange::Share, _) if value > 1.0 => Err(format!("must lie in [0, 1] (0% to 100%), got {shown}")),
-        (FractionRange::AnnualRate { max }, Written::Plain(x)) if x >= 1.0 && x / 100.0 <= max => Err(format!(
-            "{shown} would be {}% a year; {} (a rate of 100% a year or more is written as a percentage, \"{}%\")",
-            as_percent(x),
-            percent_hint(x),
-            as_percent(x)
-        )),
-        (FractionRange::AnnualRate { max }, Written::Plain(x)) if x >= 1.0 => Err(format!(
-            "must lie in [0, {max}] (0% to {}% a year), got {shown}; write a rate as a fraction (0.09) or a percentage (\"9%\")",
-            as_percent(max)
-        )),
-        (FractionRange::AnnualRate { max }, _) if value > max => {
-            Err(format!("must lie in [0, {max}] (0% to {}% a year), got {shown}", as_percent(max)))
+        (FractionRange::Share, _) if value > 1.0 => Err(format!("must lie in {within}, got {shown}")),
+        (FractionRange::AnnualRate { max } | FractionRange::AnnualChange { max }, Written::Plain(x))
+            if x >= 1.0 && x / 100.0 <= max =>
+        {
+            Err(format!(
+                "{shown} would be {}% a year; {} (a rate of 100% a year or more is written as a percentage, \"{}%\")",
+                as_percent(x),
+                percent_hint(x),
+                as_percent(x)
+            ))
+        }
+        (FractionRange::AnnualRate { .. } | FractionRange::AnnualChange { .. }, Written::Plain(x)) if x >= 1.0 => Err(
+            format!("must lie in {within}, got {shown}; write a rate as a fraction (0.09) or a percentage (\"9%\")"),
+        ),
+        (FractionRange::AnnualRate { max } | FractionRange::AnnualChange { max }, _) if value > max => {
+            Err(format!("must lie in {within}, got {shown}"))
         }
         _ => Ok(value),
     }

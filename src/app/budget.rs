@@ -16,7 +16,10 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::voi::estimate_text;
-use super::{OutputFolder, Progress, chart_error, check_memory, load_scenario, run_settings, with_threads, write_file};
+use super::{
+    OutputFolder, Progress, chart_error, check_memory, load_scenario, refuse_actuals, run_settings, with_threads,
+    write_file,
+};
 use crate::charts::style::Footnote;
 use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, render_formats};
 use crate::cli::{CompareOptions, ConflationOptions, PlanOptions, SimulationOptions};
@@ -59,6 +62,8 @@ fn arrow_percent(a: f64, b: f64) -> String {
 pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
     let a = load_scenario(&options.a, options.simulation.quiet)?;
     let b = load_scenario(&options.b, options.simulation.quiet)?;
+    refuse_actuals(&a, &options.a, "compare")?;
+    refuse_actuals(&b, &options.b, "compare")?;
     if let Some(why) = incompatibility(&a, &b) {
         // Named by their files: two files often hold scenarios of the same
         // name; the names are added when they tell the scenarios apart.
@@ -180,6 +185,7 @@ fn compare_text(comparison: &Comparison, a: Source, b: Source, overrides: &Simul
 /// `roicast conflation SCENARIO`.
 pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario, options.simulation.quiet)?;
+    refuse_actuals(&scenario, &options.scenario, "conflation")?;
     if ConflationCost::mismatched(&scenario).is_empty() {
         if options.simulation.quiet {
             return Ok(0);
@@ -288,6 +294,7 @@ fn conflation_text(cost: &ConflationCost, source: Source) -> String {
 /// `roicast plan SCENARIO --budget AMOUNT`.
 pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario, options.simulation.quiet)?;
+    refuse_actuals(&scenario, &options.scenario, "plan")?;
     let plan_settings = options.request.resolve(&scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
     let windows = plan_settings.budgets.len();

@@ -74,6 +74,7 @@ mod payback_curve;
 mod roi_over_time;
 pub mod style;
 mod tornado;
+mod variance;
 mod visible_vs_invisible;
 mod voi;
 
@@ -95,6 +96,7 @@ pub use npv_distribution::NpvDistribution;
 pub use payback_curve::PaybackCurve;
 pub use roi_over_time::RoiOverTime;
 pub use tornado::Tornado;
+pub use variance::VarianceChart;
 pub use visible_vs_invisible::VisibleVsInvisible;
 pub use voi::ValueOfInformationChart;
 
@@ -196,6 +198,11 @@ pub fn standard_charts() -> Vec<Box<dyn Chart>> {
     ]
 }
 
+/// The charts a run with actuals writes besides the standard ones.
+pub fn reforecast_charts() -> Vec<Box<dyn Chart>> {
+    vec![Box::new(VarianceChart)]
+}
+
 /// The two formats each chart is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -245,13 +252,15 @@ pub fn render_formats(figure: &dyn Figure, dir: &Path) -> Result<Vec<PathBuf>, C
     Ok(written)
 }
 
-/// Draws every [`standard_charts`] chart as `<dir>/<stem>.png` and `<dir>/<stem>.svg`.
+/// Draws every [`standard_charts`] chart, and the [`reforecast_charts`] of a
+/// run with actuals, as `<dir>/<stem>.png` and `<dir>/<stem>.svg`.
 ///
 /// Creates `dir` when needed and returns the files written, PNG before SVG
 /// for each chart.
 pub fn render_all(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, ChartError> {
     let mut written = Vec::new();
-    for chart in standard_charts() {
+    let reforecast = if report.reforecast.is_some() { reforecast_charts() } else { Vec::new() };
+    for chart in standard_charts().into_iter().chain(reforecast) {
         written.extend(render_formats(&OfReport { chart: chart.as_ref(), report }, dir)?);
     }
     Ok(written)

@@ -4,6 +4,9 @@
 //! bands holding the middle half (P25–P75) and nine in ten (P5–P95) of the
 //! trials, month by month, on the same y axis, with the zero line and the
 //! median payback month marked. The headline states both median paybacks.
+//! In a run with actuals, months up to the last actual one are the same in
+//! every trial: the actual path is drawn as a solid dark line through it,
+//! and the re-forecast's median and bands from it on.
 
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -16,6 +19,7 @@ use super::{Area, Chart, DrawError};
 use crate::format::month;
 use crate::report::Report;
 use crate::scenario::Kind;
+use crate::scenario::month_label;
 use crate::stats::monthly_rows;
 
 /// The `roi-over-time` fan chart.
@@ -26,6 +30,8 @@ pub struct RoiOverTime;
 const OUTER: f64 = 0.16;
 /// Opacity of the P25–P75 band.
 const INNER: f64 = 0.38;
+/// Width of the actual path: thicker than the median's, to tell them apart.
+const ACTUAL_WIDTH: u32 = 8;
 
 /// How one group's median payback reads in a headline.
 fn payback_phrase(median: Option<f64>, horizon: u32) -> String {
@@ -92,22 +98,40 @@ impl Chart for RoiOverTime {
             "Cumulative net cash flow since month 0 ({}, undiscounted): benefits minus build, run and incident costs",
             report.scenario.currency
         );
-        let legend = [
+        let through = report.scenario.actuals.as_ref().map(|a| a.through as usize);
+        // With the actual path in the legend too, the bands' labels are shortened to fit.
+        let (mut legend, trials) = (Vec::new(), if through.is_some() { "" } else { " of trials" });
+        if let Some(k) = through {
+            let label = format!("actual to {}", month_label(k as u32, report.scenario.calendar.as_ref()));
+            legend.push(LegendItem::new(Mark::Line(INK, ACTUAL_WIDTH), label));
+        }
+        legend.extend([
             LegendItem::new(Mark::Line(PORTFOLIO, 5), "median"),
-            LegendItem::new(Mark::Band(PORTFOLIO, INNER), "middle half of trials (P25–P75)"),
-            LegendItem::new(Mark::Band(PORTFOLIO, OUTER), "9 in 10 trials (P5–P95)"),
+            LegendItem::new(Mark::Band(PORTFOLIO, INNER), format!("middle half{trials} (P25–P75)")),
+            LegendItem::new(
+                Mark::Band(PORTFOLIO, OUTER),
+                format!("9 in 10{} (P5–P95)", trials.trim_start_matches(" of")),
+            ),
             LegendItem::new(Mark::Dashed(AXIS), "break-even"),
-        ];
+        ]);
         let plot = style::frame(root, report, &Heading { title: &title, subtitle: &subtitle, legend: &legend })?;
         let halves = plot.split_evenly((1, 2));
         for (area, panel) in halves.iter().zip(&panels) {
-            draw_panel(report, root, &area.margin(0, 0, 0, 24), panel, (lo, hi))?;
+            draw_panel(report, root, &area.margin(0, 0, 0, 24), panel, (lo, hi), through.unwrap_or(0))?;
         }
         Ok(())
     }
 }
 
-fn draw_panel(report: &Report, root: &Area, area: &Area, panel: &Panel, (lo, hi): (f64, f64)) -> Result<(), DrawError> {
+/// Draws one panel; months `0..=actual` (none when 0) are actual, the same in every trial.
+fn draw_panel(
+    report: &Report,
+    root: &Area,
+    area: &Area,
+    panel: &Panel,
+    (lo, hi): (f64, f64),
+    actual: usize,
+) -> Result<(), DrawError> {
     let color = style::kind_color(Some(panel.kind));
     let plural = if panel.members == 1 { "" } else { "s" };
     let name = style::kind_label(panel.kind);
@@ -118,15 +142,26 @@ fn draw_panel(report: &Report, root: &Area, area: &Area, panel: &Panel, (lo, hi)
     };
     let horizon = f.months.len() - 1;
     let mut chart = month_money_axes(&body, horizon, (lo, hi), &report.scenario.currency)?;
-    chart.draw_series(std::iter::once(Polygon::new(band(&f.months, &f.p5, &f.p95), color.mix(OUTER).filled())))?;
-    chart.draw_series(std::iter::once(Polygon::new(band(&f.months, &f.p25, &f.p75), color.mix(INNER).filled())))?;
+    // The re-forecast from the last actual month on (all of it without actuals).
+    let (months, k) = (&f.months[actual..], actual);
+    chart
+        .draw_series(std::iter::once(Polygon::new(band(months, &f.p5[k..], &f.p95[k..]), color.mix(OUTER).filled())))?;
+    chart.draw_series(std::iter::once(Polygon::new(
+        band(months, &f.p25[k..], &f.p75[k..]),
+        color.mix(INNER).filled(),
+    )))?;
     chart.draw_series(std::iter::once(DashedPathElement::new(
         vec![(0.0, 0.0), (horizon as f64, 0.0)],
         14,
         8,
         AXIS.stroke_width(3),
     )))?;
-    chart.draw_series(LineSeries::new(f.months.iter().copied().zip(f.p50.iter().copied()), color.stroke_width(5)))?;
+    chart
+        .draw_series(LineSeries::new(months.iter().copied().zip(f.p50[k..].iter().copied()), color.stroke_width(5)))?;
+    if actual > 0 {
+        let path = f.months[..=k].iter().copied().zip(f.p50[..=k].iter().copied());
+        chart.draw_series(LineSeries::new(path, INK.stroke_width(ACTUAL_WIDTH)))?;
+    }
     if let Some(m) = panel.payback.filter(|&m| m > 0.0) {
         let m = m.ceil();
         let (x, y0) = chart.backend_coord(&(m, 0.0));

@@ -17,21 +17,25 @@
 //! included — is prefixed with `'` and quoted ([`csv_text`]); numbers stay
 //! numbers, unquoted, a negative one included.
 
+mod actuals_template;
 mod budget_csv;
 mod monthly_csv;
 mod sensitivity_csv;
 mod summary_json;
 mod trials_parquet;
+mod variance_csv;
 mod voi_csv;
 
 use std::borrow::Cow;
 use std::io::Write;
 
+pub use actuals_template::actuals_template;
 pub use budget_csv::write_budget_csv;
 pub use monthly_csv::MonthlyCsv;
 pub use sensitivity_csv::SensitivityCsv;
 pub use summary_json::{SummaryJson, set_templates, summary_value};
 pub use trials_parquet::{TRIALS_PARQUET, write_trials_parquet};
+pub use variance_csv::VarianceCsv;
 pub use voi_csv::write_voi_csv;
 
 use crate::report::Report;
@@ -50,6 +54,11 @@ pub trait Export {
 /// The exports of its report every `roicast run` writes (beside [`TRIALS_PARQUET`]).
 pub fn standard_exports() -> Vec<Box<dyn Export>> {
     vec![Box::new(SummaryJson), Box::new(MonthlyCsv), Box::new(SensitivityCsv)]
+}
+
+/// The exports a run with actuals writes besides the standard ones.
+pub fn reforecast_exports() -> Vec<Box<dyn Export>> {
+    vec![Box::new(VarianceCsv)]
 }
 
 /// One column of a CSV table: its name and its cells.

@@ -2,7 +2,10 @@
 //! with a run manifest.
 //!
 //! Keys follow `docs/model.md` exactly; extra keys (`discounted_payback_month_p50`,
-//! `loss_mean`, `kind`, `members`, ...) are additions, never renames. An
+//! `loss_mean`, `kind`, `members`, ...) are additions, never renames. A run
+//! with actuals adds, per set, `forward_npv` (the keys of `npv`) and
+//! `prob_forward_npv_negative`, and at the top `actuals` (`through`,
+//! `through_date`, `file`). An
 //! undefined figure is `null`. `convergence` holds the Monte Carlo error of
 //! portfolio NPV and the `--precision` outcome ([`crate::convergence`]).
 
@@ -25,9 +28,16 @@ pub fn summary_value(report: &Report) -> Result<Value, ExportError> {
     let scenario = report.scenario;
     let mut sets = Map::new();
     for (summary, set) in report.summaries.iter().zip(&report.results.sets) {
-        sets.insert(summary.name.clone(), set_entry(summary, &set.spec, scenario)?);
+        let mut value = set_entry(summary, &set.spec, scenario)?;
+        if let (Value::Object(map), Some(reforecast)) =
+            (&mut value, report.reforecast.as_ref().and_then(|r| r.set(&summary.name)))
+        {
+            map.insert("forward_npv".into(), serde_json::to_value(reforecast.forward_npv)?);
+            map.insert("prob_forward_npv_negative".into(), json!(reforecast.prob_forward_npv_negative));
+        }
+        sets.insert(summary.name.clone(), value);
     }
-    Ok(json!({
+    let mut summary = json!({
         "scenario": scenario.name,
         "trials": report.results.trials,
         "seed": report.results.seed,
@@ -37,7 +47,19 @@ pub fn summary_value(report: &Report) -> Result<Value, ExportError> {
         "sets": sets,
         "convergence": report.convergence,
         "manifest": report.manifest,
-    }))
+    });
+    if let (Some(actuals), Value::Object(map)) = (&scenario.actuals, &mut summary) {
+        let through = actuals.through;
+        map.insert(
+            "actuals".into(),
+            json!({
+                "through": through,
+                "through_date": scenario.calendar.map(|c| c.date(through).to_string()),
+                "file": actuals.file,
+            }),
+        );
+    }
+    Ok(summary)
 }
 
 /// The entry of one set under `sets`: its summary, then what it is made of.
@@ -62,7 +84,16 @@ fn set_entry(summary: &SetSummary, spec: &SetSpec, scenario: &Scenario) -> Resul
 pub fn set_templates(scenario: &Scenario) -> Result<Vec<(String, Value)>, ExportError> {
     reported_sets(scenario)
         .iter()
-        .map(|spec| Ok((spec.name.clone(), set_entry(&SetSummary::template(&spec.name), spec, scenario)?)))
+        .map(|spec| {
+            let summary = SetSummary::template(&spec.name);
+            let mut entry = set_entry(&summary, spec, scenario)?;
+            // A re-forecast adds its forward NPV, with the statistics of `npv`.
+            if let (Value::Object(map), Some(_)) = (&mut entry, &scenario.actuals_table) {
+                map.insert("forward_npv".into(), serde_json::to_value(summary.npv)?);
+                map.insert("prob_forward_npv_negative".into(), json!(0.0));
+            }
+            Ok((spec.name.clone(), entry))
+        })
         .collect()
 }
 

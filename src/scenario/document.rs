@@ -82,6 +82,8 @@ static INITIATIVE: TableFormat = TableFormat {
         "ramp_months",
         "pnl_visibility",
         "depends_on",
+        "run_cost_escalation",
+        "benefit_escalation",
     ],
     tables: &[&RISK],
     many: true,
@@ -90,7 +92,15 @@ static INITIATIVE: TableFormat = TableFormat {
 static SIMULATION: TableFormat = TableFormat {
     path: "simulation",
     header: "[simulation]",
-    keys: &["trials", "horizon_months", "seed", "discount_rate", "sampling"],
+    keys: &[
+        "trials",
+        "horizon_months",
+        "seed",
+        "discount_rate",
+        "sampling",
+        "run_cost_escalation",
+        "benefit_escalation",
+    ],
     tables: &[],
     many: false,
 };
@@ -119,6 +129,16 @@ static CALENDAR: TableFormat = TableFormat {
     many: false,
 };
 
+/// `[actuals]`: its `status` table is keyed by initiative names, which
+/// the scenario checks against its initiatives (serde, its status keys).
+static ACTUALS: TableFormat = TableFormat {
+    path: "actuals",
+    header: "[actuals]",
+    keys: &["through", "file", "status"],
+    tables: &[],
+    many: false,
+};
+
 static ALTERNATIVES: TableFormat = TableFormat {
     path: "alternatives",
     header: "[[alternatives]]",
@@ -133,7 +153,7 @@ pub(super) static TOP: TableFormat = TableFormat {
     path: "",
     header: "the top of the file, above the first table",
     keys: &["name", "description", "currency"],
-    tables: &[&SIMULATION, &CONFLATION, &CALENDAR, &INITIATIVE, &CORRELATION, &ALTERNATIVES],
+    tables: &[&SIMULATION, &CONFLATION, &CALENDAR, &INITIATIVE, &CORRELATION, &ALTERNATIVES, &ACTUALS],
     many: false,
 };
 
@@ -336,7 +356,8 @@ mod tests {
                        [[initiatives]]\nname = \"A\"\nkind = \"it\"\nbuild_cost = 1\nbuild_months = 1\n\
                        benefit_per_month = 1\n[[initiatives.risks]]\nname = \"R\"\nevents_per_year = 1\n\
                        cost_per_event = 1\n[[correlations]]\nbetween = []\nrank_correlation = 0\n[conflation]\n\
-                       [calendar]\nstart = \"2027-01\"\n[[alternatives]]\nmembers = []\n";
+                       [calendar]\nstart = \"2027-01\"\n[[alternatives]]\nmembers = []\n\
+                       [actuals]\nthrough = 1\nfile = \"a.csv\"\n";
         for table in TOP.all() {
             // An unknown key at the end of the table's own section.
             let header = table.header;

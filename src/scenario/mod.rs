@@ -29,9 +29,11 @@
 //! assert_eq!(scenario.simulation.trials, 10_000);
 //! ```
 
+mod actuals;
 mod correlation;
 mod distribution;
 mod document;
+pub mod escalation;
 pub mod names;
 mod raw;
 mod warnings;
@@ -47,6 +49,10 @@ use crate::calendar::{Calendar, YearMonth, parse_month_name};
 use crate::dist::Distribution;
 use crate::suggest::did_you_mean;
 use crate::units::{FractionRange, check_fraction};
+pub use actuals::{
+    ActualMonth, Actuals, ActualsTable, COLUMNS as LEDGER_COLUMNS, ITEMS as LEDGER_ITEMS, State, Status, month_cell,
+    month_label, parse_month,
+};
 pub use correlation::{CorrelatedGroup, CorrelationMatrix, normal_score_correlation};
 use distribution::Notation;
 use names::{TextKind, canonical, escape_invisible};
@@ -181,6 +187,10 @@ pub struct Simulation {
     pub discount_rate: f64,
     /// Sampling method for once-per-trial inputs.
     pub sampling: Sampling,
+    /// Annual growth of run cost, for initiatives that do not set their own.
+    pub run_cost_escalation: f64,
+    /// Annual growth of benefit, for initiatives that do not set their own.
+    pub benefit_escalation: f64,
 }
 
 /// The `[conflation]` table: what a mismatched owner does to an initiative.
@@ -292,6 +302,10 @@ pub struct Initiative {
     pub depends_on: Vec<usize>,
     /// Its risks.
     pub risks: Vec<Risk>,
+    /// Annual growth of its run cost (its own, or the scenario's).
+    pub run_cost_escalation: f64,
+    /// Annual growth of its benefit (its own, or the scenario's).
+    pub benefit_escalation: f64,
 }
 
 impl Initiative {
@@ -338,6 +352,12 @@ pub struct Scenario {
     pub conflation: Conflation,
     /// The `[calendar]` table: month 1's date and the fiscal year's first month, if given.
     pub calendar: Option<Calendar>,
+    /// The `[actuals]` table, if given: how far the facts go, where the
+    /// ledger is and each initiative's status.
+    pub actuals_table: Option<ActualsTable>,
+    /// The facts a re-forecast follows, once [`Scenario::with_actuals`]
+    /// has read the ledger; `None` for a plan.
+    pub actuals: Option<Actuals>,
     /// Initiatives in file order; dependencies always point to valid indices
     /// and form no cycle.
     pub initiatives: Vec<Initiative>,
@@ -589,6 +609,11 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
             }
         },
     };
+    let escalation = |value: &Option<Spanned<toml::Value>>, key: &str, default: f64| {
+        value.as_ref().map_or(Ok(default), |v| escalation::rate(ctx, v, key))
+    };
+    let run_cost_escalation = escalation(&sim.run_cost_escalation, "simulation.run_cost_escalation", 0.0)?;
+    let benefit_escalation = escalation(&sim.benefit_escalation, "simulation.benefit_escalation", 0.0)?;
     let conflation = match &raw.conflation {
         None => Conflation::default(),
         Some(c) => {
@@ -803,6 +828,12 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
             }
         }
         initiatives.push(Initiative {
+            run_cost_escalation: escalation(
+                &init.run_cost_escalation,
+                &path("run_cost_escalation"),
+                run_cost_escalation,
+            )?,
+            benefit_escalation: escalation(&init.benefit_escalation, &path("benefit_escalation"), benefit_escalation)?,
             name,
             kind,
             owner,
@@ -820,6 +851,13 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
     check_cycles(&initiatives, &raw, ctx)?;
     let warnings =
         warnings::horizon_warnings(ctx, &raw, &initiatives, &inputs, horizon_months, &dependency_order(&initiatives));
+    let actuals_table = raw
+        .actuals
+        .as_ref()
+        .map(|table| {
+            actuals::table(ctx, table, &raw.initiatives, &initiatives, &inputs, calendar.as_ref(), horizon_months)
+        })
+        .transpose()?;
 
     let mut correlations: Vec<Correlation> = Vec::with_capacity(raw.correlations.len());
     let mut spans = Vec::with_capacity(raw.correlations.len());
@@ -908,9 +946,19 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         name,
         description,
         currency,
-        simulation: Simulation { trials, horizon_months, seed, discount_rate, sampling },
+        simulation: Simulation {
+            trials,
+            horizon_months,
+            seed,
+            discount_rate,
+            sampling,
+            run_cost_escalation,
+            benefit_escalation,
+        },
         conflation,
         calendar,
+        actuals_table,
+        actuals: None,
         initiatives,
         inputs,
         correlations,

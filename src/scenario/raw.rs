@@ -17,6 +17,7 @@ pub(super) struct RawScenario {
     pub simulation: Spanned<RawSimulation>,
     pub conflation: Option<RawConflation>,
     pub calendar: Option<Spanned<RawCalendar>>,
+    pub actuals: Option<Spanned<RawActuals>>,
     #[serde(default)]
     pub initiatives: Vec<Spanned<RawInitiative>>,
     #[serde(default)]
@@ -34,6 +35,10 @@ pub(super) struct RawSimulation {
     /// A number or a percentage string (`"9%"`).
     pub discount_rate: Spanned<Value>,
     pub sampling: Option<Spanned<String>>,
+    /// An annual rate: a number or a percent string (`"3%"`).
+    pub run_cost_escalation: Option<Spanned<Value>>,
+    /// An annual rate: a number or a percent string (`"3%"`).
+    pub benefit_escalation: Option<Spanned<Value>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -53,6 +58,26 @@ pub(super) struct RawCalendar {
     pub fiscal_year_start: Option<Spanned<Value>>,
 }
 
+/// The `[actuals]` table: months are a number or, with a calendar, `"YYYY-MM"`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawActuals {
+    pub through: Spanned<Value>,
+    pub file: Spanned<String>,
+    /// Initiative name to its status, as written.
+    #[serde(default)]
+    pub status: std::collections::BTreeMap<Spanned<String>, Spanned<RawStatus>>,
+}
+
+/// One initiative's state at the end of the last actual month.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawStatus {
+    pub live_from: Option<Spanned<Value>>,
+    pub built_in: Option<Spanned<Value>>,
+    pub abandoned_in: Option<Spanned<Value>>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawInitiative {
@@ -66,6 +91,8 @@ pub(super) struct RawInitiative {
     pub benefit_per_month: Spanned<Value>,
     pub ramp_months: Option<Spanned<Value>>,
     pub pnl_visibility: Option<Spanned<Value>>,
+    pub run_cost_escalation: Option<Spanned<Value>>,
+    pub benefit_escalation: Option<Spanned<Value>>,
     #[serde(default)]
     pub depends_on: Vec<Spanned<String>>,
     #[serde(default)]

@@ -7,6 +7,7 @@
 
 mod util;
 
+mod actuals;
 mod bad_scenarios;
 mod budget;
 mod charts;

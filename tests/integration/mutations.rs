@@ -83,21 +83,33 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
+/// The files of `scenarios/` with this extension, as `(file name, bytes)`.
+fn shipped_files(extension: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .expect("scenarios/ exists")
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == extension))
+        .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
 /// The shipped scenarios, as `(file name, bytes)`.
 fn shipped() -> &'static [(String, Vec<u8>)] {
     static SHIPPED: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
     SHIPPED.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
-            .expect("scenarios/ exists")
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.extension().is_some_and(|e| e == "toml"))
-            .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&path).unwrap()))
-            .collect();
-        files.sort();
-        assert!(files.len() >= 4, "expected the shipped scenarios in {}", dir.display());
+        let files = shipped_files("toml");
+        assert!(files.len() >= 4, "expected the shipped scenarios in scenarios/");
         files
     })
+}
+
+/// The shipped actuals ledgers, as `(file name, bytes)`.
+fn ledgers() -> &'static [(String, Vec<u8>)] {
+    static LEDGERS: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
+    LEDGERS.get_or_init(|| shipped_files("csv"))
 }
 
 /// The byte ranges of the numbers in a text: a digit, or a sign before
@@ -242,6 +254,10 @@ proptest! {
             apply(&mut bytes, m);
         }
         let dir = tempfile::tempdir().unwrap();
+        // The ledgers a scenario's [actuals] names sit beside it, as shipped.
+        for (ledger, text) in ledgers() {
+            std::fs::write(dir.path().join(ledger), text).unwrap();
+        }
         let file = dir.path().join(name);
         std::fs::write(&file, &bytes).unwrap();
         let path = file.to_str().unwrap();
