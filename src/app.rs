@@ -3,7 +3,8 @@
 //! A run reads the scenario, simulates it on a rayon pool of the requested
 //! size (a fixed number of trials, or rounds until `--precision` is met),
 //! prints the summary table, the main drivers of portfolio NPV and its Monte
-//! Carlo error, and writes every export into a temporary
+//! Carlo error, and writes every export (and, unless `--no-reports`, the
+//! workbook and board pack of [`crate::export::documents`]) into a temporary
 //! folder beside the output folder. Only when everything is written does the
 //! temporary folder replace the output folder, so an error or a kill
 //! mid-run leaves the previous results intact.
@@ -13,7 +14,7 @@ mod budget;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -22,8 +23,11 @@ use crate::cli::{Command, RunOptions, SimulationOptions};
 use crate::convergence::{self, PrecisionOutcome, PrecisionTarget};
 use crate::engine::{self, RunResults, RunSettings};
 use crate::error::Error;
-use crate::export::{ExportError, TRIALS_PARQUET, standard_exports, write_trials_parquet};
-use crate::format::money;
+use crate::export::documents::RunDocuments;
+use crate::export::{
+    BOARD_PACK, Documents, ExportError, TRIALS_PARQUET, WORKBOOK, standard_exports, write_trials_parquet,
+};
+use crate::format::{iso_date, money};
 use crate::report::Report;
 use crate::scenario::Scenario;
 
@@ -124,6 +128,9 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
         if options.charts {
             write_charts(&report, dir)?;
         }
+        if options.reports {
+            write_documents(&RunDocuments { report: &report, date: today() }, dir)?;
+        }
         let terminal = terminal_report(&report, &scenario);
         drop(report);
         // The trials' memory (about 0.9 GB for a million trials of twelve
@@ -198,6 +205,17 @@ fn write_file(
     let mut out = BufWriter::new(file);
     write(&mut out).map_err(|e| Error::Output { what: name.to_string(), message: e.to_string() })?;
     out.flush().map_err(|e| Error::io("write", &path, e))
+}
+
+/// Today's date (UTC), for the documents of a run.
+fn today() -> String {
+    iso_date(SystemTime::now())
+}
+
+/// Writes a command's `report.xlsx` and `board-pack.pdf` into `dir`.
+pub fn write_documents(documents: &dyn Documents, dir: &Path) -> Result<(), Error> {
+    write_file(dir, WORKBOOK, |out| documents.write_workbook(out))?;
+    write_file(dir, BOARD_PACK, |out| documents.write_board_pack(out))
 }
 
 /// Draws every standard chart of a report into `<dir>/charts/` (PNG and SVG).

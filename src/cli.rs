@@ -125,6 +125,9 @@ struct OutputArgs {
     /// Write no charts.
     #[arg(long)]
     no_charts: bool,
+    /// Write neither report.xlsx nor board-pack.pdf.
+    #[arg(long)]
+    no_reports: bool,
 }
 
 #[derive(Debug, Args)]
@@ -235,6 +238,9 @@ struct RunArgs {
     /// Write no charts (by default every chart goes to <out>/charts/ as PNG and SVG).
     #[arg(long)]
     no_charts: bool,
+    /// Write neither report.xlsx (for finance) nor board-pack.pdf (for the board).
+    #[arg(long)]
+    no_reports: bool,
 }
 
 /// Typed options of `roicast run`.
@@ -254,6 +260,8 @@ pub struct RunOptions {
     pub fail_if: Vec<crate::gates::Gate>,
     /// Write the charts into `<out>/charts/` (off with `--no-charts`).
     pub charts: bool,
+    /// Write `report.xlsx` and `board-pack.pdf` (off with `--no-reports`).
+    pub reports: bool,
 }
 
 /// Typed simulation options shared by run, compare, conflation and plan.
@@ -293,6 +301,8 @@ pub struct CompareOptions {
     pub out: PathBuf,
     /// Whether to write charts.
     pub charts: bool,
+    /// Whether to write `report.xlsx` and `board-pack.pdf`.
+    pub reports: bool,
 }
 
 /// Typed options of `roicast conflation`.
@@ -306,6 +316,8 @@ pub struct ConflationOptions {
     pub out: PathBuf,
     /// Whether to write charts.
     pub charts: bool,
+    /// Whether to write `report.xlsx` and `board-pack.pdf`.
+    pub reports: bool,
 }
 
 /// Typed options of `roicast plan`.
@@ -321,6 +333,8 @@ pub struct PlanOptions {
     pub out: PathBuf,
     /// Whether to write charts.
     pub charts: bool,
+    /// Whether to write `report.xlsx` and `board-pack.pdf`.
+    pub reports: bool,
 }
 
 /// A command with its typed options.
@@ -370,6 +384,7 @@ impl Cli {
                 max_trials: args.max_trials,
                 fail_if: args.fail_if,
                 charts: !args.no_charts,
+                reports: !args.no_reports,
             }),
             CliCommand::Validate { scenario } => Command::Validate { scenario },
             CliCommand::Init { path, force } => Command::Init { path, force },
@@ -378,6 +393,7 @@ impl Cli {
                     PathBuf::from("output").join(format!("compare-{}-vs-{}", file_stem(&args.a), file_stem(&args.b)))
                 }),
                 charts: !args.output.no_charts,
+                reports: !args.output.no_reports,
                 a: args.a,
                 b: args.b,
                 simulation: args.simulation.into(),
@@ -387,6 +403,7 @@ impl Cli {
                     PathBuf::from("output").join(format!("conflation-{}", file_stem(&args.scenario)))
                 }),
                 charts: !args.output.no_charts,
+                reports: !args.output.no_reports,
                 scenario: args.scenario,
                 simulation: args.simulation.into(),
             }),
@@ -396,6 +413,7 @@ impl Cli {
                     .out
                     .unwrap_or_else(|| PathBuf::from("output").join(format!("plan-{}", file_stem(&args.scenario)))),
                 charts: !args.output.no_charts,
+                reports: !args.output.no_reports,
                 settings: crate::plan::PlanSettings {
                     budget: args.budget,
                     budget_months: args.budget_months,
@@ -426,9 +444,10 @@ mod tests {
         assert_eq!(options.out, PathBuf::from("output/it-vs-bpa"));
         assert!(options.charts);
         assert!(Cli::try_parse_from(["roicast", "run", "x.toml", "--trials", "0"]).is_err());
-        let cli = Cli::try_parse_from(["roicast", "run", "x.toml", "--no-charts"]).unwrap();
+        assert!(options.reports);
+        let cli = Cli::try_parse_from(["roicast", "run", "x.toml", "--no-charts", "--no-reports"]).unwrap();
         let Command::Run(options) = cli.into_command() else { panic!("not a run") };
-        assert!(!options.charts);
+        assert!(!options.charts && !options.reports);
     }
 
     #[test]
@@ -461,7 +480,11 @@ mod tests {
         let Ok(Command::Compare(c)) = parse(&["roicast", "compare", "s/a.toml", "s/b.toml"]) else { panic!() };
         assert_eq!((c.out, c.charts), (PathBuf::from("output/compare-a-vs-b"), true));
         let Ok(Command::Conflation(c)) = parse(&["roicast", "conflation", "x.toml", "--no-charts"]) else { panic!() };
-        assert_eq!((c.out, c.charts), (PathBuf::from("output/conflation-x"), false));
+        assert_eq!((c.out, c.charts, c.reports), (PathBuf::from("output/conflation-x"), false, true));
+        let Ok(Command::Plan(p)) = parse(&["roicast", "plan", "x.toml", "--budget", "1", "--no-reports"]) else {
+            panic!()
+        };
+        assert!(p.charts && !p.reports);
         let Ok(Command::Plan(p)) = parse(&["roicast", "plan", "x.toml", "--budget", "1.5M"]) else { panic!() };
         assert_eq!(p.out, PathBuf::from("output/plan-x"));
         assert_eq!((p.settings.budget, p.settings.budget_months, p.settings.confidence), (1.5e6, 12, 0.9));

@@ -14,12 +14,15 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{Progress, chart_error, load_scenario, run_settings, with_threads, write_folder_atomically};
+use super::{
+    Progress, chart_error, load_scenario, run_settings, today, with_threads, write_documents, write_folder_atomically,
+};
 use crate::charts::style::Footnote;
 use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, render_formats};
 use crate::cli::{CompareOptions, ConflationOptions, PlanOptions, SimulationOptions};
 use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Source};
 use crate::error::Error;
+use crate::export::documents::{CompareDocuments, ConflationDocuments, PlanDocuments};
 use crate::export::{summary_value, write_budget_csv};
 use crate::format::{money, month, percent, signed_money};
 use crate::gates::{Gate, Reading, TRIPPED_EXIT_CODE};
@@ -70,8 +73,14 @@ pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
     write_folder_atomically(&options.out, |dir| {
         write_json(dir, "compare.json", &json)?;
         if options.charts {
-            let footnote = Footnote { scenario: &a, trials: settings.trials, seed: settings.seed };
+            let footnote = Footnote { scenario: &a, trials: settings.trials };
             write_chart(&NpvDifference { comparison: &comparison, b_name: &b.name, footnote }, dir)?;
+        }
+        if options.reports {
+            write_documents(
+                &CompareDocuments { a: source_a, b: source_b, comparison: &comparison, date: today() },
+                dir,
+            )?;
         }
         Ok(())
     })?;
@@ -172,8 +181,11 @@ pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
     write_folder_atomically(&options.out, |dir| {
         write_json(dir, "conflation.json", &json)?;
         if options.charts {
-            let footnote = Footnote { scenario: &scenario, trials: settings.trials, seed: settings.seed };
+            let footnote = Footnote { scenario: &scenario, trials: settings.trials };
             write_chart(&ConflationCostChart { cost: &cost, footnote }, dir)?;
+        }
+        if options.reports {
+            write_documents(&ConflationDocuments { source, cost: &cost, date: today() }, dir)?;
         }
         Ok(())
     })?;
@@ -272,8 +284,12 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
             fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))?;
         }
         if options.charts {
-            let footnote = Footnote { scenario: &scenario, trials: settings.trials, seed: settings.seed };
+            let footnote = Footnote { scenario: &scenario, trials: settings.trials };
             write_chart(&EfficientFrontier { plan: &plan, footnote }, dir)?;
+        }
+        if options.reports {
+            let trials = data.trials() as u64;
+            write_documents(&PlanDocuments { source, plan: &plan, trials, date: today() }, dir)?;
         }
         Ok(())
     })?;

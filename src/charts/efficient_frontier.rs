@@ -1,8 +1,8 @@
 //! Efficient frontier: every portfolio `roicast plan` considered, mean NPV
 //! against P10 NPV.
 //!
-//! Up and to the right is better: more value on average and a better bad
-//! year. Portfolios that fit the budget (and the loss limit) are blue, the
+//! Up and to the right is better: more value on average, and more value
+//! in the worst tenth of trials (P10 NPV over the horizon). Portfolios that fit the budget (and the loss limit) are blue, the
 //! others grey; the line joins the fitting portfolios that no other fitting
 //! portfolio beats on both axes, and a ring marks the chosen one. With more
 //! than [`MAX_POINTS`] portfolios (up to a million with 20 initiatives) the
@@ -16,7 +16,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::data::padded_range;
 use super::style::{self, Footnote, Heading, INK, IT, LOSS, LegendItem, MUTED, Mark};
 use super::{Area, DrawError, Figure};
-use crate::format::money;
+use crate::format::{money, shorten};
 use crate::plan::{FrontierPoint, Plan};
 
 /// The `efficient-frontier` chart of a plan: a [`Figure`] by itself, drawn
@@ -72,18 +72,33 @@ pub fn plotted(points: &[FrontierPoint], chosen: Option<usize>, max: usize) -> V
     (0..points.len()).filter(|&i| keep[i] || i % stride == 0).collect()
 }
 
-/// The headline: what to fund and what it returns, or that nothing fits.
-pub fn headline(plan: &Plan, initiatives: usize, currency: &str) -> String {
-    let budget = money(plan.settings.budget, currency);
-    match plan.chosen() {
-        Some(c) => format!(
-            "Fund {} of {initiatives} initiatives: mean NPV {}, P10 {}, within the {budget} budget",
-            c.members.len(),
-            money(c.npv_mean, currency),
-            money(c.npv_p10, currency)
-        ),
-        None => format!("No portfolio fits the {budget} budget"),
+/// Longest headline that names the initiatives to fund; beyond it names are
+/// shortened, and if that is not enough the headline counts them instead.
+pub const HEADLINE_CHARS: usize = 110;
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
+}
+
+/// The headline: which initiatives to fund and what they return, or that
+/// nothing fits. `names` are the chosen initiatives' names.
+pub fn headline(plan: &Plan, names: &[&str], initiatives: usize, currency: &str) -> String {
+    let budget = money(plan.settings.budget, currency);
+    let Some(c) = plan.chosen() else { return format!("No portfolio fits the {budget} budget") };
+    let figures = format!("mean NPV {}, P10 {}", money(c.npv_mean, currency), money(c.npv_p10, currency));
+    for chars in [usize::MAX, 28, 20, 14] {
+        let listed: Vec<String> = names.iter().map(|n| shorten(n, chars)).collect();
+        let title = format!("Fund {}: {figures}", and_list(&listed));
+        if title.chars().count() <= HEADLINE_CHARS {
+            return title;
+        }
+    }
+    format!("Fund {} of {initiatives} initiatives: {figures}", names.len())
 }
 
 impl Figure for EfficientFrontier<'_> {
@@ -97,7 +112,8 @@ impl Figure for EfficientFrontier<'_> {
         let plan = self.plan;
         let points = &plan.frontier;
         let shown = plotted(points, plan.chosen_point, MAX_POINTS);
-        let title = headline(plan, scenario.initiatives.len(), currency);
+        let names: Vec<&str> = plan.chosen().map_or(Vec::new(), |c| c.names(scenario));
+        let title = headline(plan, &names, scenario.initiatives.len(), currency);
         let settings = &plan.settings;
         let level = format!("{}", (settings.confidence * 1000.0).round() / 10.0);
         let sample = if shown.len() < points.len() {
@@ -106,7 +122,8 @@ impl Figure for EfficientFrontier<'_> {
             String::new()
         };
         let subtitle = format!(
-            "Each dot a portfolio{sample}; blue: P{level} of build and run spend in months 1–{} within {}{}",
+            "Each dot a portfolio{sample}; blue: fits the budget (P{level} of build and run spend in months 1–{} \
+             within {}{})",
             settings.budget_months,
             money(settings.budget, currency),
             settings
@@ -139,7 +156,10 @@ impl Figure for EfficientFrontier<'_> {
         style::mesh(&mut chart)
             .x_labels(8)
             .y_labels(8)
-            .x_desc(format!("P10 NPV: the bad-year outcome ({currency})"))
+            .x_desc(format!(
+                "P10 NPV over {} months: 1 trial in 10 ends lower ({currency})",
+                scenario.simulation.horizon_months
+            ))
             .y_desc(format!("mean NPV ({currency})"))
             .x_label_formatter(&money_fmt)
             .y_label_formatter(&money_fmt)
@@ -174,6 +194,51 @@ mod tests {
 
     fn point(npv_p10: f64, npv_mean: f64, fits: bool) -> FrontierPoint {
         FrontierPoint { npv_mean, npv_p10, fits }
+    }
+
+    fn plan(members: usize) -> Plan {
+        use crate::plan::{Evaluation, PlanSettings, Search};
+        let settings =
+            PlanSettings { budget: 400_000.0, budget_months: 12, confidence: 0.9, max_loss_probability: None };
+        let chosen = Evaluation {
+            members: (0..members).collect(),
+            npv_mean: 512_000.0,
+            npv_p10: -40_000.0,
+            npv_p50: 500_000.0,
+            npv_p90: 900_000.0,
+            prob_npv_negative: 0.12,
+            spend_mean: 300_000.0,
+            spend_quantile: 380_000.0,
+            prob_within_budget: 0.93,
+            fits: true,
+        };
+        let ranked = if members == 0 { Vec::new() } else { vec![chosen] };
+        Plan {
+            settings,
+            search: Search::Heuristic,
+            portfolios: 1,
+            ranked,
+            cheapest: None,
+            budget_table: Vec::new(),
+            frontier: Vec::new(),
+            chosen_point: None,
+        }
+    }
+
+    #[test]
+    fn headline_names_what_to_fund_and_shortens_or_counts_long_lists() {
+        let names = ["Invoice approval", "Lead-to-cash"];
+        assert_eq!(
+            headline(&plan(2), &names, 7, "USD"),
+            "Fund Invoice approval and Lead-to-cash: mean NPV $512k, P10 -$40.0k"
+        );
+        let long = ["Identity and access automation", "Dormant customer account clean-up", "Customer onboarding"];
+        let title = headline(&plan(3), &long, 7, "USD");
+        assert!(title.chars().count() <= HEADLINE_CHARS && title.contains('…'), "{title}");
+        let many: Vec<String> = (0..12).map(|i| format!("Initiative number {i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(headline(&plan(12), &many, 20, "USD"), "Fund 12 of 20 initiatives: mean NPV $512k, P10 -$40.0k");
+        assert_eq!(headline(&plan(0), &[], 7, "USD"), "No portfolio fits the $400k budget");
     }
 
     #[test]

@@ -57,9 +57,11 @@ impl Chart for PaybackCurve {
             .collect();
         let quoted: Vec<(&str, f64)> = curves.iter().map(|(k, s)| (style::kind_label(*k), s[milestone])).collect();
         let title = headline(milestone, &quoted);
-        let subtitle =
-            "Share of trials whose cumulative net cash flow is back to zero or above; the gap to 100% never pays back";
-        let plot = style::frame(root, report, &Heading { title: &title, subtitle, legend: &[] })?;
+        let subtitle = format!(
+            "Share of trials whose cumulative net cash flow is back to zero or above; the gap to 100% has not \
+             paid back within the {horizon}-month horizon"
+        );
+        let plot = style::frame(root, report, &Heading { title: &title, subtitle: &subtitle, legend: &[] })?;
         if curves.is_empty() {
             return style::message(&plot, "No initiatives in this scenario");
         }
@@ -150,7 +152,7 @@ impl Chart for PaybackCurve {
             let note = if last >= 1.0 {
                 "all trials pay back".to_string()
             } else {
-                format!("{} never pay back", style::share_label(1.0 - last))
+                format!("{} not within {horizon} months", style::share_label(1.0 - last))
             };
             root.draw_text(
                 &note,

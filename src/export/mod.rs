@@ -8,16 +8,27 @@
 //! files themselves; the caller decides where the bytes go (the app writes
 //! them into a temporary folder that replaces the output folder only once
 //! everything is written).
+//!
+//! The documents for people — `report.xlsx` and `board-pack.pdf` — are
+//! written by every command, each from its own results, so they sit behind
+//! their own trait, [`Documents`] ([`documents`]): tables of typed cells
+//! ([`tables`]) laid out as workbook sheets with native charts ([`xlsx`])
+//! and as board-pack pages with the charts' SVG drawings ([`pdf`]).
 
 mod budget_csv;
+pub mod documents;
 mod monthly_csv;
+pub mod pdf;
 mod sensitivity_csv;
 mod summary_json;
+pub mod tables;
 mod trials_parquet;
+pub mod xlsx;
 
 use std::io::Write;
 
 pub use budget_csv::write_budget_csv;
+pub use documents::{BOARD_PACK, Documents, WORKBOOK};
 pub use monthly_csv::MonthlyCsv;
 pub use sensitivity_csv::SensitivityCsv;
 pub use summary_json::{SummaryJson, summary_value};

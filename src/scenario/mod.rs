@@ -312,6 +312,8 @@ pub struct Scenario {
     pub correlation_matrix: CorrelationMatrix,
     /// SHA-256 of the file's bytes, hex.
     pub source_sha256: String,
+    /// The file's text, as read (the workbook's Inputs sheet shows it).
+    pub source_text: String,
 }
 
 impl Scenario {
@@ -843,6 +845,7 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         correlations,
         correlation_matrix,
         source_sha256: hex(&Sha256::digest(ctx.text.as_bytes())),
+        source_text: ctx.text.to_string(),
     })
 }
 

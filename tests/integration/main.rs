@@ -13,6 +13,7 @@ mod charts;
 mod cli;
 mod distributions;
 mod model;
+mod reports;
 mod reproducibility;
 mod sampling;
 mod sensitivity;
