@@ -86,19 +86,27 @@ fn and_list(items: &[String]) -> String {
 }
 
 /// The headline: which initiatives to fund and what they return, or that
-/// nothing fits. `names` are the chosen initiatives' names.
-pub fn headline(plan: &Plan, names: &[&str], initiatives: usize, currency: &str) -> String {
+/// nothing fits. `names` are the chosen initiatives' names, `left_out` the
+/// others': with more funded than left out, it names those left out ("Fund
+/// all but …"). When even shortened names make it longer than
+/// [`HEADLINE_CHARS`], it counts them ("Fund 6 of 20 initiatives") and
+/// the chart lists them under the subtitle.
+pub fn headline(plan: &Plan, names: &[&str], left_out: &[&str], currency: &str) -> String {
     let budget = money(plan.settings.budget, currency);
     let Some(c) = plan.chosen() else { return format!("No portfolio fits the {budget} budget") };
     let figures = format!("mean NPV {}, P10 {}", money(c.npv_mean, currency), money(c.npv_p10, currency));
     for chars in [usize::MAX, 28, 20, 14] {
-        let listed: Vec<String> = names.iter().map(|n| shorten(n, chars)).collect();
-        let title = format!("Fund {}: {figures}", and_list(&listed));
+        let list = |items: &[&str]| and_list(&items.iter().map(|n| shorten(n, chars)).collect::<Vec<_>>());
+        let title = if !left_out.is_empty() && left_out.len() < names.len() {
+            format!("Fund all but {}: {figures}", list(left_out))
+        } else {
+            format!("Fund {}: {figures}", list(names))
+        };
         if title.chars().count() <= HEADLINE_CHARS {
             return title;
         }
     }
-    format!("Fund {} of {initiatives} initiatives: {figures}", names.len())
+    format!("Fund {} of {} initiatives: {figures}", names.len(), names.len() + left_out.len())
 }
 
 impl Figure for EfficientFrontier<'_> {
@@ -113,7 +121,10 @@ impl Figure for EfficientFrontier<'_> {
         let points = &plan.frontier;
         let shown = plotted(points, plan.chosen_point, MAX_POINTS);
         let names: Vec<&str> = plan.chosen().map_or(Vec::new(), |c| c.names(scenario));
-        let title = headline(plan, &names, scenario.initiatives.len(), currency);
+        let left_out: Vec<&str> =
+            scenario.initiatives.iter().map(|i| i.name.as_str()).filter(|n| !names.contains(n)).collect();
+        let title = headline(plan, &names, &left_out, currency);
+        let counted = title.starts_with(&format!("Fund {} of", names.len()));
         let settings = &plan.settings;
         let level = format!("{}", (settings.confidence * 1000.0).round() / 10.0);
         let sample = if shown.len() < points.len() {
@@ -144,6 +155,26 @@ impl Figure for EfficientFrontier<'_> {
         if points.is_empty() {
             return style::message(&plot, "No portfolio to show");
         }
+        // A headline that only counts the initiatives to fund: name them here.
+        let plot = if counted {
+            let list_style = style::text(style::LABEL, INK);
+            let width = plot.dim_in_pixel().0 as i32;
+            let fits = |s: &str| style::text_width(root, s, &list_style).is_ok_and(|w| w <= width);
+            let text = format!("Fund: {}", names.join(", "));
+            let lines = if fits(&text) {
+                vec![text]
+            } else if let Some(two) = style::two_lines(&text, fits) {
+                two.to_vec()
+            } else {
+                vec![style::fit_text(root, &text, &list_style, width)?]
+            };
+            for (i, line) in lines.iter().enumerate() {
+                plot.draw_text(line, &list_style, (0, i as i32 * 44))?;
+            }
+            plot.margin(44 * lines.len() as i32, 0, 0, 0)
+        } else {
+            plot
+        };
         let (x_lo, x_hi) = padded_range(shown.iter().map(|&i| points[i].npv_p10), false, 0.05);
         let (y_lo, y_hi) = padded_range(shown.iter().map(|&i| points[i].npv_mean), false, 0.05);
         let mut chart = ChartBuilder::on(&plot)
@@ -226,19 +257,26 @@ mod tests {
     }
 
     #[test]
-    fn headline_names_what_to_fund_and_shortens_or_counts_long_lists() {
-        let names = ["Invoice approval", "Lead-to-cash"];
+    fn headline_names_what_to_fund_or_what_is_left_out() {
+        let (names, rest) = (["Invoice approval", "Lead-to-cash"], ["Patch management", "Backup verification", "X"]);
         assert_eq!(
-            headline(&plan(2), &names, 7, "USD"),
+            headline(&plan(2), &names, &rest, "USD"),
             "Fund Invoice approval and Lead-to-cash: mean NPV $512k, P10 -$40.0k"
         );
+        assert_eq!(
+            headline(&plan(3), &rest, &names[1..], "USD"),
+            "Fund all but Lead-to-cash: mean NPV $512k, P10 -$40.0k"
+        );
         let long = ["Identity and access automation", "Dormant customer account clean-up", "Customer onboarding"];
-        let title = headline(&plan(3), &long, 7, "USD");
+        let title = headline(&plan(3), &long, &[], "USD");
         assert!(title.chars().count() <= HEADLINE_CHARS && title.contains('…'), "{title}");
-        let many: Vec<String> = (0..12).map(|i| format!("Initiative number {i}")).collect();
+        let many: Vec<String> = (0..20).map(|i| format!("Initiative number {i}")).collect();
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
-        assert_eq!(headline(&plan(12), &many, 20, "USD"), "Fund 12 of 20 initiatives: mean NPV $512k, P10 -$40.0k");
-        assert_eq!(headline(&plan(0), &[], 7, "USD"), "No portfolio fits the $400k budget");
+        assert_eq!(
+            headline(&plan(12), &many[..12], &many[12..], "USD"),
+            "Fund 12 of 20 initiatives: mean NPV $512k, P10 -$40.0k"
+        );
+        assert_eq!(headline(&plan(0), &[], &rest, "USD"), "No portfolio fits the $400k budget");
     }
 
     #[test]

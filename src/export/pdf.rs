@@ -221,10 +221,11 @@ pub fn write_board_pack(pack: &BoardPack, out: &mut dyn Write) -> Result<(), Exp
             }
             Page::Table(table) => {
                 let layout = TableLayout::new(&table.table, &pack.currency);
-                let pages = layout.pages(table.notes.len());
+                let notes = note_lines(&table.notes);
+                let pages = layout.pages(notes.len());
                 for (i, rows) in pages.iter().enumerate() {
                     let title = if i == 0 { table.title.clone() } else { format!("{} (continued)", table.title) };
-                    let notes = if i + 1 == pages.len() { &table.notes[..] } else { &[] };
+                    let notes = if i + 1 == pages.len() { &notes[..] } else { &[] };
                     page_(&mut document, &mut |s| {
                         heading(s, &pack.footer, &title, &table.subtitle);
                         layout.draw(s, &table.table, rows.clone(), notes, &pack.currency);
@@ -375,8 +376,15 @@ struct TableLayout {
 const COLUMN_GAP: f32 = 14.0;
 /// Baseline of a table's header.
 const TABLE_TOP: f32 = TITLE_Y + 64.0;
+/// Type size and line height of the notes under a table.
+const NOTE_TYPE: f32 = 9.5;
 /// Line height of the notes under a table.
 const NOTE_LINE: f32 = 13.0;
+
+/// Notes wrapped to the width of a page.
+fn note_lines(notes: &[String]) -> Vec<String> {
+    notes.iter().flat_map(|n| wrap(n, NOTE_TYPE, false, PAGE_WIDTH - 2.0 * MARGIN)).collect()
+}
 
 impl TableLayout {
     /// The largest type at which the table fits the page width; at the
@@ -408,7 +416,7 @@ impl TableLayout {
             widths[widest] -= cut;
             excess -= cut;
         }
-        TableLayout { size, widths, numeric, row_height: size * 1.75, rows: table.rows.len() }
+        TableLayout { size, widths, numeric, row_height: size * 2.0, rows: table.rows.len() }
     }
 
     /// The rows of each page; the last page keeps room for `notes` lines.
@@ -468,8 +476,8 @@ impl TableLayout {
             y += self.row_height;
         }
         y += 10.0;
-        for note in notes {
-            text(surface, (MARGIN, y), 9.5, false, MUTED, &fit(note, 9.5, false, PAGE_WIDTH - 2.0 * MARGIN));
+        for line in notes {
+            text(surface, (MARGIN, y), NOTE_TYPE, false, MUTED, line);
             y += NOTE_LINE;
         }
     }

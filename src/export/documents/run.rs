@@ -386,7 +386,7 @@ pub fn title_page(report: &Report, date: &str) -> TitlePage {
         .filter_map(|k| {
             let s = populated(k.as_str())?;
             Some(format!(
-                "{} pays back by {} in half the trials and within 12 months in {}",
+                "{} pays back by {} in half the trials, and within 12 months in {} of them",
                 kind_label(k),
                 payback_words(s.payback_month_p50, horizon),
                 percent(s.prob_payback_within_12)
@@ -440,6 +440,15 @@ fn summary_page(report: &Report) -> Page<'static> {
     .filter_map(|h| table.column(h))
     .collect();
     let mut table = table.select(&shown);
+    for row in &mut table.rows {
+        let label = match &row[0] {
+            Cell::Text(name) if name == "portfolio" => "Portfolio",
+            Cell::Text(name) if name == "it" => "All IT automation",
+            Cell::Text(name) if name == "bpa" => "All BPA",
+            _ => continue,
+        };
+        row[0] = Cell::text(label);
+    }
     for (header, short) in [
         ("median payback month", "payback"),
         ("P(payback within 12 months)", "paid back by 12"),
@@ -496,7 +505,7 @@ pub fn appendix(report: &Report, date: &str) -> TextPage {
                     m.stream_scheme
                 ),
             ),
-            ("Monte Carlo error".into(), error.trim().to_string()),
+            ("Monte Carlo error".into(), error.trim().trim_start_matches("Monte Carlo error ").to_string()),
             (
                 "Scenario".into(),
                 format!("{} ({}), SHA-256 {}", report.scenario.name, m.scenario_file, m.scenario_sha256),
