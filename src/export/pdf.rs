@@ -193,7 +193,7 @@ pub fn write_board_pack(pack: &BoardPack, out: &mut dyn Write) -> Result<(), Exp
     );
     let mut number = 0;
     // Starts a page, lets `draw` fill it and numbers it.
-    let mut page_ = |document: &mut Document, draw: &mut dyn FnMut(&mut Surface) -> Result<(), ExportError>| {
+    let mut add_page = |document: &mut Document, draw: &mut dyn FnMut(&mut Surface) -> Result<(), ExportError>| {
         number += 1;
         let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or("invalid page size")?;
         let mut page = document.start_page_with(settings);
@@ -206,14 +206,14 @@ pub fn write_board_pack(pack: &BoardPack, out: &mut dyn Write) -> Result<(), Exp
     };
     for page in &pack.pages {
         match page {
-            Page::Title(title) => page_(&mut document, &mut |s| {
+            Page::Title(title) => add_page(&mut document, &mut |s| {
                 title_page(s, title);
                 Ok(())
             })?,
             Page::Chart(figure) => {
                 let svg = svg_string(figure.as_ref())?;
                 let tree = usvg::Tree::from_str(&svg, svg_options())?;
-                page_(&mut document, &mut |s| {
+                add_page(&mut document, &mut |s| {
                     let size = Size::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or("invalid page size")?;
                     s.draw_svg(&tree, size, SvgSettings::default()).ok_or("a chart could not be drawn")?;
                     Ok(())
@@ -226,14 +226,14 @@ pub fn write_board_pack(pack: &BoardPack, out: &mut dyn Write) -> Result<(), Exp
                 for (i, rows) in pages.iter().enumerate() {
                     let title = if i == 0 { table.title.clone() } else { format!("{} (continued)", table.title) };
                     let notes = if i + 1 == pages.len() { &notes[..] } else { &[] };
-                    page_(&mut document, &mut |s| {
+                    add_page(&mut document, &mut |s| {
                         heading(s, &pack.footer, &title, &table.subtitle);
-                        layout.draw(s, &table.table, rows.clone(), notes, &pack.currency);
+                        layout.draw(s, rows.clone(), notes);
                         Ok(())
                     })?;
                 }
             }
-            Page::Text(text) => page_(&mut document, &mut |s| {
+            Page::Text(text) => add_page(&mut document, &mut |s| {
                 text_page(s, &pack.footer, text);
                 Ok(())
             })?,
@@ -299,10 +299,15 @@ fn title_page(surface: &mut Surface, page: &TitlePage) {
     rect(surface, (0.0, 8.0, PAGE_WIDTH / 2.0, 4.0), IT);
     rect(surface, (PAGE_WIDTH / 2.0, 8.0, PAGE_WIDTH / 2.0, 4.0), BPA);
     text(surface, (MARGIN, 62.0), 13.0, true, MUTED, &page.kicker.to_uppercase());
-    let mut y = 104.0;
-    for line in wrap(&page.title, 32.0, true, width).into_iter().take(2) {
-        text(surface, (MARGIN, y), 32.0, true, INK, &line);
-        y += 38.0;
+    // The title on at most two lines, shrinking from 32 pt to 22 pt; then on three.
+    let mut size = 32.0;
+    while size > 22.0 && wrap(&page.title, size, true, width).len() > 2 {
+        size -= 2.0;
+    }
+    let mut y = 72.0 + size;
+    for line in wrap(&page.title, size, true, width).into_iter().take(3) {
+        text(surface, (MARGIN, y), size, true, INK, &line);
+        y += size * 1.2;
     }
     text(surface, (MARGIN, y - 6.0), 13.0, false, MUTED, &fit(&page.subtitle, 13.0, false, width));
 
@@ -363,20 +368,23 @@ fn text_page(surface: &mut Surface, footer: &str, page: &TextPage) {
     }
 }
 
-/// How a table is set: type size, column widths and alignment.
+/// How a table is set: type size, column widths, each cell's lines and each row's height.
 struct TableLayout {
     size: f32,
     widths: Vec<f32>,
     numeric: Vec<bool>,
-    row_height: f32,
-    rows: usize,
+    header: Vec<Vec<String>>,
+    cells: Vec<Vec<Vec<String>>>,
+    heights: Vec<f32>,
 }
 
 /// Space between columns.
-const COLUMN_GAP: f32 = 14.0;
-/// Baseline of a table's header.
-const TABLE_TOP: f32 = TITLE_Y + 64.0;
-/// Type size and line height of the notes under a table.
+const COLUMN_GAP: f32 = 12.0;
+/// Top of a table (above the header's first line).
+const TABLE_TOP: f32 = TITLE_Y + 48.0;
+/// Narrowest a text column is made before its text wraps further.
+const MIN_TEXT_COLUMN: f32 = 70.0;
+/// Type size of the notes under a table.
 const NOTE_TYPE: f32 = 9.5;
 /// Line height of the notes under a table.
 const NOTE_LINE: f32 = 13.0;
@@ -387,95 +395,144 @@ fn note_lines(notes: &[String]) -> Vec<String> {
 }
 
 impl TableLayout {
-    /// The largest type at which the table fits the page width; at the
-    /// smallest, the widest text columns are cut to fit.
+    /// The largest type (from 11 pt down to 7.5 pt) at which the table fits
+    /// the page width with text columns wrapped to at most three lines; at
+    /// the smallest type, text columns share what the numbers leave.
+    /// Headings wrap onto two lines rather than widen a column of numbers.
     fn new(table: &Table, currency: &str) -> TableLayout {
         let available = PAGE_WIDTH - 2.0 * MARGIN;
+        let columns = table.headers.len();
         let numeric: Vec<bool> =
-            (0..table.headers.len()).map(|c| table.rows.iter().any(|r| matches!(r[c], Cell::Number(..)))).collect();
-        let measure = |size: f32| -> Vec<f32> {
-            (0..table.headers.len())
-                .map(|c| {
-                    let header = text_width(&table.headers[c], size, true);
-                    table.rows.iter().map(|r| text_width(&r[c].display(currency), size, false)).fold(header, f32::max)
-                })
-                .collect()
-        };
-        let total = |widths: &[f32]| widths.iter().sum::<f32>() + COLUMN_GAP * widths.len().saturating_sub(1) as f32;
+            (0..columns).map(|c| table.rows.iter().any(|r| matches!(r[c], Cell::Number(..)))).collect();
+        let texts: Vec<Vec<String>> =
+            table.rows.iter().map(|r| r.iter().map(|c| c.display(currency)).collect()).collect();
         let mut size = TABLE_TYPE.0;
-        let mut widths = measure(size);
-        while total(&widths) > available && size > TABLE_TYPE.1 {
+        loop {
+            let widest = |c: usize, bold: bool| texts.iter().map(|r| text_width(&r[c], size, bold)).fold(0.0, f32::max);
+            // A heading may take two lines: as wide as its longest word or half of it.
+            let heading = |c: usize| {
+                let words = table.headers[c].split(' ').map(|w| text_width(w, size, true)).fold(0.0, f32::max);
+                words.max(text_width(&table.headers[c], size, true) / 2.0)
+            };
+            let mut widths: Vec<f32> = (0..columns).map(|c| widest(c, false).max(heading(c))).collect();
+            let gaps = COLUMN_GAP * columns.saturating_sub(1) as f32;
+            let fixed: f32 = (0..columns).filter(|&c| numeric[c]).map(|c| widths[c]).sum::<f32>() + gaps;
+            let text_columns: Vec<usize> = (0..columns).filter(|&c| !numeric[c]).collect();
+            let natural: f32 = text_columns.iter().map(|&c| widths[c]).sum();
+            let room = available - fixed;
+            let last_size = size <= TABLE_TYPE.1;
+            let fits = if natural <= room {
+                true
+            } else if !text_columns.is_empty() && (room >= MIN_TEXT_COLUMN * text_columns.len() as f32 || last_size) {
+                // Share the room in proportion to the text, each column at least a minimum.
+                let floor = (room / text_columns.len() as f32).min(MIN_TEXT_COLUMN).max(20.0);
+                for &c in &text_columns {
+                    widths[c] = (room * widths[c] / natural).max(floor);
+                }
+                let lines = |c: usize| texts.iter().map(|r| wrap(&r[c], size, false, widths[c]).len()).max();
+                last_size || text_columns.iter().all(|&c| lines(c).unwrap_or(1) <= 3)
+            } else {
+                last_size
+            };
+            if fits {
+                return TableLayout::with_widths(table, &texts, size, widths, numeric);
+            }
             size -= 0.5;
-            widths = measure(size);
         }
-        let mut excess = total(&widths) - available;
-        while excess > 0.5 {
-            let text_columns = (0..widths.len()).filter(|&c| !numeric[c]);
-            let Some(widest) = text_columns.max_by(|&a, &b| widths[a].total_cmp(&widths[b])) else { break };
-            let cut = excess.min(widths[widest] * 0.5).max(1.0);
-            widths[widest] -= cut;
-            excess -= cut;
-        }
-        TableLayout { size, widths, numeric, row_height: size * 2.0, rows: table.rows.len() }
+    }
+
+    /// Wraps every cell into its column and measures the rows.
+    fn with_widths(table: &Table, texts: &[Vec<String>], size: f32, widths: Vec<f32>, numeric: Vec<bool>) -> Self {
+        let header: Vec<Vec<String>> =
+            table.headers.iter().zip(&widths).map(|(h, &w)| wrap(h, size, true, w)).collect();
+        let cells: Vec<Vec<Vec<String>>> = texts
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .map(|(c, t)| {
+                        if numeric[c] { vec![fit(t, size, false, widths[c])] } else { wrap(t, size, false, widths[c]) }
+                    })
+                    .collect()
+            })
+            .collect();
+        let line = size * 1.3;
+        let heights =
+            cells.iter().map(|r| r.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * line + size * 0.8).collect();
+        TableLayout { size, widths, numeric, header, cells, heights }
+    }
+
+    fn line(&self) -> f32 {
+        self.size * 1.3
+    }
+
+    /// Height of the header.
+    fn header_height(&self) -> f32 {
+        self.header.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * self.line() + self.size * 0.6
     }
 
     /// The rows of each page; the last page keeps room for `notes` lines.
     fn pages(&self, notes: usize) -> Vec<std::ops::Range<usize>> {
-        let room = FOOTER_Y - 20.0 - TABLE_TOP;
-        let per_page = ((room / self.row_height) as usize).max(1);
-        let notes_room = if notes == 0 { 0.0 } else { 10.0 + NOTE_LINE * notes as f32 };
-        let last_page = (((room - notes_room) / self.row_height) as usize).max(1);
+        let n = self.heights.len();
+        let room = FOOTER_Y - 20.0 - TABLE_TOP - self.header_height();
+        let notes_room = if notes == 0 { 0.0 } else { 14.0 + NOTE_LINE * notes as f32 };
         let mut pages = Vec::new();
         let mut start = 0;
-        while self.rows - start > last_page {
-            let end = (start + per_page).min(self.rows);
-            // Leave at least one row for the last page with the notes.
-            let end = if end == self.rows { self.rows - 1 } else { end };
+        loop {
+            if self.heights[start..].iter().sum::<f32>() + notes_room <= room || n - start <= 1 {
+                pages.push(start..n);
+                return pages;
+            }
+            let mut end = start;
+            let mut used = 0.0;
+            while end < n && used + self.heights[end] <= room {
+                used += self.heights[end];
+                end += 1;
+            }
+            // All the rows fit but not the notes: the last row goes with the notes.
+            let end = end.min(n - 1).max(start + 1);
             pages.push(start..end);
             start = end;
         }
-        pages.push(start..self.rows);
-        pages
     }
 
     /// Draws the header and `rows`, then `notes`.
-    fn draw(
-        &self,
-        surface: &mut Surface,
-        table: &Table,
-        rows: std::ops::Range<usize>,
-        notes: &[String],
-        currency: &str,
-    ) {
+    fn draw(&self, surface: &mut Surface, rows: std::ops::Range<usize>, notes: &[String]) {
         let size = self.size;
+        let line = self.line();
         let width = self.widths.iter().sum::<f32>() + COLUMN_GAP * self.widths.len().saturating_sub(1) as f32;
-        let cell = |surface: &mut Surface, c: usize, x: f32, y: f32, s: &str, bold: bool, color| {
-            let s = fit(s, size, bold, self.widths[c]);
-            if self.numeric[c] {
-                text_right(surface, (x + self.widths[c], y), size, bold, color, &s);
-            } else {
-                text(surface, (x, y), size, bold, color, &s);
+        let lines = |surface: &mut Surface, c: usize, x: f32, top: f32, lines: &[String], bold: bool| {
+            for (i, s) in lines.iter().enumerate() {
+                let y = top + size + i as f32 * line;
+                if self.numeric[c] {
+                    text_right(surface, (x + self.widths[c], y), size, bold, INK, s);
+                } else {
+                    text(surface, (x, y), size, bold, INK, s);
+                }
             }
         };
         let mut x = MARGIN;
-        for (c, header) in table.headers.iter().enumerate() {
-            cell(surface, c, x, TABLE_TOP, header, true, INK);
+        let header_lines = self.header.iter().map(Vec::len).max().unwrap_or(1);
+        for (c, header) in self.header.iter().enumerate() {
+            // Headings sit on the rule: a one-line heading beside a two-line one goes down a line.
+            let top = TABLE_TOP + (header_lines - header.len()) as f32 * line;
+            lines(surface, c, x, top, header, true);
             x += self.widths[c] + COLUMN_GAP;
         }
-        rect(surface, (MARGIN, TABLE_TOP + size * 0.5, width, 1.0), INK);
-        let mut y = TABLE_TOP + self.row_height;
+        let mut y = TABLE_TOP + self.header_height();
+        rect(surface, (MARGIN, y - size * 0.35, width, 1.0), INK);
         for (i, r) in rows.enumerate() {
             if i % 2 == 1 {
-                rect(surface, (MARGIN - 4.0, y - size * 1.2, width + 8.0, self.row_height), style::ZEBRA);
+                rect(surface, (MARGIN - 4.0, y - size * 0.25, width + 8.0, self.heights[r]), style::ZEBRA);
             }
             let mut x = MARGIN;
-            for (c, value) in table.rows[r].iter().enumerate() {
-                cell(surface, c, x, y, &value.display(currency), false, INK);
+            for (c, cell) in self.cells[r].iter().enumerate() {
+                lines(surface, c, x, y + size * 0.15, cell, false);
                 x += self.widths[c] + COLUMN_GAP;
             }
-            y += self.row_height;
+            y += self.heights[r];
         }
-        y += 10.0;
+        y += 14.0;
         for line in notes {
             text(surface, (MARGIN, y), NOTE_TYPE, false, MUTED, line);
             y += NOTE_LINE;
@@ -513,11 +570,29 @@ mod tests {
         }
         let layout = TableLayout::new(&table, "USD");
         let pages = layout.pages(3);
-        assert!(pages.len() >= 4, "{pages:?}");
+        assert!(pages.len() >= 3, "{pages:?}");
         assert_eq!(pages.first().map(|p| p.start), Some(0));
         assert_eq!(pages.last().map(|p| p.end), Some(100));
         assert!(pages.windows(2).all(|w| w[0].end == w[1].start && !w[1].is_empty()));
         let short = TableLayout::new(&Table::new(&["empty"]), "USD");
         assert_eq!(short.pages(2), vec![0..0]);
+    }
+
+    #[test]
+    fn wide_tables_wrap_their_text_within_the_page() {
+        let mut headers = vec!["portfolio".to_string(), "P90 spend in months 1–12".to_string()];
+        headers.extend((0..9).map(|i| format!("figure {i}")));
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let mut table = Table::new(&headers);
+        let names = "Identity and access automation + Server provisioning + Patch management + Backup verification";
+        let mut row = vec![Cell::text(names)];
+        row.extend((0..10).map(|i| Cell::money(1.0e6 * f64::from(i))));
+        table.push(row);
+        let layout = TableLayout::new(&table, "USD");
+        let width = layout.widths.iter().sum::<f32>() + COLUMN_GAP * 10.0;
+        assert!(width <= PAGE_WIDTH - 2.0 * MARGIN + 0.5, "{width}");
+        assert!(layout.cells[0][0].len() > 1, "the names wrap: {:?}", layout.cells[0][0]);
+        assert_eq!(layout.cells[0][0].join(" "), names);
+        assert_eq!(layout.header[1].len(), 2, "a long heading takes two lines: {:?}", layout.header[1]);
     }
 }

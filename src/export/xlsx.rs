@@ -349,8 +349,10 @@ fn chart(sheet: &str, spec: &SheetChart, currency: &str) -> Chart {
                 .set_format(&mut solid(palette.rgb(), 0))
                 .set_gap(40);
             chart.legend().set_hidden();
-            chart.x_axis().set_reverse().set_label_position(ChartAxisLabelPosition::Low);
-            chart.y_axis().set_name(axis.as_str()).set_num_format(&money);
+            // In a bar chart the y axis holds the categories (first row at the
+            // top, names left of the bars) and the x axis the values.
+            chart.y_axis().set_reverse().set_label_position(ChartAxisLabelPosition::Low);
+            chart.x_axis().set_name(axis.as_str()).set_num_format(&money);
             chart
         }
         SheetChart::Grouped { title, rows, x, columns, line, axis } => {

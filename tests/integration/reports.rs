@@ -44,7 +44,7 @@ fn as_json(cell: &Data) -> Value {
 fn the_run_workbook_holds_every_sheet_and_the_summary_of_summary_json() {
     let dir = run_into(&shipped("it-vs-bpa.toml"), &[]);
     let out = dir.path().join("out");
-    let summary = read_json(&out.join("summary.json"));
+    let summary = read_json_exact(&out.join("summary.json"));
     let mut book = workbook(&out.join("report.xlsx"));
     assert_eq!(book.sheet_names(), ["Summary", "Monthly", "NPV distribution", "Drivers", "Inputs", "Run"]);
     let range = book.worksheet_range("Summary").unwrap();
@@ -80,7 +80,8 @@ fn the_run_workbook_holds_every_sheet_and_the_summary_of_summary_json() {
     assert!(matches!(rows[1][2], Data::Float(_)));
     // Nothing in the workbook grows with trials: the largest sheet is the monthly table.
     let monthly = book.worksheet_range("Monthly").unwrap();
-    assert_eq!(monthly.height(), 1 + sets.len() * 36);
+    let table_rows = monthly.rows().skip(1).take_while(|r| r[0] != Data::Empty).count();
+    assert_eq!(table_rows, sets.len() * 36);
     let run = book.worksheet_range("Run").unwrap();
     let items: HashMap<String, Data> = run.rows().map(|r| (r[0].to_string(), r[1].clone())).collect();
     assert_eq!(items["seed"], Data::Float(summary["seed"].as_f64().unwrap()));
@@ -231,7 +232,7 @@ fn to_unicode(font: &Dict) -> HashMap<u16, String> {
 fn the_board_pack_has_its_pages_embedded_fonts_and_the_headline_figures_as_text() {
     let dir = run_into(&shipped("it-vs-bpa.toml"), &[]);
     let out = dir.path().join("out");
-    let summary = read_json(&out.join("summary.json"));
+    let summary = read_json_exact(&out.join("summary.json"));
     let pdf = Pdf::new(std::fs::read(out.join("board-pack.pdf")).unwrap()).unwrap();
     // Title, eight charts, the summary (ten sets fit one page), key assumptions, appendix.
     assert_eq!(pdf.pages().len(), 12);
@@ -268,7 +269,9 @@ fn the_board_pack_has_its_pages_embedded_fonts_and_the_headline_figures_as_text(
         assert!(title.contains(&figure), "{figure:?} not on the title page:\n{title}");
     }
     // The charts keep their text as text, and the method is in the appendix.
-    assert!(text[1].contains("Cumulative") || text[1].contains("cumulative"), "{}", text[1]);
+    // (krilla-svg sets each glyph of a chart on its own.)
+    let chart = text[1].replace('\n', "");
+    assert!(chart.contains("Cumulative net cash flow"), "{chart}");
     let appendix = text.last().unwrap();
     assert!(appendix.contains(&format!("seed {}", summary["seed"])), "{appendix}");
     assert!(appendix.contains(summary["manifest"]["scenario_sha256"].as_str().unwrap()));
@@ -304,13 +307,12 @@ fn plan_compare_and_conflation_write_their_own_documents() {
     let out = |name: &str| dir.path().join(name);
     let common = ["--trials", "1000", "--quiet", "--no-charts", "--out"];
     let plan = out("plan");
-    let mut args = vec!["plan", &shipped("it-vs-bpa.toml") as &str, "--budget", "400k"];
     let (it_vs_bpa, conflation) = (shipped("it-vs-bpa.toml"), shipped("conflation.toml"));
-    args[1] = &it_vs_bpa;
+    let mut args = vec!["plan", &it_vs_bpa as &str, "--budget", "400k"];
     args.extend(common);
     args.push(plan.to_str().unwrap());
     run_cli(&args);
-    let json = read_json(&plan.join("plan.json"));
+    let json = read_json_exact(&plan.join("plan.json"));
     let mut book = workbook(&plan.join("report.xlsx"));
     assert_eq!(book.sheet_names(), ["Plan", "Budget", "Inputs", "Run"]);
     let ranked = book.worksheet_range("Plan").unwrap();
@@ -340,7 +342,7 @@ fn plan_compare_and_conflation_write_their_own_documents() {
     args.extend(common);
     args.push(compare.to_str().unwrap());
     run_cli(&args);
-    let json = read_json(&compare.join("compare.json"));
+    let json = read_json_exact(&compare.join("compare.json"));
     let mut book = workbook(&compare.join("report.xlsx"));
     assert_eq!(book.sheet_names(), ["Compare", "Inputs A", "Inputs B", "Run"]);
     let table = book.worksheet_range("Compare").unwrap();
@@ -357,7 +359,7 @@ fn plan_compare_and_conflation_write_their_own_documents() {
     args.extend(common);
     args.push(cost.to_str().unwrap());
     run_cli(&args);
-    let json = read_json(&cost.join("conflation.json"));
+    let json = read_json_exact(&cost.join("conflation.json"));
     let mut book = workbook(&cost.join("report.xlsx"));
     assert_eq!(book.sheet_names(), ["Conflation", "Inputs", "Run"]);
     let table = book.worksheet_range("Conflation").unwrap();

@@ -10,7 +10,7 @@
 
 use std::io::Write;
 
-use super::{BOARD_PACK, Documents, WORKBOOK, assumptions_page, inputs_sheet, sheet_name};
+use super::{BOARD_PACK, Documents, WORKBOOK, assumptions_page, board_columns, inputs_sheet, sheet_name};
 use crate::charts::style::{Footnote, grouped};
 use crate::charts::{ConflationCostChart, EfficientFrontier, NpvDifference};
 use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Source};
@@ -81,7 +81,7 @@ impl Run<'_> {
     }
 }
 
-/// The workbook and pack's title for a command.
+/// Writes a command's board pack.
 fn pack(title: &str, currency: &str, footer: &str, pages: Vec<Page>, out: &mut dyn Write) -> Result<(), ExportError> {
     let pack = BoardPack {
         title: format!("{title} — roicast {BOARD_PACK}"),
@@ -106,6 +106,19 @@ pub struct PlanDocuments<'a> {
     pub trials: u64,
     /// Date of the run.
     pub date: String,
+}
+
+/// The initiatives funded, or "all but …" when that is shorter.
+fn funded_detail(names: &[&str], scenario: &crate::scenario::Scenario) -> String {
+    let left_out: Vec<&str> =
+        scenario.initiatives.iter().map(|i| i.name.as_str()).filter(|n| !names.contains(n)).collect();
+    if left_out.is_empty() {
+        "all of them".to_string()
+    } else if left_out.len() < names.len() {
+        format!("all but {}", left_out.join(", "))
+    } else {
+        names.join(", ")
+    }
 }
 
 /// "P90" for 0.9.
@@ -249,9 +262,9 @@ impl Documents for PlanDocuments<'_> {
             Some(c) => (
                 vec![
                     Headline {
-                        label: "Portfolio to fund".into(),
+                        label: "Initiatives to fund".into(),
                         value: format!("{} of {}", c.members.len(), scenario.initiatives.len()),
-                        detail: c.names(scenario).join(", "),
+                        detail: funded_detail(&c.names(scenario), scenario),
                     },
                     Headline {
                         label: "Mean NPV of the chosen portfolio".into(),
@@ -272,8 +285,8 @@ impl Documents for PlanDocuments<'_> {
                         percent(c.prob_within_budget)
                     ),
                     format!(
-                        "{} spends {} in the budget window at {}; its mean spend is {}.",
-                        if c.members.len() == 1 { "It" } else { "Together they" },
+                        "{} {} in the budget window at {}; the mean is {}.",
+                        if c.members.len() == 1 { "It spends" } else { "Together they spend" },
                         money(c.spend_quantile, currency),
                         level_label(self.plan.settings.confidence),
                         money(c.spend_mean, currency)
@@ -449,7 +462,7 @@ impl Documents for CompareDocuments<'_> {
                 detail: "A → B".into(),
             });
             sentences.push(format!(
-                "Median payback moves from {} (A) to {} (B).",
+                "The portfolio's median payback month moves from {} (A) to {} (B).",
                 month(p.payback_month_p50.a),
                 month(p.payback_month_p50.b)
             ));
@@ -467,7 +480,24 @@ impl Documents for CompareDocuments<'_> {
             Page::Table(TablePage {
                 title: "B against A by set".into(),
                 subtitle: "Differences are B − A, trial by trial, under common random numbers".into(),
-                table: self.compare_table(),
+                table: board_columns(
+                    &self.compare_table(),
+                    &[
+                        "set",
+                        "mean NPV A",
+                        "mean NPV B",
+                        "mean B−A",
+                        "95% CI low",
+                        "95% CI high",
+                        "P10 B−A",
+                        "P90 B−A",
+                        "P(B beats A)",
+                        "P(NPV<0) A",
+                        "P(NPV<0) B",
+                        "median payback A",
+                        "median payback B",
+                    ],
+                ),
                 notes: vec!["P(B beats A) counts the trials in which B's NPV is strictly higher.".into()],
             }),
             Page::Text(run.appendix(vec![(
@@ -613,7 +643,22 @@ impl Documents for ConflationDocuments<'_> {
             Page::Table(TablePage {
                 title: "What each mismatch costs".into(),
                 subtitle: "As written against the same scenario with natural owners, trial by trial".into(),
-                table: self.conflation_table(),
+                table: board_columns(
+                    &self.conflation_table(),
+                    &[
+                        "set",
+                        "owner",
+                        "natural owner",
+                        "mean NPV lost",
+                        "95% CI low",
+                        "95% CI high",
+                        "P10 lost",
+                        "P90 lost",
+                        "P(cost > 0)",
+                        "P(NPV<0) as written",
+                        "P(NPV<0) with natural owners",
+                    ],
+                ),
                 notes: vec![
                     "A positive NPV lost is what the mismatch costs; P10/P90 are of the per-trial loss.".into(),
                 ],

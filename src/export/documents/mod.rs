@@ -215,6 +215,11 @@ pub fn assumptions_page(scenario: &Scenario) -> Page<'static> {
     })
 }
 
+/// The columns of a table that a board page shows, by heading, in that order.
+fn board_columns(table: &Table, headers: &[&str]) -> Table {
+    table.select(&headers.iter().filter_map(|h| table.column(h)).collect::<Vec<_>>())
+}
+
 /// A workbook sheet name: at most 31 characters, without `[]:*?/\`.
 pub fn sheet_name(name: &str) -> String {
     name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()

@@ -7,7 +7,7 @@
 
 use std::io::Write;
 
-use super::{BOARD_PACK, Documents, WORKBOOK, assumptions_page, inputs_sheet};
+use super::{BOARD_PACK, Documents, WORKBOOK, assumptions_page, board_columns, inputs_sheet};
 use crate::charts::style::{grouped, kind_label};
 use crate::charts::{OfReport, npv_histograms, standard_charts};
 use crate::convergence::MeanMethod;
@@ -421,25 +421,23 @@ pub fn title_page(report: &Report, date: &str) -> TitlePage {
 
 /// The summary by set, in the columns a board reads.
 fn summary_page(report: &Report) -> Page<'static> {
-    let table = summary_table(report);
-    let shown: Vec<usize> = [
-        "set",
-        "mean NPV",
-        "P10 NPV",
-        "P50 NPV",
-        "P90 NPV",
-        "P(NPV<0)",
-        "mean ROI",
-        "mean visible ROI",
-        "median payback month",
-        "P(payback within 12 months)",
-        "mean risk loss",
-        "P(abandoned)",
-    ]
-    .iter()
-    .filter_map(|h| table.column(h))
-    .collect();
-    let mut table = table.select(&shown);
+    let mut table = board_columns(
+        &summary_table(report),
+        &[
+            "set",
+            "mean NPV",
+            "P10 NPV",
+            "P50 NPV",
+            "P90 NPV",
+            "P(NPV<0)",
+            "mean ROI",
+            "mean visible ROI",
+            "median payback month",
+            "P(payback within 12 months)",
+            "mean risk loss",
+            "P(abandoned)",
+        ],
+    );
     for row in &mut table.rows {
         let label = match &row[0] {
             Cell::Text(name) if name == "portfolio" => "Portfolio",
