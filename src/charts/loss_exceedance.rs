@@ -265,7 +265,7 @@ impl Chart for LossExceedance {
             let note_style = style::anchored(style::text(style::LABEL, MUTED), HPos::Left, VPos::Center);
             let others =
                 if left_out == 1 { "1 other initiative".to_string() } else { format!("{left_out} other initiatives") };
-            for text in [format!("{others} with risks"), "not drawn: smaller".into(), "mean losses".into()] {
+            for text in [format!("Not drawn: {others}"), "with risks, whose mean".into(), "losses are smaller".into()] {
                 root.draw_text(&text, &note_style, (x, y))?;
                 y += line - 4;
             }

@@ -394,6 +394,26 @@ fn note_lines(notes: &[String]) -> Vec<String> {
     notes.iter().flat_map(|n| wrap(n, NOTE_TYPE, false, PAGE_WIDTH - 2.0 * MARGIN)).collect()
 }
 
+/// Shares `room` among the `columns` of `widths` ("water filling"): a
+/// column narrower than an even share keeps its width, the others split
+/// what is left evenly.
+fn share_room(widths: &mut [f32], columns: &[usize], room: f32) {
+    let mut open: Vec<usize> = columns.to_vec();
+    let mut left = room;
+    while !open.is_empty() {
+        let share = left / open.len() as f32;
+        let (narrow, wide): (Vec<usize>, Vec<usize>) = open.iter().partition(|&&c| widths[c] <= share);
+        if narrow.is_empty() {
+            for c in wide {
+                widths[c] = share;
+            }
+            return;
+        }
+        left -= narrow.iter().map(|&c| widths[c]).sum::<f32>();
+        open = wide;
+    }
+}
+
 impl TableLayout {
     /// The largest type (from 11 pt down to 7.5 pt) at which the table fits
     /// the page width with text columns wrapped to at most three lines; at
@@ -424,11 +444,7 @@ impl TableLayout {
             let fits = if natural <= room {
                 true
             } else if !text_columns.is_empty() && (room >= MIN_TEXT_COLUMN * text_columns.len() as f32 || last_size) {
-                // Share the room in proportion to the text, each column at least a minimum.
-                let floor = (room / text_columns.len() as f32).min(MIN_TEXT_COLUMN).max(20.0);
-                for &c in &text_columns {
-                    widths[c] = (room * widths[c] / natural).max(floor);
-                }
+                share_room(&mut widths, &text_columns, room.max(20.0 * text_columns.len() as f32));
                 let lines = |c: usize| texts.iter().map(|r| wrap(&r[c], size, false, widths[c]).len()).max();
                 last_size || text_columns.iter().all(|&c| lines(c).unwrap_or(1) <= 3)
             } else {
@@ -576,6 +592,13 @@ mod tests {
         assert!(pages.windows(2).all(|w| w[0].end == w[1].start && !w[1].is_empty()));
         let short = TableLayout::new(&Table::new(&["empty"]), "USD");
         assert_eq!(short.pages(2), vec![0..0]);
+    }
+
+    #[test]
+    fn room_goes_to_the_columns_that_need_it() {
+        let mut widths = [30.0, 500.0, 40.0, 300.0, 99.0];
+        share_room(&mut widths, &[0, 1, 2, 3], 400.0);
+        assert_eq!(widths, [30.0, 165.0, 40.0, 165.0, 99.0]);
     }
 
     #[test]
