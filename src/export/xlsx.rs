@@ -19,7 +19,7 @@ use std::io::Write;
 use std::ops::Range;
 
 use rust_xlsxwriter::{
-    Chart, ChartAxisLabelPosition, ChartFormat, ChartLegendPosition, ChartLine, ChartSolidFill, ChartType, Color,
+    Chart, ChartAxisCrossing, ChartAxisLabelPosition, ChartFormat, ChartLegendPosition, ChartLine, ChartSolidFill, ChartType, Color,
     DocProperties, Format, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
@@ -351,7 +351,12 @@ fn chart(sheet: &str, spec: &SheetChart, currency: &str) -> Chart {
             chart.legend().set_hidden();
             // In a bar chart the y axis holds the categories (first row at the
             // top, names left of the bars) and the x axis the values.
-            chart.y_axis().set_reverse().set_label_position(ChartAxisLabelPosition::Low);
+            // (The values' axis then crosses at the last category, so it stays at the bottom.)
+            chart
+                .y_axis()
+                .set_reverse()
+                .set_crossing(ChartAxisCrossing::Max)
+                .set_label_position(ChartAxisLabelPosition::Low);
             chart.x_axis().set_name(axis.as_str()).set_num_format(&money);
             chart
         }
