@@ -19,8 +19,8 @@ use std::io::Write;
 use std::ops::Range;
 
 use rust_xlsxwriter::{
-    Chart, ChartAxisCrossing, ChartAxisLabelPosition, ChartFormat, ChartLegendPosition, ChartLine, ChartSolidFill, ChartType, Color,
-    DocProperties, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+    Chart, ChartAxisCrossing, ChartAxisLabelPosition, ChartFormat, ChartLegendPosition, ChartLine, ChartSolidFill,
+    ChartType, Color, DocProperties, Format, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 use super::ExportError;

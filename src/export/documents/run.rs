@@ -315,6 +315,13 @@ pub fn run_table(report: &Report, date: &str) -> Table {
         row(&format!("{name}: 95% interval low"), Cell::maybe(q.low, Unit::Money));
         row(&format!("{name}: 95% interval high"), Cell::maybe(q.high, Unit::Money));
     }
+    if let Some(p) = report.summary("portfolio") {
+        row("P(NPV<0) of the portfolio", Cell::share(p.prob_npv_negative));
+        row(
+            "P(NPV<0): 95% half-width (independent trials)",
+            Cell::share(share_half_width(p.prob_npv_negative, m.trials)),
+        );
+    }
     if let Some(p) = &c.precision {
         row("precision target (share of |mean|)", Cell::share(p.target));
         row("precision target met", Cell::text(if p.met { "yes" } else { "no" }));
@@ -322,6 +329,12 @@ pub fn run_table(report: &Report, date: &str) -> Table {
         row("precision: trial limit", whole_number(p.max_trials));
     }
     table
+}
+
+/// The 95% half-width of a share of `trials` independent trials,
+/// `1.96 √(p (1 − p) / n)` (conservative for a Latin hypercube run).
+pub fn share_half_width(share: f64, trials: u64) -> f64 {
+    1.96 * (share * (1.0 - share) / trials.max(1) as f64).sqrt()
 }
 
 /// "month 6", or "not within 36 months" when more than half never pay back.
@@ -503,7 +516,16 @@ pub fn appendix(report: &Report, date: &str) -> TextPage {
                     m.stream_scheme
                 ),
             ),
-            ("Monte Carlo error".into(), error.trim().trim_start_matches("Monte Carlo error ").to_string()),
+            (
+                "Monte Carlo error".into(),
+                format!(
+                    "{}; P(NPV<0) ±{} (independent trials)",
+                    error.trim().trim_start_matches("Monte Carlo error "),
+                    percent(
+                        report.summary("portfolio").map_or(0.0, |p| share_half_width(p.prob_npv_negative, m.trials))
+                    )
+                ),
+            ),
             (
                 "Scenario".into(),
                 format!("{} ({}), SHA-256 {}", report.scenario.name, m.scenario_file, m.scenario_sha256),
@@ -516,5 +538,50 @@ pub fn appendix(report: &Report, date: &str) -> TextPage {
                     .into(),
             ),
         ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{self, RunSettings};
+    use crate::scenario::Scenario;
+
+    #[test]
+    fn shares_carry_their_binomial_error() {
+        assert!((share_half_width(0.5, 10_000) - 0.0098).abs() < 1e-12);
+        assert_eq!(share_half_width(0.0, 10_000), 0.0);
+        assert_eq!(payback_words(None, 36), "not within 36 months");
+        assert_eq!(payback_words(Some(14.5), 36), "month 14.5");
+    }
+
+    #[test]
+    fn the_title_page_quotes_the_sets_there_are() {
+        let scenario = Scenario::parse(
+            "[simulation]\nhorizon_months = 24\ndiscount_rate = 0.1\n[[initiatives]]\nname = \"Backups\"\nkind = \"it\"\n\
+             build_cost = 5000\nbuild_months = 1\nbenefit_per_month = { uniform = [500, 900] }\npnl_visibility = 0.5\n",
+            "t.toml",
+        )
+        .unwrap();
+        let results = engine::run(&scenario, RunSettings { trials: 500, seed: 1 }, &|_| {});
+        let report = Report::new(&scenario, &results, "t.toml");
+        let page = title_page(&report, "2027-01-01");
+        let labels: Vec<&str> = page.figures.iter().map(|f| f.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Chance the portfolio loses money", "Median payback month: IT automation", "Mean portfolio NPV"]
+        );
+        assert!(page.subtitle.starts_with("Run on 2027-01-01 · 500 trials · 24-month horizon"), "{}", page.subtitle);
+        assert!(
+            page.sentences.iter().any(|s| s.starts_with("IT automation pays back by month")),
+            "{:?}",
+            page.sentences
+        );
+        assert!(!page.sentences.iter().any(|s| s.contains("BPA")), "no BPA in the scenario: {:?}", page.sentences);
+        assert!(
+            page.sentences.iter().any(|s| s.contains("reaches the P&L")),
+            "visible ROI below ROI: {:?}",
+            page.sentences
+        );
     }
 }
