@@ -11,7 +11,7 @@
 //! is needed). Charts are the very SVG drawings of the PNG/SVG chart files
 //! ([`crate::charts::svg_string`]), converted to PDF vector graphics by
 //! krilla-svg with their text kept as text; their 1920 × 1080 canvas maps
-//! onto the page at half scale; they are drawn in parallel. Text is measured with the same font's
+//! onto the page at half scale. Text is measured with the same font's
 //! advances ([`text_width`]), so tables are laid out without a renderer.
 
 use std::io::Write;
@@ -28,7 +28,6 @@ use krilla::paint::{Fill, FillRule};
 use krilla::surface::Surface;
 use krilla::text::{Font, TextDirection};
 use krilla_svg::{SurfaceExt, SvgSettings};
-use rayon::prelude::*;
 
 use super::ExportError;
 use super::tables::{Cell, Table};
@@ -65,7 +64,7 @@ pub enum Page<'a> {
     /// The title page.
     Title(TitlePage),
     /// A chart, filling the page.
-    Chart(Box<dyn Figure + Sync + 'a>),
+    Chart(Box<dyn Figure + 'a>),
     /// A table with a title.
     Table(TablePage),
     /// Labelled paragraphs with a title.
@@ -192,18 +191,6 @@ pub fn write_board_pack(pack: &BoardPack, out: &mut dyn Write) -> Result<(), Exp
             .creator(format!("roicast {}", env!("CARGO_PKG_VERSION")))
             .language("en".into()),
     );
-    // The charts are drawn and read as SVG on all cores, then laid out in order.
-    let charts: Vec<Option<usvg::Tree>> = pack
-        .pages
-        .par_iter()
-        .map(|page| match page {
-            Page::Chart(figure) => {
-                let svg = svg_string(figure.as_ref())?;
-                Ok(Some(usvg::Tree::from_str(&svg, svg_options())?))
-            }
-            _ => Ok(None),
-        })
-        .collect::<Result<_, ExportError>>()?;
     let mut number = 0;
     // Starts a page, lets `draw` fill it and numbers it.
     let mut add_page = |document: &mut Document, draw: &mut dyn FnMut(&mut Surface) -> Result<(), ExportError>| {
@@ -217,18 +204,21 @@ pub fn write_board_pack(pack: &BoardPack, out: &mut dyn Write) -> Result<(), Exp
         page.finish();
         Ok::<(), ExportError>(())
     };
-    for (page, chart) in pack.pages.iter().zip(&charts) {
+    for page in &pack.pages {
         match page {
             Page::Title(title) => add_page(&mut document, &mut |s| {
                 title_page(s, title);
                 Ok(())
             })?,
-            Page::Chart(_) => add_page(&mut document, &mut |s| {
-                let tree = chart.as_ref().ok_or("a chart was not drawn")?;
-                let size = Size::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or("invalid page size")?;
-                s.draw_svg(tree, size, SvgSettings::default()).ok_or("a chart could not be drawn")?;
-                Ok(())
-            })?,
+            Page::Chart(figure) => {
+                let svg = svg_string(figure.as_ref())?;
+                let tree = usvg::Tree::from_str(&svg, svg_options())?;
+                add_page(&mut document, &mut |s| {
+                    let size = Size::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or("invalid page size")?;
+                    s.draw_svg(&tree, size, SvgSettings::default()).ok_or("a chart could not be drawn")?;
+                    Ok(())
+                })?
+            }
             Page::Table(table) => {
                 let layout = TableLayout::new(&table.table, &pack.currency);
                 let notes = note_lines(&table.notes);
