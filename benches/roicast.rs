@@ -1,4 +1,5 @@
-//! Criterion benchmarks: the costs issue 6 tracks (see docs/performance.md).
+//! Criterion benchmarks: the costs issue 6 tracks (see docs/performance.md),
+//! and the documents every run writes.
 //!
 //! `cargo bench` runs them all; `cargo bench -- draws` one group.
 
@@ -100,5 +101,32 @@ fn percentiles(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, trials, draws, percentiles);
+/// The documents of a run: summary-level, so the same cost at any number of trials.
+fn documents(c: &mut Criterion) {
+    use roicast::export::Documents;
+    use roicast::export::documents::RunDocuments;
+    let scenario = default_scenario();
+    let results = engine::run(&scenario, RunSettings { trials: 20_000, seed: 7 }, &|_| {});
+    let report = roicast::report::Report::new(&scenario, &results, "scenarios/it-vs-bpa.toml");
+    let documents = RunDocuments { report: &report, date: "2027-01-01".into() };
+    let mut group = c.benchmark_group("documents");
+    group.sample_size(10);
+    group.bench_function("report.xlsx of it-vs-bpa", |b| {
+        b.iter(|| {
+            let mut out = Vec::new();
+            documents.write_workbook(&mut out).expect("workbook");
+            out.len()
+        })
+    });
+    group.bench_function("board-pack.pdf of it-vs-bpa", |b| {
+        b.iter(|| {
+            let mut out = Vec::new();
+            documents.write_board_pack(&mut out).expect("board pack");
+            out.len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, trials, draws, percentiles, documents);
 criterion_main!(benches);

@@ -4,7 +4,9 @@
 //! checks its `--fail-if` gates against it, prepares its [`OutputFolder`]
 //! (checked, locked and staged before any work), simulates on a rayon pool
 //! of the requested size (a fixed number of trials, or rounds until
-//! `--precision` is met), writes every export into the staging folder, swaps
+//! `--precision` is met), writes every export (and, unless `--no-reports`,
+//! the workbook and board pack of [`crate::export::documents`]) into the
+//! staging folder, swaps
 //! it in whole, then prints the summary table, the main drivers of portfolio
 //! NPV and its Monte Carlo error (with `--quiet`, only errors and the gates
 //! that trip). An error, a signal or a kill at any instant leaves the
@@ -26,7 +28,7 @@ mod voi;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -35,11 +37,13 @@ use crate::cli::{Command, MonthArg, RunOptions, SimulationOptions, TemplateOptio
 use crate::convergence::{self, PrecisionOutcome, PrecisionTarget};
 use crate::engine::{self, RunResults, RunSettings};
 use crate::error::Error;
+use crate::export::documents::RunDocuments;
 use crate::export::{
-    ExportError, TRIALS_PARQUET, actuals_template, reforecast_exports, standard_exports, write_trials_parquet,
+    BOARD_PACK, Documents, ExportError, TRIALS_PARQUET, WORKBOOK, actuals_template, reforecast_exports,
+    standard_exports, write_trials_parquet,
 };
 use crate::footprint;
-use crate::format::{self, money};
+use crate::format::{self, iso_date, money};
 use crate::gates::{Gate, GateNames, Target};
 use crate::reforecast::{PlanComparison, Reforecast};
 use crate::report::Report;
@@ -225,6 +229,9 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
         if options.charts {
             write_charts(&report, dir)?;
         }
+        if options.reports {
+            write_documents(&RunDocuments { report: &report, date: today() }, dir)?;
+        }
         let mut terminal = terminal_report(&report, &scenario);
         terminal.extend(report.convergence.precision.as_ref().and_then(|outcome| growth.note(outcome)));
         drop(report);
@@ -351,6 +358,17 @@ fn write_file(
     // written beside the statistics), rather than all at the swap.
     let file = out.into_inner().map_err(|e| Error::io("write", &path, e.into_error()))?;
     file.sync_all().map_err(|e| Error::io("flush to disk", &path, e))
+}
+
+/// Today's date (UTC), for the documents of a run.
+fn today() -> String {
+    iso_date(SystemTime::now())
+}
+
+/// Writes a command's `report.xlsx` and `board-pack.pdf` into `dir`.
+pub fn write_documents(documents: &dyn Documents, dir: &Path) -> Result<(), Error> {
+    write_file(dir, WORKBOOK, |out| documents.write_workbook(out))?;
+    write_file(dir, BOARD_PACK, |out| documents.write_board_pack(out))
 }
 
 /// Draws every standard chart of a report into `<dir>/charts/` (PNG and SVG).

@@ -185,12 +185,15 @@ struct SimulationArgs {
     max_memory: Option<u64>,
 }
 
-/// The chart flag shared by compare, conflation, plan and voi.
+/// The flags of compare, conflation, plan and voi that leave files out.
 #[derive(Debug, Args)]
-struct ChartArgs {
+struct FileArgs {
     /// Write no charts (by default they go to <out>/charts/ as PNG and SVG).
     #[arg(long)]
     no_charts: bool,
+    /// Write neither report.xlsx (for finance) nor board-pack.pdf (for the board).
+    #[arg(long)]
+    no_reports: bool,
 }
 
 #[derive(Debug, Args)]
@@ -205,7 +208,7 @@ struct CompareArgs {
     #[arg(long, value_name = "FOLDER")]
     out: Option<PathBuf>,
     #[command(flatten)]
-    charts: ChartArgs,
+    files: FileArgs,
 }
 
 #[derive(Debug, Args)]
@@ -218,7 +221,7 @@ struct ConflationArgs {
     #[arg(long, value_name = "FOLDER")]
     out: Option<PathBuf>,
     #[command(flatten)]
-    charts: ChartArgs,
+    files: FileArgs,
 }
 
 #[derive(Debug, Args)]
@@ -253,7 +256,7 @@ struct PlanArgs {
     #[arg(long, value_name = "FOLDER")]
     out: Option<PathBuf>,
     #[command(flatten)]
-    charts: ChartArgs,
+    files: FileArgs,
 }
 
 #[derive(Debug, Args)]
@@ -266,7 +269,7 @@ struct VoiArgs {
     #[arg(long, value_name = "FOLDER")]
     out: Option<PathBuf>,
     #[command(flatten)]
-    charts: ChartArgs,
+    files: FileArgs,
 }
 
 /// Default `--max-trials` of a `--precision` run.
@@ -355,6 +358,9 @@ struct RunArgs {
     /// Write no charts (by default every chart goes to <out>/charts/ as PNG and SVG).
     #[arg(long)]
     no_charts: bool,
+    /// Write neither report.xlsx (for finance) nor board-pack.pdf (for the board).
+    #[arg(long)]
+    no_reports: bool,
 }
 
 /// Typed options of `roicast run`.
@@ -374,6 +380,8 @@ pub struct RunOptions {
     pub fail_if: Vec<crate::gates::Gate>,
     /// Write the charts into `<out>/charts/` (off with `--no-charts`).
     pub charts: bool,
+    /// Write `report.xlsx` and `board-pack.pdf` (off with `--no-reports`).
+    pub reports: bool,
 }
 
 /// Typed simulation options shared by run, compare, conflation and plan.
@@ -416,6 +424,8 @@ pub struct CompareOptions {
     pub out: PathBuf,
     /// Whether to write charts.
     pub charts: bool,
+    /// Whether to write `report.xlsx` and `board-pack.pdf`.
+    pub reports: bool,
 }
 
 /// Typed options of `roicast conflation`.
@@ -429,6 +439,8 @@ pub struct ConflationOptions {
     pub out: PathBuf,
     /// Whether to write charts.
     pub charts: bool,
+    /// Whether to write `report.xlsx` and `board-pack.pdf`.
+    pub reports: bool,
 }
 
 /// Typed options of `roicast plan`.
@@ -444,6 +456,8 @@ pub struct PlanOptions {
     pub out: PathBuf,
     /// Whether to write charts.
     pub charts: bool,
+    /// Whether to write `report.xlsx` and `board-pack.pdf`.
+    pub reports: bool,
 }
 
 /// Typed options of `roicast voi`.
@@ -457,6 +471,8 @@ pub struct VoiOptions {
     pub out: PathBuf,
     /// Whether to write the chart.
     pub charts: bool,
+    /// Whether to write `report.xlsx` and `board-pack.pdf`.
+    pub reports: bool,
 }
 
 /// Typed options of `roicast actuals-template`.
@@ -523,6 +539,7 @@ impl Cli {
                 max_trials: args.max_trials,
                 fail_if: args.fail_if,
                 charts: !args.no_charts,
+                reports: !args.no_reports,
             }),
             CliCommand::Validate { scenario } => Command::Validate { scenario },
             CliCommand::Init { path, force } => Command::Init { path, force },
@@ -530,7 +547,8 @@ impl Cli {
                 out: args.out.unwrap_or_else(|| {
                     PathBuf::from("output").join(format!("compare-{}-vs-{}", file_stem(&args.a), file_stem(&args.b)))
                 }),
-                charts: !args.charts.no_charts,
+                charts: !args.files.no_charts,
+                reports: !args.files.no_reports,
                 a: args.a,
                 b: args.b,
                 simulation: args.simulation.into(),
@@ -539,7 +557,8 @@ impl Cli {
                 out: args.out.unwrap_or_else(|| {
                     PathBuf::from("output").join(format!("conflation-{}", file_stem(&args.scenario)))
                 }),
-                charts: !args.charts.no_charts,
+                charts: !args.files.no_charts,
+                reports: !args.files.no_reports,
                 scenario: args.scenario,
                 simulation: args.simulation.into(),
             }),
@@ -547,7 +566,8 @@ impl Cli {
                 out: args
                     .out
                     .unwrap_or_else(|| PathBuf::from("output").join(format!("plan-{}", file_stem(&args.scenario)))),
-                charts: !args.charts.no_charts,
+                charts: !args.files.no_charts,
+                reports: !args.files.no_reports,
                 request: crate::plan::PlanRequest {
                     budgets: args.budget,
                     budget_months: args.budget_months,
@@ -562,7 +582,8 @@ impl Cli {
                 out: args
                     .out
                     .unwrap_or_else(|| PathBuf::from("output").join(format!("voi-{}", file_stem(&args.scenario)))),
-                charts: !args.charts.no_charts,
+                charts: !args.files.no_charts,
+                reports: !args.files.no_reports,
                 scenario: args.scenario,
                 simulation: args.simulation.into(),
             }),
@@ -593,9 +614,10 @@ mod tests {
         assert_eq!(options.out, PathBuf::from("output/it-vs-bpa"));
         assert!(options.charts);
         assert!(Cli::try_parse_from(["roicast", "run", "x.toml", "--trials", "0"]).is_err());
-        let cli = Cli::try_parse_from(["roicast", "run", "x.toml", "--no-charts"]).unwrap();
+        assert!(options.reports);
+        let cli = Cli::try_parse_from(["roicast", "run", "x.toml", "--no-charts", "--no-reports"]).unwrap();
         let Command::Run(options) = cli.into_command() else { panic!("not a run") };
-        assert!(!options.charts);
+        assert!(!options.charts && !options.reports);
     }
 
     #[test]
@@ -632,7 +654,11 @@ mod tests {
         let Ok(Command::Compare(c)) = parse(&["roicast", "compare", "s/a.toml", "s/b.toml"]) else { panic!() };
         assert_eq!((c.out, c.charts), (PathBuf::from("output/compare-a-vs-b"), true));
         let Ok(Command::Conflation(c)) = parse(&["roicast", "conflation", "x.toml", "--no-charts"]) else { panic!() };
-        assert_eq!((c.out, c.charts), (PathBuf::from("output/conflation-x"), false));
+        assert_eq!((c.out, c.charts, c.reports), (PathBuf::from("output/conflation-x"), false, true));
+        let Ok(Command::Plan(p)) = parse(&["roicast", "plan", "x.toml", "--budget", "1", "--no-reports"]) else {
+            panic!()
+        };
+        assert!(p.charts && !p.reports);
         let Ok(Command::Plan(p)) = parse(&["roicast", "plan", "x.toml", "--budget", "1.5M"]) else { panic!() };
         assert_eq!(p.out, PathBuf::from("output/plan-x"));
         let budget = crate::plan::BudgetSpec { window: crate::plan::WindowSpec::FirstMonths, amount: 1.5e6 };

@@ -127,6 +127,28 @@ pub fn month(m: Option<f64>) -> String {
     }
 }
 
+/// A moment's calendar date in UTC, `YYYY-MM-DD` (a moment before 1970 gives 1970-01-01).
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use roicast::format::iso_date;
+/// assert_eq!(iso_date(UNIX_EPOCH + Duration::from_secs(1_709_164_800)), "2024-02-29");
+/// ```
+pub fn iso_date(moment: std::time::SystemTime) -> String {
+    let seconds = moment.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm), from 0000-03-01.
+    let z = (seconds / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,5 +179,17 @@ mod tests {
         assert_eq!(bytes(1_048_576), "1.00 MiB");
         assert_eq!(bytes(12 << 30), "12.0 GiB");
         assert_eq!(bytes(5000 << 30), "4.88 TiB");
+    }
+
+    #[test]
+    fn dates_count_leap_years_and_month_ends() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let day = |d: u64| iso_date(UNIX_EPOCH + Duration::from_secs(d * 86_400 + 3_600));
+        assert_eq!(day(0), "1970-01-01");
+        assert_eq!(day(59), "1970-03-01");
+        assert_eq!(day(11_016), "2000-02-29");
+        assert_eq!(day(11_017), "2000-03-01");
+        assert_eq!(day(20_088), "2024-12-31");
+        assert_eq!(day(20_089), "2025-01-01");
     }
 }

@@ -17,14 +17,15 @@ use serde_json::Value;
 
 use super::voi::estimate_text;
 use super::{
-    OutputFolder, Progress, chart_error, check_memory, load_scenario, refuse_actuals, run_settings, with_threads,
-    write_file,
+    OutputFolder, Progress, chart_error, check_memory, load_scenario, refuse_actuals, run_settings, today,
+    with_threads, write_documents, write_file,
 };
 use crate::charts::style::Footnote;
 use crate::charts::{ConflationCostChart, EfficientFrontier, Figure, NpvDifference, render_formats};
 use crate::cli::{CompareOptions, ConflationOptions, PlanOptions, SimulationOptions};
 use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Presence, Source, incompatibility};
 use crate::error::Error;
+use crate::export::documents::{CompareDocuments, ConflationDocuments, PlanDocuments};
 use crate::export::{summary_value, write_budget_csv};
 use crate::footprint;
 use crate::format::{money, month, percent, signed_money};
@@ -94,8 +95,14 @@ pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
     folder.write(|dir| {
         write_json(dir, "compare.json", &json)?;
         if options.charts {
-            let footnote = Footnote { scenario: &a, trials: settings.trials, seed: settings.seed };
+            let footnote = Footnote { scenario: &a, trials: settings.trials };
             write_chart(&NpvDifference { comparison: &comparison, b_name: &b.name, footnote }, dir)?;
+        }
+        if options.reports {
+            write_documents(
+                &CompareDocuments { a: source_a, b: source_b, comparison: &comparison, date: today() },
+                dir,
+            )?;
         }
         Ok(())
     })?;
@@ -215,8 +222,11 @@ pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
     folder.write(|dir| {
         write_json(dir, "conflation.json", &json)?;
         if options.charts {
-            let footnote = Footnote { scenario: &scenario, trials: settings.trials, seed: settings.seed };
+            let footnote = Footnote { scenario: &scenario, trials: settings.trials };
             write_chart(&ConflationCostChart { cost: &cost, footnote }, dir)?;
+        }
+        if options.reports {
+            write_documents(&ConflationDocuments { source, cost: &cost, date: today() }, dir)?;
         }
         Ok(())
     })?;
@@ -319,8 +329,12 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
             write_file(dir, "budget.csv", |out| write_budget_csv(&plan.budget_table, &plan.window_table, out))?;
         }
         if options.charts {
-            let footnote = Footnote { scenario: &scenario, trials: settings.trials, seed: settings.seed };
+            let footnote = Footnote { scenario: &scenario, trials: settings.trials };
             write_chart(&EfficientFrontier { plan: &plan, footnote }, dir)?;
+        }
+        if options.reports {
+            let trials = data.trials() as u64;
+            write_documents(&PlanDocuments { source, plan: &plan, trials, date: today() }, dir)?;
         }
         Ok(())
     })?;

@@ -45,7 +45,7 @@ pub(super) fn voi(options: &VoiOptions) -> Result<i32, Error> {
         write_json(dir, "voi.json", &json)?;
         write_file(dir, "voi.csv", |out| write_voi_csv(&voi, out))?;
         if options.charts {
-            let footnote = Footnote { scenario: &scenario, trials: settings.trials, seed: settings.seed };
+            let footnote = Footnote { scenario: &scenario, trials: settings.trials };
             write_chart(&ValueOfInformationChart { voi: &voi, footnote }, dir)?;
         }
         Ok(())

@@ -108,7 +108,7 @@ impl Figure for ConflationCostChart<'_> {
                     style::share_label(negative.b),
                     style::share_label(negative.a)
                 );
-                Some(RangeBar { low: d.p10, dot: d.mean, high: d.p90, color: row.color, value })
+                Some(RangeBar { low: d.p10, dot: d.mean, high: d.p90, mean: None, color: row.color, value })
             })
             .collect();
         range_rows(root, &plot, &layout, &bars, |i, at| {

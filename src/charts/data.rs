@@ -295,6 +295,8 @@ pub struct RangeRow {
     pub p50: f64,
     /// 90th percentile of NPV.
     pub p90: f64,
+    /// Mean NPV.
+    pub mean: f64,
 }
 
 /// One row per initiative, highest median NPV first (ties keep scenario order).
@@ -313,6 +315,7 @@ pub fn initiative_rows(report: &Report) -> Vec<RangeRow> {
                 p10: npv.p10,
                 p50: npv.p50,
                 p90: npv.p90,
+                mean: npv.mean,
             })
         })
         .collect();

@@ -1,8 +1,8 @@
 //! Efficient frontier: every portfolio `roicast plan` considered, mean NPV
 //! against P10 NPV.
 //!
-//! Up and to the right is better: more value on average and a better bad
-//! year. Portfolios that fit the budget (and the loss limit) are blue, the
+//! Up and to the right is better: more value on average, and more value
+//! in the worst tenth of trials (P10 NPV over the horizon). Portfolios that fit the budget (and the loss limit) are blue, the
 //! others grey; the line joins the fitting portfolios that no other fitting
 //! portfolio beats on both axes, and a ring marks the chosen one. With more
 //! than [`MAX_POINTS`] portfolios (up to a million with 20 initiatives) the
@@ -16,7 +16,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::data::padded_range;
 use super::style::{self, Footnote, Heading, INK, IT, LOSS, LegendItem, MUTED, Mark};
 use super::{Area, DrawError, Figure};
-use crate::format::money;
+use crate::format::{money, shorten};
 use crate::plan::{FrontierPoint, Plan};
 
 /// The `efficient-frontier` chart of a plan: a [`Figure`] by itself, drawn
@@ -72,18 +72,40 @@ pub fn plotted(points: &[FrontierPoint], chosen: Option<usize>, max: usize) -> V
     (0..points.len()).filter(|&i| keep[i] || i % stride == 0).collect()
 }
 
-/// The headline: what to fund and what it returns, or that nothing fits.
-pub fn headline(plan: &Plan, initiatives: usize, currency: &str) -> String {
-    let budget = plan.settings.budget_phrase(currency);
-    match plan.chosen() {
-        Some(c) => format!(
-            "Fund {} of {initiatives} initiatives: mean NPV {}, P10 {}, within {budget}",
-            c.members.len(),
-            money(c.npv_mean, currency),
-            money(c.npv_p10, currency)
-        ),
-        None => format!("No portfolio fits {budget}"),
+/// Longest headline that names the initiatives to fund; beyond it names are
+/// shortened, and if that is not enough the headline counts them instead.
+pub const HEADLINE_CHARS: usize = 110;
+
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
+}
+
+/// The headline: which initiatives to fund and what they return, or that
+/// nothing fits. `names` are the chosen initiatives' names, `left_out` the
+/// others': with more funded than left out, it names those left out ("Fund
+/// all but …"). When even shortened names make it longer than
+/// [`HEADLINE_CHARS`], it counts them ("Fund 6 of 20 initiatives") and
+/// the chart lists them under the subtitle.
+pub fn headline(plan: &Plan, names: &[&str], left_out: &[&str], currency: &str) -> String {
+    let Some(c) = plan.chosen() else { return format!("No portfolio fits {}", plan.settings.budget_phrase(currency)) };
+    let figures = format!("mean NPV {}, P10 {}", money(c.npv_mean, currency), money(c.npv_p10, currency));
+    for chars in [usize::MAX, 28, 20, 14] {
+        let list = |items: &[&str]| and_list(&items.iter().map(|n| shorten(n, chars)).collect::<Vec<_>>());
+        let title = if !left_out.is_empty() && left_out.len() < names.len() {
+            format!("Fund all but {}: {figures}", list(left_out))
+        } else {
+            format!("Fund {}: {figures}", list(names))
+        };
+        if title.chars().count() <= HEADLINE_CHARS {
+            return title;
+        }
+    }
+    format!("Fund {} of {} initiatives: {figures}", names.len(), names.len() + left_out.len())
 }
 
 impl Figure for EfficientFrontier<'_> {
@@ -97,7 +119,11 @@ impl Figure for EfficientFrontier<'_> {
         let plan = self.plan;
         let points = &plan.frontier;
         let shown = plotted(points, plan.chosen_point, MAX_POINTS);
-        let title = headline(plan, scenario.initiatives.len(), currency);
+        let names: Vec<&str> = plan.chosen().map_or(Vec::new(), |c| c.names(scenario));
+        let left_out: Vec<&str> =
+            scenario.initiatives.iter().map(|i| i.name.as_str()).filter(|n| !names.contains(n)).collect();
+        let title = headline(plan, &names, &left_out, currency);
+        let counted = title.starts_with(&format!("Fund {} of", names.len()));
         let settings = &plan.settings;
         let level = format!("{}", (settings.confidence * 1000.0).round() / 10.0);
         let sample = if shown.len() < points.len() {
@@ -106,7 +132,7 @@ impl Figure for EfficientFrontier<'_> {
             String::new()
         };
         let subtitle = format!(
-            "Each dot a portfolio{sample}; blue: P{level} of build and run spend within {}{}",
+            "Each dot a portfolio{sample}; blue: fits (P{level} of build and run spend within {}{})",
             settings.windows_text(currency),
             settings
                 .max_loss_probability
@@ -126,6 +152,26 @@ impl Figure for EfficientFrontier<'_> {
         if points.is_empty() {
             return style::message(&plot, "No portfolio to show");
         }
+        // A headline that only counts the initiatives to fund: name them here.
+        let plot = if counted {
+            let list_style = style::text(style::LABEL, INK);
+            let width = plot.dim_in_pixel().0 as i32;
+            let fits = |s: &str| style::text_width(root, s, &list_style).is_ok_and(|w| w <= width);
+            let text = format!("Fund: {}", names.join(", "));
+            let lines = if fits(&text) {
+                vec![text]
+            } else if let Some(two) = style::two_lines(&text, fits) {
+                two.to_vec()
+            } else {
+                vec![style::fit_text(root, &text, &list_style, width)?]
+            };
+            for (i, line) in lines.iter().enumerate() {
+                plot.draw_text(line, &list_style, (0, i as i32 * 44))?;
+            }
+            plot.margin(44 * lines.len() as i32, 0, 0, 0)
+        } else {
+            plot
+        };
         let (x_lo, x_hi) = padded_range(shown.iter().map(|&i| points[i].npv_p10), false, 0.05);
         let (y_lo, y_hi) = padded_range(shown.iter().map(|&i| points[i].npv_mean), false, 0.05);
         let mut chart = ChartBuilder::on(&plot)
@@ -138,7 +184,10 @@ impl Figure for EfficientFrontier<'_> {
         style::mesh(&mut chart)
             .x_labels(8)
             .y_labels(8)
-            .x_desc(format!("P10 NPV: the bad-year outcome ({currency})"))
+            .x_desc(format!(
+                "P10 NPV over {} months: 1 trial in 10 ends lower ({currency})",
+                scenario.simulation.horizon_months
+            ))
             .y_desc(format!("mean NPV ({currency})"))
             .x_label_formatter(&money_fmt)
             .y_label_formatter(&money_fmt)
@@ -173,6 +222,68 @@ mod tests {
 
     fn point(npv_p10: f64, npv_mean: f64, fits: bool) -> FrontierPoint {
         FrontierPoint { npv_mean, npv_p10, fits }
+    }
+
+    fn plan(members: usize) -> Plan {
+        use crate::plan::{BudgetWindow, Evaluation, PlanSettings, Search, Space, WindowSpend};
+        let window = BudgetWindow { label: "months 1–12".into(), first_month: 1, last_month: 12, amount: 400_000.0 };
+        let space = Space {
+            closure: Vec::new(),
+            required: Vec::new(),
+            included: Vec::new(),
+            excluded: Vec::new(),
+            forbidden: Vec::new(),
+            free: Vec::new(),
+            groups: Vec::new(),
+        };
+        let settings = PlanSettings { budgets: vec![window], confidence: 0.9, max_loss_probability: None, space };
+        let chosen = Evaluation {
+            members: (0..members).collect(),
+            npv_mean: 512_000.0,
+            npv_p10: -40_000.0,
+            npv_p50: 500_000.0,
+            npv_p90: 900_000.0,
+            prob_npv_negative: 0.12,
+            spend: vec![WindowSpend { mean: 300_000.0, quantile: 380_000.0, prob_within: 0.93 }],
+            prob_within_budgets: 0.93,
+            fits: true,
+        };
+        let ranked = if members == 0 { Vec::new() } else { vec![chosen] };
+        Plan {
+            settings,
+            search: Search::Heuristic,
+            portfolios: 1,
+            ranked,
+            cheapest: None,
+            budget_table: Vec::new(),
+            window_table: Vec::new(),
+            initiatives: Vec::new(),
+            frontier: Vec::new(),
+            chosen_point: None,
+        }
+    }
+
+    #[test]
+    fn headline_names_what_to_fund_or_what_is_left_out() {
+        let (names, rest) = (["Invoice approval", "Lead-to-cash"], ["Patch management", "Backup verification", "X"]);
+        assert_eq!(
+            headline(&plan(2), &names, &rest, "USD"),
+            "Fund Invoice approval and Lead-to-cash: mean NPV $512k, P10 -$40.0k"
+        );
+        assert_eq!(
+            headline(&plan(3), &rest, &names[1..], "USD"),
+            "Fund all but Lead-to-cash: mean NPV $512k, P10 -$40.0k"
+        );
+        let long = ["Identity and access automation", "Dormant customer account clean-up", "Customer onboarding"];
+        let title = headline(&plan(3), &long, &[], "USD");
+        assert!(title.chars().count() <= HEADLINE_CHARS && title.contains('…'), "{title}");
+        let many: Vec<String> = (0..20).map(|i| format!("Initiative number {i}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(
+            headline(&plan(12), &many[..12], &many[12..], "USD"),
+            "Fund 12 of 20 initiatives: mean NPV $512k, P10 -$40.0k"
+        );
+        assert_eq!(headline(&plan(0), &[], &rest, "USD"), "No portfolio fits the $400k budget");
     }
 
     #[test]

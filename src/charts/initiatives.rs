@@ -20,7 +20,7 @@ use crate::report::Report;
 pub struct Initiatives;
 
 /// Width of the column of medians right of the plot.
-const VALUES: i32 = 210;
+const VALUES: i32 = 330;
 
 /// "1st", "2nd", "3rd", "4th", … "11th", "21st".
 pub fn ordinal(n: usize) -> String {
@@ -79,13 +79,15 @@ impl Chart for Initiatives {
         let rows = initiative_rows(report);
         let title = headline(&rows, currency);
         let subtitle = format!(
-            "NPV over {} months of each initiative: the bar holds 8 trials in 10 (P10 to P90), the dot marks the median",
+            "NPV over {} months of each initiative: the bar holds 8 trials in 10 (P10 to P90), the dot marks the \
+             median and the tick the mean",
             report.scenario.simulation.horizon_months
         );
         let mut legend = vec![
             LegendItem::new(Mark::Range(IT), "IT automation"),
             LegendItem::new(Mark::Range(BPA), "BPA"),
             LegendItem::new(Mark::Dot(INK), "median"),
+            LegendItem::new(Mark::Tick, "mean"),
         ];
         if rows.iter().any(|r| r.mismatched) {
             legend.push(LegendItem::new(Mark::Symbol("⚠", LOSS), "owner is not the natural owner of the kind"));
@@ -109,9 +111,9 @@ impl Chart for Initiatives {
         let layout = RangeLayout {
             names: (names_width + 28).min(max_names + 28),
             values: VALUES,
-            x_range: padded_range(rows.iter().flat_map(|r| [r.p10, r.p90]), true, 0.05),
+            x_range: padded_range(rows.iter().flat_map(|r| [r.p10, r.p90, r.mean]), true, 0.05),
             x_desc: format!("NPV ({currency})"),
-            values_heading: "median",
+            values_heading: "median · mean",
             currency,
         };
         let bars: Vec<Option<RangeBar>> = rows
@@ -121,8 +123,9 @@ impl Chart for Initiatives {
                     low: row.p10,
                     dot: row.p50,
                     high: row.p90,
+                    mean: Some(row.mean),
                     color: style::kind_color(Some(row.kind)),
-                    value: money(row.p50, currency),
+                    value: format!("{} · {}", money(row.p50, currency), money(row.mean, currency)),
                 })
             })
             .collect();
@@ -158,6 +161,7 @@ mod tests {
             p10,
             p50,
             p90: p50 * 2.0,
+            mean: p50,
         }
     }
 

@@ -35,6 +35,8 @@ pub struct RangeBar {
     pub dot: f64,
     /// Right end of the bar (e.g. P90).
     pub high: f64,
+    /// Where a tick marks the mean, when the dot marks something else.
+    pub mean: Option<f64>,
     /// Colour of the bar.
     pub color: RGBColor,
     /// Text in the value column.
@@ -67,7 +69,8 @@ pub fn range_row_height(plot: &Area, rows: usize) -> i32 {
 /// other row on a zebra stripe, a money x axis, a dashed zero line when the
 /// range spans zero, and for each row a bar from `low` to `high` (at least
 /// as wide as the dot, so a fixed value still shows its colour), a ringed
-/// dot at `dot` and the value right-aligned in the column right of the plot.
+/// dot at `dot`, a tick at `mean` (when given) and the value right-aligned
+/// in the column right of the plot.
 /// A `None` row stays empty.
 ///
 /// `label(i, (x, y))` draws the name of row `i`, right-aligned at `x` and
@@ -125,10 +128,21 @@ pub fn range_rows(
         let (x_low, x_high) = (chart.backend_coord(&(bar.low, y)).0, chart.backend_coord(&(bar.high, y)).0);
         let (x_low, x_high) = if x_high - x_low < 40 { (x - 20, x + 20) } else { (x_low, x_high) };
         root.draw(&Rectangle::new([(x_low, py - half), (x_high, py + half)], bar.color.filled()))?;
+        if let Some(mean) = bar.mean {
+            let (mx, _) = chart.backend_coord(&(mean, y));
+            draw_tick(root, (mx, py), half + 12)?;
+        }
         style::ringed_dot(root, (x, py), 13, WHITE, INK, 4)?;
         label(i, (plot_left - 24, py))?;
         root.draw_text(&bar.value, &value_style, (plot_right + layout.values, py))?;
     }
+    Ok(())
+}
+
+/// Draws the tick that marks a mean: a black bar `reach` pixels above and below `(x, y)`, edged in white.
+pub fn draw_tick(root: &Area, (x, y): (i32, i32), reach: i32) -> Result<(), DrawError> {
+    root.draw(&Rectangle::new([(x - 5, y - reach - 2), (x + 5, y + reach + 2)], WHITE.filled()))?;
+    root.draw(&Rectangle::new([(x - 3, y - reach), (x + 3, y + reach)], INK.filled()))?;
     Ok(())
 }
 

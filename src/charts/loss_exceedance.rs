@@ -1,12 +1,13 @@
 //! Loss exceedance: the chance that incidents cost more than a given amount.
 //!
-//! For the portfolio and for every initiative with risks, the curve gives
-//! the share of trials whose total risk loss over the horizon exceeds x, on
-//! a logarithmic money axis starting at the power of ten below the smallest
-//! typical loss (so each curve starts near its chance of any loss at all).
-//! Initiatives whose risks never cost anything in any trial are listed in a
-//! note instead of drawn. The 1-in-20 level is marked, as the headline
-//! quotes it.
+//! For the portfolio, the IT automation and BPA sets and the few initiatives
+//! that lose most on average ([`INITIATIVES`] of them, by mean risk loss),
+//! the curve gives the share of trials whose total risk loss over the
+//! horizon exceeds x, on a logarithmic money axis starting at the power of
+//! ten below the smallest typical loss (so each curve starts near its
+//! chance of any loss at all). The legend says how many other initiatives
+//! with risks were left out and why, and wraps long names onto two lines.
+//! The 1-in-20 level is marked, as the headline quotes it.
 
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -30,6 +31,17 @@ const POINTS: usize = 160;
 const MARKER_EVERY: usize = 20;
 /// Width of the legend column right of the plot.
 const LEGEND: i32 = 600;
+/// Most initiatives drawn beside the portfolio and the IT and BPA sets.
+pub const INITIATIVES: usize = 3;
+
+/// Indices of the initiatives to draw: the `count` largest positive mean
+/// losses, largest first (ties in scenario order).
+pub fn largest_losses(mean_losses: &[f64], count: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..mean_losses.len()).filter(|&i| mean_losses[i] > 0.0).collect();
+    order.sort_by(|&a, &b| mean_losses[b].total_cmp(&mean_losses[a]));
+    order.truncate(count);
+    order
+}
 
 /// Marker shapes telling apart initiatives of the same kind (same colour).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +74,6 @@ pub fn headline(p95: f64, any: f64, horizon: u32, currency: &str, risks: bool) -
 
 /// One drawn curve.
 struct Curve<'r> {
-    kind: Option<Kind>,
     label: String,
     color: RGBColor,
     width: u32,
@@ -110,35 +121,40 @@ impl Chart for LossExceedance {
         let has_risks = scenario.initiatives.iter().any(|i| !i.risks.is_empty());
         let title = headline(p95, any, horizon, currency, has_risks);
 
-        let mut curves = vec![Curve {
-            kind: None,
-            label: "Portfolio".to_string(),
-            color: PORTFOLIO,
-            width: 6,
-            shape: None,
-            losses: portfolio,
-        }];
-        let mut silent = Vec::new();
-        let mut per_kind = [0usize; 2];
-        let by_kind =
-            [Kind::It, Kind::Bpa].into_iter().flat_map(|k| scenario.initiatives.iter().filter(move |i| i.kind == k));
-        for init in by_kind.filter(|i| !i.risks.is_empty()) {
-            let Some(set) = report.results.set(&init.name) else { continue };
-            if set.loss.iter().all(|&l| l <= 0.0) {
-                silent.push(init.name.as_str());
-                continue;
+        let mut curves =
+            vec![Curve { label: "Portfolio".to_string(), color: PORTFOLIO, width: 6, shape: None, losses: portfolio }];
+        for kind in [Kind::It, Kind::Bpa] {
+            let Some(set) = report.results.set(kind.as_str()).filter(|s| !s.spec.members.is_empty()) else { continue };
+            if set.loss.iter().any(|&l| l > 0.0) {
+                curves.push(Curve {
+                    label: format!("All {}", style::kind_label(kind)),
+                    color: style::kind_color(Some(kind)),
+                    width: 5,
+                    shape: None,
+                    losses: &set.loss,
+                });
             }
-            let k = &mut per_kind[usize::from(init.kind == Kind::Bpa)];
-            curves.push(Curve {
-                kind: Some(init.kind),
-                label: init.name.clone(),
-                color: style::kind_color(Some(init.kind)),
-                width: 3,
-                shape: Some(SHAPES[*k % SHAPES.len()]),
-                losses: &set.loss,
-            });
-            *k += 1;
         }
+        let with_risks: Vec<(&str, Kind, &[f64])> = scenario
+            .initiatives
+            .iter()
+            .filter(|i| !i.risks.is_empty())
+            .filter_map(|i| Some((i.name.as_str(), i.kind, &report.results.set(&i.name)?.loss[..])))
+            .collect();
+        let means: Vec<f64> =
+            with_risks.iter().map(|(_, _, l)| l.iter().sum::<f64>() / l.len().max(1) as f64).collect();
+        let drawn = largest_losses(&means, INITIATIVES);
+        for (k, &i) in drawn.iter().enumerate() {
+            let (name, kind, losses) = with_risks[i];
+            curves.push(Curve {
+                label: name.to_string(),
+                color: style::kind_color(Some(kind)),
+                width: 3,
+                shape: Some(SHAPES[k % SHAPES.len()]),
+                losses,
+            });
+        }
+        let left_out = with_risks.len() - drawn.len();
         let subtitle = format!(
             "Chance that risk events cost more than the amount shown over {horizon} months ({currency}, log scale)"
         );
@@ -209,33 +225,21 @@ impl Chart for LossExceedance {
             root.draw_text(&text, &style, (x + 16, y - 16))?;
         }
 
-        // Legend column, initiatives grouped under their kind.
+        // Legend column: the sets, then the initiatives drawn, then what was left out.
         let (right, plot_top) = chart.backend_coord(&(hi, y_max));
         let x = right + 40;
-        let max_width = WIDTH as i32 - style::MARGIN - x - style::MARK_WIDTH - 16;
+        let text_x = x + style::MARK_WIDTH + 16;
+        let max_width = WIDTH as i32 - style::MARGIN - text_x;
         let label_style = style::anchored(style::text(style::LABEL, INK), HPos::Left, VPos::Center);
-        let groups = curves.iter().filter_map(|c| c.kind).fold(Vec::new(), |mut kinds, k| {
-            if !kinds.contains(&k) {
-                kinds.push(k);
-            }
-            kinds
-        });
-        let lines = curves.len() + groups.len() + if silent.is_empty() { 0 } else { silent.len() + 2 };
-        let bottom = chart.backend_coord(&(lo, 0.0)).1;
-        let step = ((bottom - plot_top) / lines.max(1) as i32).clamp(36, 46);
+        let fits = |s: &str| style::text_width(root, s, &label_style).is_ok_and(|w| w <= max_width);
+        let line = 40;
         let mut y = plot_top + 16;
-        let mut heading = None;
-        for curve in &curves {
-            if curve.kind.is_some() && curve.kind != heading {
-                heading = curve.kind;
-                y += step / 3;
-                let name = curve.kind.map_or("", style::kind_label);
-                root.draw_text(
-                    name,
-                    &style::anchored(style::bold(style::LABEL, curve.color), HPos::Left, VPos::Center),
-                    (x, y),
-                )?;
-                y += step;
+        for (i, curve) in curves.iter().enumerate() {
+            if curve.shape.is_some() && curves[i - 1].shape.is_none() {
+                y += line / 2;
+                let heading = style::anchored(style::bold(style::LABEL, INK), HPos::Left, VPos::Center);
+                root.draw_text("Largest mean losses", &heading, (x, y))?;
+                y += line;
             }
             root.draw(&PathElement::new(
                 vec![(x, y), (x + style::MARK_WIDTH, y)],
@@ -244,17 +248,26 @@ impl Chart for LossExceedance {
             if let Some(shape) = curve.shape {
                 draw_marker(root, shape, (x + style::MARK_WIDTH / 2, y), curve.color)?;
             }
-            let label = style::fit_text(root, &curve.label, &label_style, max_width)?;
-            root.draw_text(&label, &label_style, (x + style::MARK_WIDTH + 16, y))?;
-            y += step;
+            let lines = if fits(&curve.label) {
+                vec![curve.label.clone()]
+            } else if let Some(two) = style::two_lines(&curve.label, fits) {
+                two.to_vec()
+            } else {
+                vec![style::fit_text(root, &curve.label, &label_style, max_width)?]
+            };
+            for text in &lines {
+                root.draw_text(text, &label_style, (text_x, y))?;
+                y += line;
+            }
         }
-        if !silent.is_empty() {
-            y += step / 3;
+        if left_out > 0 {
+            y += line / 2;
             let note_style = style::anchored(style::text(style::LABEL, MUTED), HPos::Left, VPos::Center);
-            root.draw_text("Not drawn, no loss in any trial:", &note_style, (x, y))?;
-            for name in silent {
-                y += step;
-                root.draw_text(&style::fit_text(root, name, &note_style, max_width)?, &note_style, (x + 24, y))?;
+            let others =
+                if left_out == 1 { "1 other initiative".to_string() } else { format!("{left_out} other initiatives") };
+            for text in [format!("Not drawn: {others}"), "with risks, whose mean".into(), "losses are smaller".into()] {
+                root.draw_text(&text, &note_style, (x, y))?;
+                y += line - 4;
             }
         }
         Ok(())
@@ -264,6 +277,13 @@ impl Chart for LossExceedance {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_initiatives_drawn_lose_most_on_average() {
+        assert_eq!(largest_losses(&[5.0, 0.0, 9.0, 7.0, 1.0], 3), vec![2, 3, 0]);
+        assert_eq!(largest_losses(&[0.0, 2.0], 3), vec![1]);
+        assert!(largest_losses(&[], 3).is_empty());
+    }
 
     #[test]
     fn headline_quotes_the_one_in_twenty_loss() {

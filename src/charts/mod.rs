@@ -3,7 +3,8 @@
 //! Every chart is meant to be dropped into a slide unchanged: a headline
 //! title computed from the results says what the chart shows ("IT automation
 //! pays back by month 3, BPA by month 14 (median)"), a subtitle says how to
-//! read it, and a footnote names the scenario, trials and seed. Text is large
+//! read it, and a footnote names the scenario and the number of trials (the
+//! seed and version are in the run's manifest, not on the slide). Text is large
 //! enough to read when projected (titles about 48 px, labels at least 26 px).
 //!
 //! # Design
@@ -16,9 +17,9 @@
 //!   ([`OfReport`]), or a chart that holds all it shows and needs no
 //!   report, like the charts of `plan`, `compare`, `conflation` and `voi`
 //!   ([`EfficientFrontier`], [`NpvDifference`], [`ConflationCostChart`],
-//!   [`ValueOfInformationChart`]),
-//!   whose footnote is a [`style::Footnote`] built from the scenario,
-//!   trials and seed.
+//!   [`ValueOfInformationChart`]), whose footnote is a [`style::Footnote`]
+//!   built from the scenario and the trials. [`svg_string`] draws a figure
+//!   as SVG in memory, for the board pack.
 //! - **Drawn once for both formats.** [`Canvas`] is a drawing backend that
 //!   holds either plotters' bitmap or its SVG backend, so `draw` is ordinary
 //!   code rather than a generic function per backend, and charts can live in
@@ -92,10 +93,10 @@ pub use efficient_frontier::EfficientFrontier;
 pub use initiatives::Initiatives;
 pub use loss_exceedance::LossExceedance;
 pub use npv_difference::NpvDifference;
-pub use npv_distribution::NpvDistribution;
+pub use npv_distribution::{NpvDistribution, NpvHistogram, npv_histograms};
 pub use payback_curve::PaybackCurve;
 pub use roi_over_time::RoiOverTime;
-pub use tornado::Tornado;
+pub use tornado::{BARS as TORNADO_BARS, Tornado};
 pub use variance::VarianceChart;
 pub use visible_vs_invisible::VisibleVsInvisible;
 pub use voi::ValueOfInformationChart;
@@ -236,6 +237,19 @@ pub fn render(figure: &dyn Figure, format: Format, path: &Path) -> Result<(), Ch
     let root = canvas.into_drawing_area();
     figure.draw(&root).map_err(|e| fail(e.0))?;
     root.present().map_err(|e| fail(e.to_string()))
+}
+
+/// Draws one figure as an SVG document in memory, as [`render`] writes
+/// the `.svg` file (the board pack embeds it).
+pub fn svg_string(figure: &dyn Figure) -> Result<String, DrawError> {
+    style::register_fonts()?;
+    let mut svg = String::new();
+    {
+        let root = Canvas::Svg(SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT))).into_drawing_area();
+        figure.draw(&root)?;
+        root.present()?;
+    }
+    Ok(svg)
 }
 
 /// Draws one figure as `<dir>/<stem>.png` and `<dir>/<stem>.svg`.

@@ -1,22 +1,23 @@
 //! NPV difference: how scenario B's NPV differs from scenario A's, trial by trial.
 //!
-//! Drawn by `roicast compare`. One panel per compared set (portfolio, IT
-//! automation, BPA) on a shared money axis: a histogram of the per-trial
-//! difference `NPV(B) − NPV(A)` under common random numbers, the side where
-//! B does worse shaded, a solid line at the mean difference and the share of
-//! trials in which B beats A. A set with no initiatives in either scenario
-//! is left out.
+//! Drawn by `roicast compare`. One row per compared set (portfolio, IT
+//! automation, BPA) on a shared money axis: a bar over the middle 8 trials
+//! in 10 of the per-trial difference `NPV(B) − NPV(A)` under common random
+//! numbers (P10 to P90), a dot at its median and a tick at its mean, and
+//! beside the set's name the shares of trials in which B does better, the
+//! same, or worse. Quantiles and shares stay readable where a histogram
+//! would not: when every difference is exactly zero (a bar centred on zero,
+//! "same in 100%") or when nearly all of them sit in one spike. A set with
+//! no initiatives in either scenario is left out.
 
-use plotters::element::DashedPathElement;
-use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::data::{central_range, histogram, histogram_bins};
-use super::layout::{draw_histogram, histogram_axes, stacked_panels};
-use super::style::{self, AXIS, Footnote, Heading, INK, LOSS, LegendItem, MUTED, Mark};
+use super::data::padded_range;
+use super::layout::{RangeBar, RangeLayout, range_rows};
+use super::style::{self, Footnote, Heading, INK, LegendItem, MUTED, Mark};
 use super::{Area, DrawError, Figure, WIDTH};
-use crate::compare::Comparison;
-use crate::format::money;
+use crate::compare::{Comparison, PairedSet};
+use crate::format::signed_money;
 use crate::scenario::Kind;
 
 /// The `npv-difference` chart of a comparison.
@@ -24,16 +25,14 @@ use crate::scenario::Kind;
 pub struct NpvDifference<'c> {
     /// The comparison to draw.
     pub comparison: &'c Comparison,
-    /// Scenario B's name, for the subtitle.
+    /// Scenario B's name, for the line above the rows.
     pub b_name: &'c str,
-    /// Scenario A and the paired run's trials and seed.
+    /// Scenario A and the paired run's trials.
     pub footnote: Footnote<'c>,
 }
 
-/// Width of the column with the set names.
-const NAMES: i32 = 300;
-/// Height of the money axis under the last panel.
-const AXIS_HEIGHT: i32 = 90;
+/// Width of the value column right of the plot.
+const VALUES: i32 = 260;
 
 /// The headline from the portfolio's mean difference and the share of trials B wins.
 pub fn headline(mean: f64, prob_b_beats_a: f64, identical: bool, currency: &str) -> String {
@@ -42,19 +41,22 @@ pub fn headline(mean: f64, prob_b_beats_a: f64, identical: bool, currency: &str)
     }
     let wins = format!("B beats A in {} of trials", style::share_label(prob_b_beats_a));
     if mean >= 0.0 {
-        format!("B adds {} to mean portfolio NPV; {wins}", money(mean, currency))
+        format!("B adds {} to mean portfolio NPV; {wins}", crate::format::money(mean, currency))
     } else {
-        format!("B lowers mean portfolio NPV by {}; {wins}", money(-mean, currency))
+        format!("B lowers mean portfolio NPV by {}; {wins}", crate::format::money(-mean, currency))
     }
 }
 
-/// One panel: a set and its per-trial differences.
-struct Panel {
-    label: &'static str,
-    color: RGBColor,
-    differences: Vec<f64>,
-    mean: f64,
-    prob_b_beats_a: f64,
+/// "better 71% · same 2% · worse 27%": the shares of trials in which B's NPV
+/// is higher, equal and lower.
+pub fn shares(set: &PairedSet) -> String {
+    let worse = (1.0 - set.prob_b_beats_a - set.prob_tie).max(0.0);
+    format!(
+        "better {} · same {} · worse {}",
+        style::share_label(set.prob_b_beats_a),
+        style::share_label(set.prob_tie),
+        style::share_label(worse)
+    )
 }
 
 impl Figure for NpvDifference<'_> {
@@ -64,9 +66,10 @@ impl Figure for NpvDifference<'_> {
 
     fn draw(&self, root: &Area) -> Result<(), DrawError> {
         let footnote = self.footnote;
+        let a_name = &footnote.scenario.name;
         let currency = &footnote.scenario.currency;
         let runs = &self.comparison.runs;
-        let panels: Vec<Panel> = self
+        let rows: Vec<(&PairedSet, Option<Kind>)> = self
             .comparison
             .sets
             .iter()
@@ -77,94 +80,77 @@ impl Figure for NpvDifference<'_> {
                     _ => None,
                 };
                 let empty = |r: &crate::engine::RunResults| r.set(&set.name).is_none_or(|s| s.spec.members.is_empty());
-                if kind.is_some() && empty(&runs.a) && empty(&runs.b) {
-                    return None;
-                }
-                Some(Panel {
-                    label: kind.map_or("Portfolio", style::kind_label),
-                    color: style::kind_color(kind),
-                    differences: runs.npv_differences(&set.name)?,
-                    mean: set.npv_difference.map_or(0.0, |d| d.mean),
-                    prob_b_beats_a: set.prob_b_beats_a,
+                (kind.is_none() || !(empty(&runs.a) && empty(&runs.b))).then_some((set, kind))
+            })
+            .collect();
+        let identical = rows.iter().all(|(set, _)| set.prob_tie >= 1.0);
+        let title = match rows.first() {
+            Some((portfolio, _)) => headline(
+                portfolio.npv_difference.map_or(0.0, |d| d.mean),
+                portfolio.prob_b_beats_a,
+                identical,
+                currency,
+            ),
+            None => "Nothing to compare".to_string(),
+        };
+        let subtitle = "NPV(B) − NPV(A) in each trial, on the same random numbers; bar: the middle 8 trials in 10";
+        let legend = [
+            LegendItem::new(Mark::Range(style::PORTFOLIO), "P10 to P90"),
+            LegendItem::new(Mark::Dot(INK), "median"),
+            LegendItem::new(Mark::Tick, "mean"),
+        ];
+        let plot = style::frame(root, footnote, &Heading { title: &title, subtitle, legend: &legend })?;
+        // Which scenario is which, shrunk to fit one line.
+        let mut size = style::LABEL;
+        let names = format!("B: {}   against   A: {a_name}", self.b_name);
+        let width = WIDTH as i32 - 2 * style::MARGIN;
+        while size > 24.0 && style::text_width(root, &names, &style::text(size, MUTED))? > width {
+            size -= 1.0;
+        }
+        let names = style::fit_text(root, &names, &style::text(size, MUTED), width)?;
+        plot.draw_text(&names, &style::text(size, MUTED), (0, 0))?;
+        if rows.is_empty() {
+            return style::message(&plot, "No trials");
+        }
+        let share_style = style::anchored(style::text(style::LABEL, MUTED), HPos::Right, VPos::Top);
+        let mut names_width = 0;
+        for (set, _) in &rows {
+            names_width = names_width.max(style::text_width(root, &shares(set), &share_style)?);
+        }
+        let ends = rows.iter().filter_map(|(set, _)| set.npv_difference).flat_map(|d| [d.p10, d.p90, d.mean]);
+        let layout = RangeLayout {
+            names: names_width + 28,
+            values: VALUES,
+            x_range: padded_range(ends, true, 0.05),
+            x_desc: format!("NPV(B) − NPV(A) ({currency})"),
+            values_heading: "mean B − A",
+            currency,
+        };
+        let bars: Vec<Option<RangeBar>> = rows
+            .iter()
+            .map(|(set, kind)| {
+                let d = set.npv_difference?;
+                Some(RangeBar {
+                    low: d.p10,
+                    dot: d.p50,
+                    high: d.p90,
+                    mean: Some(d.mean),
+                    color: style::kind_color(*kind),
+                    value: if set.prob_tie >= 1.0 { "none".into() } else { signed_money(d.mean, currency) },
                 })
             })
             .collect();
-        let Some(portfolio) = panels.first() else {
-            let plot =
-                style::frame(root, footnote, &Heading { title: "Nothing to compare", subtitle: "", legend: &[] })?;
-            return style::message(&plot, "No trials");
-        };
-        let identical = panels.iter().all(|p| p.differences.iter().all(|&d| d == 0.0));
-        let title = headline(portfolio.mean, portfolio.prob_b_beats_a, identical, currency);
-        let subtitle = style::fit_text(
-            root,
-            &format!(
-                "NPV(B) − NPV(A) in each of {} trials, same random numbers in both; B: {}, A: {}",
-                style::grouped(footnote.trials),
-                self.b_name,
-                footnote.scenario.name
-            ),
-            &style::text(style::SUBTITLE, MUTED),
-            WIDTH as i32 - 2 * style::MARGIN,
-        )?;
-        let legend = [
-            LegendItem::new(Mark::Band(LOSS, 0.12), "B worse than A"),
-            LegendItem::new(Mark::Line(INK, 4), "mean difference"),
-        ];
-        let plot = style::frame(root, footnote, &Heading { title: &title, subtitle: &subtitle, legend: &legend })?;
-        if identical {
-            return style::message(&plot, "The two scenarios give identical results in every trial");
-        }
-        let samples: Vec<&[f64]> = panels.iter().map(|p| p.differences.as_slice()).collect();
-        let range = central_range(&samples, 0.01);
-        let bins = histogram_bins(footnote.trials);
-        let areas = stacked_panels(&plot, panels.len(), AXIS_HEIGHT);
-        for (i, (panel, area)) in panels.iter().zip(&areas).enumerate() {
-            draw_panel(root, area, panel, range, bins, i + 1 == panels.len(), currency)?;
-        }
-        Ok(())
+        let body = plot.margin(48, 0, 0, 0);
+        range_rows(root, &body, &layout, &bars, |i, (x, y)| {
+            let (set, kind) = rows[i];
+            let label = kind.map_or("Portfolio", style::kind_label);
+            let label_style =
+                style::anchored(style::bold(style::LABEL, style::kind_color(kind)), HPos::Right, VPos::Bottom);
+            root.draw_text(label, &label_style, (x, y - 2))?;
+            root.draw_text(&shares(set), &share_style, (x, y + 2))?;
+            Ok(())
+        })
     }
-}
-
-fn draw_panel(
-    root: &Area,
-    area: &Area,
-    panel: &Panel,
-    range: (f64, f64),
-    bins: usize,
-    last: bool,
-    currency: &str,
-) -> Result<(), DrawError> {
-    area.draw_text(panel.label, &style::bold(style::HEADING, panel.color), (0, 12))?;
-    let note = style::anchored(style::text(style::LABEL, MUTED), HPos::Left, VPos::Top);
-    area.draw_text(&format!("B beats A in {}", style::share_label(panel.prob_b_beats_a)), &note, (0, 62))?;
-    let hist = histogram(&panel.differences, range, bins);
-    let (lo, hi) = (hist.bins.first().map_or(range.0, |b| b.lo), hist.bins.last().map_or(range.1, |b| b.hi));
-    let body = area.margin(6, 0, NAMES, 16);
-    let (axis, x_desc) = if last { (AXIS_HEIGHT, Some(format!("NPV(B) − NPV(A) ({currency})"))) } else { (0, None) };
-    let mut chart = histogram_axes(&body, (lo, hi), axis, x_desc, currency)?;
-    draw_histogram(&mut chart, &hist, (lo, hi), panel.color, 0.12, 0.78)?;
-    if lo < 0.0 && hi > 0.0 {
-        chart.draw_series(std::iter::once(DashedPathElement::new(
-            vec![(0.0, 0.0), (0.0, 1.0)],
-            10,
-            6,
-            AXIS.stroke_width(2),
-        )))?;
-    }
-    chart.draw_series(std::iter::once(PathElement::new(
-        vec![(panel.mean, 0.0), (panel.mean, 0.9)],
-        INK.stroke_width(4),
-    )))?;
-    let (x, y) = chart.backend_coord(&(panel.mean, 0.9));
-    let (right, _) = chart.backend_coord(&(hi, 0.0));
-    let label = format!("mean {}", money(panel.mean, currency));
-    let label_style = style::bold(style::LABEL, INK);
-    let width = style::text_width(root, &label, &label_style)?;
-    let start = if x + 12 + width <= right { x + 12 } else { x - 12 - width };
-    root.draw(&Rectangle::new([(start - 6, y - 22), (start + width + 6, y + 22)], WHITE.filled()))?;
-    root.draw_text(&label, &style::anchored(label_style, HPos::Left, VPos::Center), (start, y))?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -182,5 +168,22 @@ mod tests {
             "B adds €52.3k to mean portfolio NPV; B beats A in 71% of trials"
         );
         assert_eq!(headline(0.0, 0.0, true, "USD"), "A and B give the same portfolio NPV in every trial");
+    }
+
+    #[test]
+    fn shares_add_up_to_every_trial() {
+        use crate::compare::{Change, Presence};
+        let set = PairedSet {
+            name: "portfolio".into(),
+            present_in: Presence::Both,
+            npv_mean: Change { a: 0.0, b: 0.0, change: 0.0 },
+            npv_difference: None,
+            prob_b_beats_a: 0.05,
+            prob_tie: 0.93,
+            prob_npv_negative: Change { a: 0.0, b: 0.0, change: 0.0 },
+            payback_month_p50: Change { a: None, b: None, change: None },
+            prob_abandoned: Change { a: 0.0, b: 0.0, change: 0.0 },
+        };
+        assert_eq!(shares(&set), "better 5.0% · same 93% · worse 2.0%");
     }
 }

@@ -34,6 +34,7 @@ const AXIS_HEIGHT: i32 = 90;
 
 /// One panel: a group of initiatives and its NPV sample.
 struct Group<'r> {
+    kind: Option<Kind>,
     label: &'static str,
     color: RGBColor,
     npv: &'r [f64],
@@ -55,34 +56,62 @@ pub fn with_loss_side((lo, hi): (f64, f64)) -> (f64, f64) {
     if hi <= 0.0 { (lo, hi) } else { (lo.min(-hi * LOSS_SIDE / (1.0 - LOSS_SIDE)), hi) }
 }
 
+/// The groups drawn, in panel order: IT automation, BPA, portfolio (those with initiatives).
+fn groups<'r>(report: &'r Report) -> Vec<Group<'r>> {
+    [("it", Some(Kind::It)), ("bpa", Some(Kind::Bpa)), ("portfolio", None)]
+        .into_iter()
+        .filter_map(|(name, kind)| {
+            let set = report.results.set(name).filter(|s| !s.spec.members.is_empty())?;
+            let summary = report.summary(name)?;
+            let npv = summary.npv?;
+            Some(Group {
+                kind,
+                label: kind.map_or("portfolio", style::kind_label),
+                color: style::kind_color(kind),
+                npv: &set.npv,
+                p10: npv.p10,
+                p50: npv.p50,
+                p90: npv.p90,
+                loss: summary.prob_npv_negative,
+            })
+        })
+        .collect()
+}
+
+/// The groups' histograms on common bins: over the middle 98% of every
+/// group, with room for the loss side, finer with more trials.
+fn histograms(report: &Report, groups: &[Group]) -> Vec<Histogram> {
+    let samples: Vec<&[f64]> = groups.iter().map(|g| g.npv).collect();
+    let range = with_loss_side(central_range(&samples, 0.01));
+    let bins = histogram_bins(report.results.trials);
+    samples.iter().map(|s| histogram(s, range, bins)).collect()
+}
+
+/// The histogram of one group's NPV, as the chart draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NpvHistogram {
+    /// `Some(kind)` for IT automation or BPA, `None` for the portfolio.
+    pub kind: Option<Kind>,
+    /// Its bins, common to every group of the run.
+    pub histogram: Histogram,
+}
+
+/// The histograms the `npv-distribution` chart draws (the workbook tabulates them).
+pub fn npv_histograms(report: &Report) -> Vec<NpvHistogram> {
+    let groups = groups(report);
+    let hists = histograms(report, &groups);
+    groups.iter().zip(hists).map(|(g, histogram)| NpvHistogram { kind: g.kind, histogram }).collect()
+}
+
 impl Chart for NpvDistribution {
     fn file_stem(&self) -> &'static str {
         "npv-distribution"
     }
 
     fn draw(&self, report: &Report, root: &Area) -> Result<(), DrawError> {
-        let groups: Vec<Group> = [("it", Some(Kind::It)), ("bpa", Some(Kind::Bpa)), ("portfolio", None)]
-            .into_iter()
-            .filter_map(|(name, kind)| {
-                let set = report.results.set(name).filter(|s| !s.spec.members.is_empty())?;
-                let summary = report.summary(name)?;
-                let npv = summary.npv?;
-                Some(Group {
-                    label: kind.map_or("portfolio", style::kind_label),
-                    color: style::kind_color(kind),
-                    npv: &set.npv,
-                    p10: npv.p10,
-                    p50: npv.p50,
-                    p90: npv.p90,
-                    loss: summary.prob_npv_negative,
-                })
-            })
-            .collect();
+        let groups = groups(report);
         let title = headline(&groups.iter().map(|g| (g.label, g.loss)).collect::<Vec<_>>());
-        let samples: Vec<&[f64]> = groups.iter().map(|g| g.npv).collect();
-        let range = with_loss_side(central_range(&samples, 0.01));
-        let bins = histogram_bins(report.results.trials);
-        let hists: Vec<Histogram> = samples.iter().map(|s| histogram(s, range, bins)).collect();
+        let hists = histograms(report, &groups);
         let outside = hists.iter().map(|h| h.below + h.above).fold(0.0, f64::max);
         let sim = &report.scenario.simulation;
         let mut subtitle = format!(

@@ -64,9 +64,11 @@ impl Chart for PaybackCurve {
         } else {
             headline(milestone, &quoted)
         };
-        let subtitle =
-            "Share of trials whose cumulative net cash flow is back to zero or above; the gap to 100% never pays back";
-        let plot = style::frame(root, report, &Heading { title: &title, subtitle, legend: &[] })?;
+        let subtitle = format!(
+            "Share of trials with a cash flow whose cumulative net cash flow is back to zero or above; the gap to \
+             100% has not paid back within the {horizon}-month horizon"
+        );
+        let plot = style::frame(root, report, &Heading { title: &title, subtitle: &subtitle, legend: &[] })?;
         if curves.is_empty() {
             let why = if no_cash_flow {
                 "No initiative has a cash flow within the horizon"
@@ -162,7 +164,7 @@ impl Chart for PaybackCurve {
             let note = if last >= 1.0 {
                 "all trials pay back".to_string()
             } else {
-                format!("{} never pay back", style::share_label(1.0 - last))
+                format!("{} not within {horizon} months", style::share_label(1.0 - last))
             };
             root.draw_text(
                 &note,

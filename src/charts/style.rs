@@ -75,6 +75,11 @@ pub const FONT_FAMILY: &str = "DejaVu Sans, Verdana, sans-serif";
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
+/// The bundled DejaVu Sans file, bold or regular (embedded in the board pack).
+pub fn font_bytes(bold: bool) -> &'static [u8] {
+    if bold { BOLD } else { REGULAR }
+}
+
 /// Registers the bundled fonts with plotters (once per process).
 ///
 /// They are registered under [`FONT_FAMILY`] and under `sans-serif`, the
@@ -233,41 +238,33 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
-/// What the footnote of every chart names: the scenario and the run the
-/// chart comes from (its trials and seed).
+/// What the footnote of every chart names: the scenario and how many
+/// trials the chart comes from.
 ///
-/// A [`Report`] gives it for the charts of a run (`Footnote::from(&report)`);
-/// a chart drawn from other results, such as a plan's, builds it from the
-/// scenario and the run settings, without a [`Report`].
+/// The technical details of a run (seed, version, discount rate) are not on
+/// the charts a board sees: they are in `summary.json`'s manifest, the
+/// workbook's Run sheet and the board pack's appendix. A [`Report`] gives
+/// the footnote of a run's charts (`Footnote::from(&report)`); a chart
+/// drawn from other results, such as a plan's, builds it from the scenario
+/// and the trials, without a [`Report`].
 #[derive(Debug, Clone, Copy)]
 pub struct Footnote<'a> {
     /// The scenario run.
     pub scenario: &'a Scenario,
     /// Trials run.
     pub trials: u64,
-    /// Seed of every random stream.
-    pub seed: u64,
 }
 
 impl Footnote<'_> {
-    /// The footnote's text: scenario, trials, seed, horizon, discount rate, version.
+    /// The footnote's text: "scenario · 20,000 trials".
     pub fn text(&self) -> String {
-        let sim = &self.scenario.simulation;
-        format!(
-            "{} · {} trials · seed {} · {} months · discount rate {}% a year · roicast {}",
-            self.scenario.name,
-            grouped(self.trials),
-            self.seed,
-            sim.horizon_months,
-            (sim.discount_rate * 1000.0).round() / 10.0,
-            env!("CARGO_PKG_VERSION")
-        )
+        format!("{} · {} trials", self.scenario.name, grouped(self.trials))
     }
 }
 
 impl<'a> From<&Report<'a>> for Footnote<'a> {
     fn from(report: &Report<'a>) -> Footnote<'a> {
-        Footnote { scenario: report.scenario, trials: report.results.trials, seed: report.results.seed }
+        Footnote { scenario: report.scenario, trials: report.results.trials }
     }
 }
 
@@ -331,6 +328,8 @@ pub enum Mark {
     Range(RGBColor),
     /// A symbol (e.g. "⚠") in a colour.
     Symbol(&'static str, RGBColor),
+    /// The tick that marks a mean ([`super::layout::draw_tick`]).
+    Tick,
 }
 
 /// One legend entry.
@@ -368,6 +367,7 @@ pub fn draw_mark(root: &Area, mark: Mark, x: i32, y: i32) -> Result<(), DrawErro
         Mark::Symbol(s, c) => {
             root.draw_text(s, &anchored(bold(LABEL, c), HPos::Center, VPos::Center), (x + w / 2, y))?;
         }
+        Mark::Tick => super::layout::draw_tick(root, (x + w / 2, y), 14)?,
     }
     Ok(())
 }

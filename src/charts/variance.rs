@@ -118,6 +118,7 @@ impl Chart for VarianceChart {
                     low: row.plan_p10,
                     dot: row.actual_cumulative,
                     high: row.plan_p90,
+                    mean: None,
                     color: style::kind_color(*kind),
                     value: position_label(row),
                 })

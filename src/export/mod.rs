@@ -16,21 +16,32 @@
 //! with `=`, `+`, `-`, `@`, a tab or a carriage return — column names
 //! included — is prefixed with `'` and quoted ([`csv_text`]); numbers stay
 //! numbers, unquoted, a negative one included.
+//!
+//! The documents for people — `report.xlsx` and `board-pack.pdf` — are
+//! written by every command, each from its own results, so they sit behind
+//! their own trait, [`Documents`] ([`documents`]): tables of typed cells
+//! ([`tables`]) laid out as workbook sheets with native charts ([`xlsx`])
+//! and as board-pack pages with the charts' SVG drawings ([`pdf`]).
 
 mod actuals_template;
 mod budget_csv;
+pub mod documents;
 mod monthly_csv;
+pub mod pdf;
 mod sensitivity_csv;
 mod summary_json;
+pub mod tables;
 mod trials_parquet;
 mod variance_csv;
 mod voi_csv;
+pub mod xlsx;
 
 use std::borrow::Cow;
 use std::io::Write;
 
 pub use actuals_template::actuals_template;
 pub use budget_csv::write_budget_csv;
+pub use documents::{BOARD_PACK, Documents, WORKBOOK};
 pub use monthly_csv::MonthlyCsv;
 pub use sensitivity_csv::SensitivityCsv;
 pub use summary_json::{SummaryJson, set_templates, summary_value};

@@ -373,6 +373,8 @@ pub struct Scenario {
     pub source_sha256: String,
     /// What the file holds that is valid but probably not meant.
     warnings: Vec<ScenarioWarning>,
+    /// The file's text, as read (the workbook's Inputs sheet shows it).
+    pub source_text: String,
 }
 
 impl Scenario {
@@ -966,6 +968,7 @@ fn build(raw: raw::RawScenario, ctx: &Context) -> Result<Scenario, ScenarioError
         alternatives,
         source_sha256: hex(&Sha256::digest(ctx.text.as_bytes())),
         warnings,
+        source_text: ctx.text.to_string(),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Charts: every standard chart renders as a 1920×1080 PNG that is not blank
 //! and as an SVG that parses, for the shipped scenarios and for edge cases
-//! (no risks, no payback, zero-width distributions, no BPA initiatives).
+//! (no risks, no payback, zero-width distributions, no BPA initiatives); the
+//! run's workbook and board pack are written for each of them too.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -30,7 +31,23 @@ fn render_and_check(toml: &str, trials: u64) -> tempfile::TempDir {
             }
         }
     }
+    check_documents(&report);
     dir
+}
+
+/// The run's workbook opens with its six sheets and its board pack parses
+/// with a title page, a page per chart and its tables.
+fn check_documents(report: &Report) {
+    use calamine::Reader;
+    use roicast::export::Documents;
+    let documents = roicast::export::documents::RunDocuments { report, date: "2027-01-01".into() };
+    let (mut xlsx, mut pdf) = (Vec::new(), Vec::new());
+    documents.write_workbook(&mut xlsx).unwrap_or_else(|e| panic!("workbook: {e}"));
+    documents.write_board_pack(&mut pdf).unwrap_or_else(|e| panic!("board pack: {e}"));
+    let book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
+    assert_eq!(book.sheet_names().len(), 6);
+    let pdf = hayro_syntax::Pdf::new(pdf).unwrap();
+    assert!(pdf.pages().len() > 1 + charts::standard_charts().len() + 2, "{} pages", pdf.pages().len());
 }
 
 /// The PNG decodes, is 1920×1080 and is not blank (many distinct colours).

@@ -19,6 +19,7 @@ mod model;
 mod mutations;
 mod output_folders;
 mod outputs;
+mod reports;
 mod reproducibility;
 mod resources;
 mod sampling;

@@ -51,6 +51,45 @@ pub fn read_json(path: &std::path::Path) -> serde_json::Value {
     serde_json::from_str(&text).unwrap()
 }
 
+/// Reads a JSON file with every number exactly as written: serde_json's
+/// default float parser may miss the written value by one unit in the last
+/// place, so each number is parsed again from its text with Rust's exact
+/// parser (the values' order is the text's: serde_json preserves it).
+pub fn read_json_exact(path: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut tokens = Vec::new();
+    let (mut in_string, mut escaped, mut number) = (false, false, String::new());
+    for c in text.chars() {
+        if in_string {
+            (in_string, escaped) = (escaped || c != '"', !escaped && c == '\\');
+        } else if c == '"' {
+            in_string = true;
+        } else if c.is_ascii_digit() || (number.is_empty() && c == '-') || (!number.is_empty() && "+-.eE".contains(c)) {
+            number.push(c);
+            continue;
+        }
+        if !number.is_empty() {
+            tokens.push(std::mem::take(&mut number));
+        }
+    }
+    fn exact(value: &mut serde_json::Value, tokens: &mut std::vec::IntoIter<String>) {
+        match value {
+            serde_json::Value::Number(n) => {
+                let token = tokens.next().expect("a token per number");
+                if n.is_f64() {
+                    *value = serde_json::json!(token.parse::<f64>().unwrap());
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| exact(v, tokens)),
+            serde_json::Value::Object(map) => map.values_mut().for_each(|v| exact(v, tokens)),
+            _ => {}
+        }
+    }
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    exact(&mut value, &mut tokens.into_iter());
+    value
+}
+
 /// The `[simulation]` table of a test scenario.
 pub fn simulation(horizon_months: u32, discount_rate: f64, sampling: &str) -> String {
     format!(
