@@ -477,6 +477,28 @@ const TAIL_NODES: usize = {
     ((top.to_bits() - TAIL_BASE) >> TAIL_SHIFT) as usize + 2
 };
 
+/// The most a process keeps of tables already built, in bytes of their
+/// nodes: 16 MiB, some four hundred tables, more distinct tabulated
+/// distributions than any shipped scenario has.
+pub const PREPARED_BYTES: usize = 16 << 20;
+
+/// Tables built so far in this process, least recently prepared first.
+static PREPARED: std::sync::Mutex<Vec<QuantileTable>> = std::sync::Mutex::new(Vec::new());
+
+/// Keeps `tables` among the prepared ones (moving those already there to the
+/// end), then forgets the least recently prepared beyond [`PREPARED_BYTES`].
+fn remember(prepared: &mut Vec<QuantileTable>, tables: &[QuantileTable]) {
+    prepared.retain(|kept| !tables.iter().any(|t| t.distribution.same_as(&kept.distribution)));
+    prepared.extend(tables.iter().filter(|t| !t.exact).cloned());
+    let mut bytes: usize = prepared.iter().map(QuantileTable::bytes).sum();
+    let mut forget = 0;
+    while bytes > PREPARED_BYTES {
+        bytes -= prepared[forget].bytes();
+        forget += 1;
+    }
+    prepared.drain(..forget);
+}
+
 /// A distribution's inverse CDF prepared for many draws.
 ///
 /// Shapes whose exact inverse CDF is costly (PERT's inverse incomplete beta,
@@ -563,6 +585,11 @@ impl QuantileTable {
     /// Prepares the inverse CDF of each distribution, building one table per
     /// distinct distribution (in parallel) and copying it for the repeats:
     /// scenarios often give many inputs the same distribution.
+    ///
+    /// A table is a pure function of its distribution, so tables built
+    /// earlier in the process are reused (see [`PREPARED_BYTES`]): a process
+    /// that runs several scenarios sharing distributions (`compare`, the
+    /// tests) builds each table once.
     pub fn prepare<'d>(distributions: impl IntoIterator<Item = &'d Distribution>) -> Vec<QuantileTable> {
         let all: Vec<&Distribution> = distributions.into_iter().collect();
         let mut distinct: Vec<&Distribution> = Vec::new();
@@ -575,7 +602,19 @@ impl QuantileTable {
                 })
             })
             .collect();
-        let tables: Vec<QuantileTable> = distinct.par_iter().map(|&d| QuantileTable::new(d)).collect();
+        // The lock is not held while tables are built: building runs on the
+        // thread pool, whose tasks may prepare tables of their own.
+        let prepared = || PREPARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let earlier: Vec<Option<QuantileTable>> = {
+            let prepared = prepared();
+            distinct.iter().map(|&d| prepared.iter().find(|t| t.distribution.same_as(d)).cloned()).collect()
+        };
+        let tables: Vec<QuantileTable> = distinct
+            .par_iter()
+            .zip(earlier)
+            .map(|(&d, earlier)| earlier.unwrap_or_else(|| QuantileTable::new(d)))
+            .collect();
+        remember(&mut prepared(), &tables);
         which.into_iter().map(|t| tables[t].clone()).collect()
     }
 
@@ -669,6 +708,13 @@ impl QuantileTable {
             return self.distribution.quantile(u);
         };
         self.unscaled(y)
+    }
+
+    /// Bytes held by the table's nodes.
+    fn bytes(&self) -> usize {
+        std::mem::size_of_val(self.body.as_slice())
+            + std::mem::size_of_val(self.lower.as_slice())
+            + std::mem::size_of_val(self.upper.as_slice())
     }
 
     /// The largest interpolation error measured when the table was built
@@ -855,14 +901,36 @@ mod tests {
         let wider = Distribution::new(Shape::Pert { min: 1.0, mode: 2.0, max: 10.0 }, None, None).unwrap();
         let truncated = Distribution::new(Shape::Pert { min: 1.0, mode: 2.0, max: 9.0 }, None, Some(8.0)).unwrap();
         let inputs = [&pert, &wider, &pert, &truncated];
-        let tables = QuantileTable::prepare(inputs);
-        assert_eq!(tables.len(), inputs.len());
-        for (table, distribution) in tables.iter().zip(inputs) {
-            let alone = QuantileTable::new(distribution);
-            for u in [1e-5, 0.01, 0.3, 0.97, 0.99999] {
-                assert_eq!(table.quantile(u).to_bits(), alone.quantile(u).to_bits(), "u = {u}");
+        // The second time, the tables come from those the first one kept.
+        for _ in 0..2 {
+            let tables = QuantileTable::prepare(inputs);
+            assert_eq!(tables.len(), inputs.len());
+            for (table, distribution) in tables.iter().zip(inputs) {
+                let alone = QuantileTable::new(distribution);
+                for u in [1e-5, 0.01, 0.3, 0.97, 0.99999] {
+                    assert_eq!(table.quantile(u).to_bits(), alone.quantile(u).to_bits(), "u = {u}");
+                }
             }
         }
+    }
+
+    #[test]
+    fn tables_kept_for_later_stay_within_their_budget() {
+        let table = |sd: f64| QuantileTable::new(&dist(Shape::Normal { mean: 0.0, sd }, None, None));
+        let size = table(1.0).bytes();
+        let fit = PREPARED_BYTES / size;
+        let mut prepared = Vec::new();
+        for sd in 1..=fit + 5 {
+            remember(&mut prepared, &[table(sd as f64)]);
+        }
+        assert_eq!(prepared.len(), fit);
+        // The oldest were forgotten; preparing one again moves it to the end.
+        let newest = |p: &[QuantileTable]| p.last().unwrap().distribution.clone();
+        assert!(prepared[0].distribution.same_as(&table(6.0).distribution));
+        remember(&mut prepared, &[table(6.0)]);
+        assert_eq!(prepared.len(), fit);
+        assert!(newest(&prepared).same_as(&table(6.0).distribution));
+        assert!(prepared[0].distribution.same_as(&table(7.0).distribution));
     }
 
     #[test]
