@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::util::{read_json, roicast, roicast_in};
+use crate::util::{binary, read_json, roicast, roicast_in};
 
 const QUICKSTART: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/quickstart.toml");
 
@@ -249,7 +249,7 @@ fn two_runs_to_one_folder_at_once_one_refuses_and_the_other_finishes() {
     assert_eq!(run_seeded(dir.path(), "out", "1", &[]).0, 0);
     let files = names(&out);
     // The first run stops itself once it holds the lock and has staged ...
-    let mut first = std::process::Command::new(assert_cmd::cargo::cargo_bin("roicast"))
+    let mut first = binary()
         .current_dir(dir.path())
         .env("ROICAST_TEST_SIGNAL", "STOP@prepared")
         .args(["run", QUICKSTART, "--trials", "600", "--seed", "2", "-q", "--out", "out"])

@@ -9,7 +9,7 @@ use roicast::charts::style::grouped;
 use roicast::footprint;
 use roicast::scenario::Scenario;
 
-use crate::util::{roicast, roicast_in};
+use crate::util::{binary, roicast, roicast_in};
 
 #[test]
 fn an_endless_or_oversized_scenario_is_refused_before_it_is_read_whole() {
@@ -46,8 +46,8 @@ fn invalid_utf8_in_a_scenario_gets_the_line_and_column_of_the_first_bad_byte() {
 /// would not do: Linux carries the spawning test process's own peak across
 /// `exec` into it.)
 fn peak_memory(args: &[&str]) -> (i32, String, u64) {
-    use std::process::{Command, Stdio};
-    let child = Command::new(assert_cmd::cargo::cargo_bin("roicast"))
+    use std::process::Stdio;
+    let child = binary()
         .args(args)
         .env("ROICAST_TEST_SIGNAL", "STOP@after-swap")
         .stdout(Stdio::piped())

@@ -27,19 +27,23 @@ pub fn run_cli(args: &[&str]) -> String {
 /// Runs the `roicast` binary; returns its exit code (-1 when a signal
 /// ended it), stdout and stderr.
 pub fn roicast(args: &[&str]) -> (i32, String, String) {
-    roicast_with(assert_cmd::Command::cargo_bin("roicast").unwrap().args(args))
+    roicast_with(binary().args(args))
+}
+
+/// A command that runs the `roicast` binary Cargo built for these tests.
+pub fn binary() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_roicast"))
 }
 
 /// Runs the `roicast` binary in the folder `dir` with the environment
 /// variables `env` added, like [`roicast`].
 pub fn roicast_in(dir: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
-    let mut command = assert_cmd::Command::cargo_bin("roicast").unwrap();
-    roicast_with(command.current_dir(dir).envs(env.iter().copied()).args(args))
+    roicast_with(binary().current_dir(dir).envs(env.iter().copied()).args(args))
 }
 
 /// Runs a prepared `roicast` command; returns its exit code (-1 when a
 /// signal ended it), stdout and stderr.
-fn roicast_with(command: &mut assert_cmd::Command) -> (i32, String, String) {
+fn roicast_with(command: &mut std::process::Command) -> (i32, String, String) {
     let output = command.output().unwrap();
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     (output.status.code().unwrap_or(-1), text(&output.stdout), text(&output.stderr))
