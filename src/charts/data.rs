@@ -249,17 +249,23 @@ pub fn nice_ceil(x: f64) -> f64 {
 }
 
 /// Bounds of a logarithmic loss axis: from the power of ten at or below the
-/// 1st percentile of all positive losses to the round number at or above
-/// their 99.9th percentile (a single extreme trial does not stretch the
-/// axis). `None` when no loss is positive.
+/// smallest 1st percentile of a sample's positive losses to the round number
+/// at or above the largest 99.9th percentile (a single extreme trial does not
+/// stretch the axis). `None` when no loss is positive.
+///
+/// One sample's losses are copied at a time: a pooled copy of every curve's
+/// would hold several per-trial columns at once, beside the run's own.
 pub fn log_bounds(samples: &[&[f64]]) -> Option<(f64, f64)> {
-    let mut positive: Vec<f64> = samples.iter().flat_map(|s| s.iter().copied()).filter(|&v| v > 0.0).collect();
-    if positive.is_empty() {
-        return None;
-    }
-    positive.sort_by(f64::total_cmp);
-    let lo = 10f64.powf(quantile_sorted(&positive, 0.01)?.log10().floor());
-    let hi = nice_ceil(quantile_sorted(&positive, 0.999)?);
+    let (p1, p999) = samples
+        .iter()
+        .filter_map(|sample| {
+            let mut positive: Vec<f64> = sample.iter().copied().filter(|&v| v > 0.0).collect();
+            positive.sort_by(f64::total_cmp);
+            Some((quantile_sorted(&positive, 0.01)?, quantile_sorted(&positive, 0.999)?))
+        })
+        .reduce(|(lo, hi), (p1, p999)| (lo.min(p1), hi.max(p999)))?;
+    let lo = 10f64.powf(p1.log10().floor());
+    let hi = nice_ceil(p999);
     Some((lo, if hi > lo { hi } else { lo * 10.0 }))
 }
 
@@ -270,12 +276,24 @@ pub fn log_grid(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     (0..n).map(|i| (a + (b - a) * i as f64 / (n - 1) as f64).exp()).collect()
 }
 
-/// For each `x` of `grid`, the share of trials whose loss exceeds `x`.
+/// For each `x` of an ascending `grid`, the share of trials whose loss
+/// exceeds `x`; counted without a copy of the losses.
 pub fn exceedance(losses: &[f64], grid: &[f64]) -> Vec<f64> {
-    let mut sorted = losses.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len().max(1) as f64;
-    grid.iter().map(|&x| (sorted.len() - sorted.partition_point(|&v| v <= x)) as f64 / n).collect()
+    // above[k]: the losses exceeding exactly the first k grid points.
+    let mut above = vec![0usize; grid.len() + 1];
+    for &loss in losses {
+        above[grid.partition_point(|&x| x < loss)] += 1;
+    }
+    let n = losses.len().max(1) as f64;
+    let mut exceeding = losses.len() - above[0];
+    above[1..]
+        .iter()
+        .map(|&just_these| {
+            let share = exceeding as f64 / n;
+            exceeding -= just_these;
+            share
+        })
+        .collect()
 }
 
 /// One initiative's NPV range for the initiatives chart.
@@ -526,6 +544,7 @@ mod tests {
     fn exceedance_counts_strictly_greater_losses() {
         let losses = [0.0, 0.0, 10.0, 100.0];
         assert_eq!(exceedance(&losses, &[0.0, 5.0, 10.0, 50.0, 100.0]), vec![0.5, 0.5, 0.25, 0.25, 0.0]);
+        assert_eq!(exceedance(&losses, &[-1.0, 200.0]), vec![1.0, 0.0]);
     }
 
     #[test]

@@ -114,9 +114,11 @@ impl Chart for LossExceedance {
         let horizon = scenario.simulation.horizon_months;
         let currency = &scenario.currency;
         let portfolio = report.results.set("portfolio").map_or(&[][..], |s| &s.loss[..]);
-        let mut sorted = portfolio.to_vec();
-        sorted.sort_by(f64::total_cmp);
-        let p95 = quantile_sorted(&sorted, 0.95).unwrap_or(0.0);
+        let p95 = {
+            let mut sorted = portfolio.to_vec();
+            sorted.sort_by(f64::total_cmp);
+            quantile_sorted(&sorted, 0.95).unwrap_or(0.0)
+        };
         let any = portfolio.iter().filter(|&&l| l > 0.0).count() as f64 / portfolio.len().max(1) as f64;
         let has_risks = scenario.initiatives.iter().any(|i| !i.risks.is_empty());
         let title = headline(p95, any, horizon, currency, has_risks);
