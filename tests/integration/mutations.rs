@@ -113,10 +113,10 @@ fn shipped() -> &'static [(String, Vec<u8>)] {
 /// more than the run itself, and the flushing is not what this test tests.
 fn scratch_folder() -> tempfile::TempDir {
     let memory = Path::new("/dev/shm");
-    if memory.is_dir() {
-        if let Ok(dir) = tempfile::tempdir_in(memory) {
-            return dir;
-        }
+    if memory.is_dir()
+        && let Ok(dir) = tempfile::tempdir_in(memory)
+    {
+        return dir;
     }
     tempfile::tempdir().unwrap()
 }
