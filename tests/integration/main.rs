@@ -13,6 +13,7 @@ mod budget;
 mod charts;
 mod cli;
 mod decisions;
+mod dependencies;
 mod distributions;
 mod mistakes;
 mod model;
