@@ -30,7 +30,12 @@ pub(super) struct Run<'a> {
     pub(super) date: &'a str,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    /// The settings of a command run on one scenario.
+    pub(super) fn of_one(source: &'a Source<'a>, trials: u64, date: &'a str) -> Run<'a> {
+        Run { sources: std::slice::from_ref(source), trials, seed: source.seed, date }
+    }
+
     /// The Run sheet's table: version, date, trials, seed and each scenario's file and hash.
     pub(super) fn table(&self, extra: Vec<(String, Cell)>) -> Table {
         let mut table = Table::new(&["item", "value"]);
@@ -154,12 +159,7 @@ fn level_label(confidence: f64) -> String {
 
 impl PlanDocuments<'_> {
     fn run(&self) -> Run<'_> {
-        Run {
-            sources: std::slice::from_ref(&self.source),
-            trials: self.trials,
-            seed: self.source.seed,
-            date: &self.date,
-        }
+        Run::of_one(&self.source, self.trials, &self.date)
     }
 
     /// The ranked portfolios (or the cheapest, when nothing fits): their NPV,
@@ -581,12 +581,7 @@ pub struct ConflationDocuments<'a> {
 
 impl ConflationDocuments<'_> {
     fn run(&self) -> Run<'_> {
-        Run {
-            sources: std::slice::from_ref(&self.source),
-            trials: self.cost.runs.a.trials,
-            seed: self.source.seed,
-            date: &self.date,
-        }
+        Run::of_one(&self.source, self.cost.runs.a.trials, &self.date)
     }
 
     /// One row per mismatched initiative and one for the total, as `conflation.json` holds them.

@@ -111,12 +111,7 @@ pub fn top_inputs_table(scenario: &Scenario, voi: &ValueOfInformation) -> Table 
 
 impl VoiDocuments<'_> {
     fn run(&self) -> Run<'_> {
-        Run {
-            sources: std::slice::from_ref(&self.source),
-            trials: self.voi.trials,
-            seed: self.source.seed,
-            date: &self.date,
-        }
+        Run::of_one(&self.source, self.voi.trials, &self.date)
     }
 
     /// One row per initiative: its NPV, the decision without more
