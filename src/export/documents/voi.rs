@@ -396,3 +396,86 @@ impl Documents for VoiDocuments<'_> {
         pack(&scenario.name, currency, &scenario.name, pages, out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Scenario;
+    use crate::voi::{Estimate, InitiativeValue, InputValue};
+
+    /// "Fixed" has no uncertain input; "Pilot" has two, the first worth
+    /// something, the second nothing.
+    fn documents_of(scenario: &Scenario, pilot_evppi: [f64; 2]) -> (Source<'_>, ValueOfInformation) {
+        let input = |name: &str, value: f64| {
+            let k = scenario.input_index(name).unwrap();
+            InputValue { input: k, name: name.into(), evppi: Estimate { value, se: 10.0 } }
+        };
+        let fixed = InitiativeValue {
+            initiative: 0,
+            name: "Fixed".into(),
+            npv_mean: 500.0,
+            prob_npv_negative: 0.0,
+            evpi: Estimate::default(),
+            inputs: Vec::new(),
+        };
+        let pilot = InitiativeValue {
+            initiative: 1,
+            name: "Pilot".into(),
+            npv_mean: -300.0,
+            prob_npv_negative: 0.6,
+            evpi: Estimate { value: 900.0, se: 40.0 },
+            inputs: vec![input("Pilot.benefit_per_month", pilot_evppi[0]), input("Pilot.build_cost", pilot_evppi[1])],
+        };
+        let voi = ValueOfInformation { trials: 1_000, bins: 5, initiatives: vec![fixed, pilot] };
+        (Source { scenario, file: "t.toml", seed: 3 }, voi)
+    }
+
+    fn scenario() -> Scenario {
+        Scenario::parse(
+            "[simulation]\nhorizon_months = 12\ndiscount_rate = 0.1\n\
+             [[initiatives]]\nname = \"Fixed\"\nkind = \"it\"\nbuild_cost = 100\nbuild_months = 1\nbenefit_per_month = 60\n\
+             [[initiatives]]\nname = \"Pilot\"\nkind = \"bpa\"\nbuild_cost = { uniform = [1000, 3000] }\nbuild_months = 1\n\
+             benefit_per_month = { uniform = [0, 300] }\n",
+            "t.toml",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn every_initiative_has_its_rows_and_an_input_worth_nothing_is_not_called_worth_learning() {
+        let scenario = scenario();
+        let (source, voi) = documents_of(&scenario, [400.0, 0.0]);
+        let documents = VoiDocuments { source, voi: &voi, date: "2027-01-01".into() };
+        let (values, groups) = documents.values_table();
+        assert_eq!(groups, vec![0..1, 1..3]);
+        assert_eq!(values.rows[0][7], Cell::text("(no uncertain input)"));
+        assert_eq!(values.rows[1][9], Cell::money(400.0));
+        assert_eq!(values.rows[1][3], Cell::text("turn it down"));
+        let summary = documents.summary_table();
+        assert_eq!(summary.rows[0][8], Cell::text("(no uncertain input)"));
+        assert_eq!(summary.rows[1][9], Cell::money(400.0));
+        // When no input is worth anything on its own, none is named as most worth learning.
+        let (source, nothing) = documents_of(&scenario, [0.0, 0.0]);
+        let documents = VoiDocuments { source, voi: &nothing, date: "2027-01-01".into() };
+        let summary = documents.summary_table();
+        assert_eq!(summary.rows[1][8], Cell::text("(none changes the decision alone)"));
+        assert_eq!(summary.rows[1][9], Cell::Empty);
+        // The printed table names the initiative on each of its rows; figures only on the first.
+        let top = top_inputs_table(&scenario, &voi);
+        let names: Vec<&Cell> = top.rows.iter().map(|r| &r[0]).collect();
+        assert_eq!(names, [&Cell::text("Fixed"), &Cell::text("Pilot"), &Cell::text("Pilot")]);
+        assert_eq!((&top.rows[2][2], &top.rows[2][5]), (&Cell::text(""), &Cell::text("($0 ± $10)")));
+        assert_eq!(top.rows[0][6], Cell::Empty, "no share of an EVPI of 0");
+    }
+
+    #[test]
+    fn both_documents_are_written() {
+        let scenario = scenario();
+        let (source, voi) = documents_of(&scenario, [400.0, 0.0]);
+        let documents = VoiDocuments { source, voi: &voi, date: "2027-01-01".into() };
+        let (mut workbook, mut pack) = (Vec::new(), Vec::new());
+        documents.write_workbook(&mut workbook).unwrap();
+        documents.write_board_pack(&mut pack).unwrap();
+        assert!(workbook.starts_with(b"PK") && pack.starts_with(b"%PDF"));
+    }
+}
