@@ -1,7 +1,7 @@
 //! The documents of `roicast voi`: the workbook's Summary (one row per
 //! initiative, with a native chart of its EVPI against its best input's
 //! EVPPI), Value of information (every relevant input of every initiative,
-//! with a native bar chart of each decision a study could change), Inputs
+//! with a native bar chart of each decision one input could change), Inputs
 //! and Run sheets; the board pack's title page, the value-of-information
 //! chart, the sentence per initiative, the table the terminal prints, the
 //! key assumptions and the method.
