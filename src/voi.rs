@@ -54,12 +54,21 @@
 //! trials; with Latin hypercube sampling the true error is usually smaller.
 //! A value within [`NOISE_SES`] standard errors of 0 is marked as within
 //! the noise.
+//!
+//! # Words
+//!
+//! What `roicast voi` prints and its documents show about the figures —
+//! an estimate with its error ([`estimate_text`]), an input's label
+//! ([`input_label`]) and the one sentence per initiative ([`sentence`]) —
+//! is made here once, so the terminal, the workbook, the board pack and
+//! the chart say the same thing.
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::compare::Source;
 use crate::engine::RunResults;
+use crate::format::{money, possessive};
 use crate::scenario::Scenario;
 use crate::sensitivity::input_parts;
 
@@ -289,6 +298,22 @@ impl ValueOfInformation {
         ValueOfInformation { trials: results.trials, bins, initiatives }
     }
 
+    /// The input most worth learning before any decision, with the
+    /// initiative whose decision it informs: the largest EVPPI beyond the
+    /// noise of an initiative whose EVPI is beyond the noise.
+    pub fn most_valuable_input(&self) -> Option<(&InitiativeValue, &InputValue)> {
+        self.initiatives
+            .iter()
+            .filter(|v| !v.evpi.within_noise())
+            .filter_map(|v| Some((v, v.inputs.first().filter(|i| !i.evppi.within_noise())?)))
+            .max_by(|(_, a), (_, b)| a.evppi.value.total_cmp(&b.evppi.value))
+    }
+
+    /// The initiative with the largest EVPI beyond the noise.
+    pub fn most_valuable_initiative(&self) -> Option<&InitiativeValue> {
+        self.initiatives.iter().filter(|v| !v.evpi.within_noise()).max_by(|a, b| a.evpi.value.total_cmp(&b.evpi.value))
+    }
+
     /// `voi.json`: the source, the method and, per initiative, its EVPI and
     /// every relevant input's EVPPI with standard errors.
     pub fn to_json(&self, source: Source) -> Value {
@@ -343,6 +368,80 @@ impl ValueOfInformation {
             },
             "initiatives": initiatives,
         })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// words: what the terminal, the workbook and the board pack say
+// ---------------------------------------------------------------------------
+
+/// An estimate with its standard error, in parentheses when within the noise:
+/// `$41.0k ± $1.20k`, `($900 ± $700)`, or `$0` when exactly nothing.
+pub fn estimate_text(e: Estimate, currency: &str) -> String {
+    if e.value == 0.0 && e.se == 0.0 {
+        return money(0.0, currency);
+    }
+    let text = format!("{} ± {}", money(e.value, currency), money(e.se, currency));
+    if e.within_noise() { format!("({text})") } else { text }
+}
+
+/// An input's label in a row of `initiative`: `benefit per month` for its
+/// own input, `Invoice approval: build months` for a dependency's.
+pub fn input_label(scenario: &Scenario, initiative: usize, input: usize) -> String {
+    let [owner, what] = input_parts(scenario, input);
+    if scenario.inputs[input].initiative == initiative { what } else { format!("{owner}: {what}") }
+}
+
+/// "fund it" or "turn it down": the decision without more information.
+pub fn decision(value: &InitiativeValue) -> &'static str {
+    if value.npv_mean > 0.0 { "fund it" } else { "turn it down" }
+}
+
+/// The one sentence that says what is worth learning about an initiative.
+pub fn sentence(scenario: &Scenario, value: &InitiativeValue) -> String {
+    let currency = &scenario.currency;
+    let name = &value.name;
+    if value.evpi.value == 0.0 {
+        let side = if value.npv_mean > 0.0 {
+            "positive"
+        } else if value.npv_mean < 0.0 {
+            "negative"
+        } else {
+            "zero"
+        };
+        return format!(
+            "{name}: its NPV is {side} in every trial, so no information could change the decision; \
+             learning more is worth nothing."
+        );
+    }
+    if value.evpi.within_noise() {
+        return format!(
+            "{name}: everything uncertain about it is worth {} to learn, within the Monte Carlo noise: \
+             no study before deciding is worth paying for.",
+            estimate_text(value.evpi, currency)
+        );
+    }
+    let decision = if value.npv_mean > 0.0 { "funding it" } else { "turning it down" };
+    match value.inputs.first().filter(|top| !top.evppi.within_noise()) {
+        Some(top) => {
+            let [owner, what] = input_parts(scenario, top.input);
+            format!(
+                "Learning {} {what} before {decision} is worth up to {}; a pilot that costs more is not worth \
+                 running{}.",
+                possessive(&owner),
+                money(top.evppi.value, currency),
+                if scenario.inputs[top.input].initiative == value.initiative {
+                    String::new()
+                } else {
+                    format!(" (it decides when {name} can go live)")
+                }
+            )
+        }
+        None => format!(
+            "{name}: knowing everything uncertain about it before {decision} is worth up to {}, but no single \
+             input is worth learning on its own (none changes the decision by itself beyond the Monte Carlo noise).",
+            money(value.evpi.value, currency)
+        ),
     }
 }
 

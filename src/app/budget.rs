@@ -15,7 +15,6 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::voi::estimate_text;
 use super::{
     OutputFolder, Progress, chart_error, check_memory, load_scenario, refuse_actuals, run_settings, today,
     with_threads, write_documents, write_file,
@@ -33,6 +32,7 @@ use crate::gates::{Gate, Reading, TRIPPED_EXIT_CODE, Target};
 use crate::plan::{Evaluation, InitiativeFigures, InitiativeTrials, Plan, PlanSettings, Search, Space};
 use crate::report::{Report, text_table};
 use crate::scenario::{Kind, Scenario};
+use crate::voi::estimate_text;
 
 /// Writes a JSON value, pretty-printed, as `dir/name`.
 pub(super) fn write_json(dir: &Path, name: &str, value: &Value) -> Result<(), Error> {

@@ -17,7 +17,7 @@ use super::{Area, DrawError, Figure};
 use crate::format::{money, percent, possessive, shorten};
 use crate::scenario::Scenario;
 use crate::sensitivity::input_parts;
-use crate::voi::{InitiativeValue, ValueOfInformation};
+use crate::voi::{InitiativeValue, ValueOfInformation, input_label};
 
 /// The `value-of-information` chart of `roicast voi`.
 #[derive(Debug, Clone, Copy)]
@@ -48,15 +48,8 @@ fn whose(scenario: &Scenario, input: usize) -> String {
 /// why there is none.
 pub fn headline(scenario: &Scenario, voi: &ValueOfInformation) -> String {
     let currency = &scenario.currency;
-    let best_input = voi
-        .initiatives
-        .iter()
-        .filter_map(|v| v.inputs.first().filter(|i| !v.evpi.within_noise() && !i.evppi.within_noise()))
-        .max_by(|a, b| a.evppi.value.total_cmp(&b.evppi.value));
-    let best_initiative =
-        voi.initiatives.iter().filter(|v| !v.evpi.within_noise()).max_by(|a, b| a.evpi.value.total_cmp(&b.evpi.value));
-    match (best_input, best_initiative) {
-        (Some(input), _) => {
+    match (voi.most_valuable_input(), voi.most_valuable_initiative()) {
+        (Some((_, input)), _) => {
             format!("{QUESTION}: {}, up to {}", whose(scenario, input.input), money(input.evppi.value, currency))
         }
         (None, Some(v)) => format!(
@@ -78,9 +71,7 @@ fn caption(scenario: &Scenario, v: &InitiativeValue) -> String {
         None => "no uncertain input to learn: what is uncertain is how its risks play out".into(),
         Some(top) if top.evppi.value == 0.0 => "no single input would change the decision on its own".into(),
         Some(top) => {
-            let [owner, what] = input_parts(scenario, top.input);
-            let label =
-                if scenario.inputs[top.input].initiative == v.initiative { what } else { format!("{owner}: {what}") };
+            let label = input_label(scenario, v.initiative, top.input);
             let value = format!("{label} — {} ({} of EVPI)", money(top.evppi.value, currency), percent(v.share(top)));
             if top.evppi.within_noise() {
                 format!("no single input is worth learning on its own (best: {value}, within the noise)")

@@ -1,5 +1,5 @@
 //! report.xlsx and board-pack.pdf: read back with calamine and hayro-syntax,
-//! their figures checked against summary.json and the commands' JSON.
+//! their figures checked against summary.json, the commands' JSON and voi.csv.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -376,4 +376,96 @@ fn plan_compare_and_conflation_write_their_own_documents() {
         pdf_text(&Pdf::new(std::fs::read(cost.join("board-pack.pdf")).unwrap()).unwrap())[0]
             .contains(&roicast::format::money(json["total"]["npv_lost"]["mean"].as_f64().unwrap(), "USD"))
     );
+}
+
+/// `roicast voi` writes both documents: every EVPI and EVPPI of the Value
+/// of information sheet is the number `voi.csv` holds for that initiative
+/// and input, and the board pack holds the sentence the terminal prints
+/// for each initiative.
+#[test]
+fn voi_writes_a_workbook_with_the_numbers_of_voi_csv_and_a_pack_with_its_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let stdout = run_cli(&[
+        "voi",
+        &shipped("it-vs-bpa.toml"),
+        "--trials",
+        "3000",
+        "--seed",
+        "11",
+        "--no-charts",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    // voi.csv: `initiative,input,evppi,evpi` (no name in the scenario holds a comma or a quote).
+    let csv = std::fs::read_to_string(out.join("voi.csv")).unwrap();
+    let csv_value = |initiative: &str, input: &str, column: usize| -> f64 {
+        csv.lines()
+            .map(|l| l.split(',').collect::<Vec<_>>())
+            .find(|f| f[0] == initiative && f[1] == input)
+            .unwrap_or_else(|| panic!("no row {initiative} / {input} in voi.csv"))[column]
+            .parse()
+            .unwrap()
+    };
+    let mut book = workbook(&out.join("report.xlsx"));
+    assert_eq!(book.sheet_names(), ["Summary", "Value of information", "Inputs", "Run"]);
+    let range = book.worksheet_range("Value of information").unwrap();
+    let rows: Vec<&[Data]> = range.rows().take_while(|r| r[0] != Data::Empty).collect();
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    let column = |h: &str| header.iter().position(|x| x == h).unwrap_or_else(|| panic!("no column {h}"));
+    let (name, evppi, evpi) = (column("name in the scenario"), column("EVPPI"), column("EVPI"));
+    let csv_inputs = csv.lines().skip(1).filter(|l| !l.split(',').nth(1).unwrap().is_empty()).count();
+    assert_eq!(rows.len() - 1, csv_inputs, "one row per initiative and input, as in voi.csv");
+    for row in &rows[1..] {
+        let (initiative, input) = (row[0].to_string(), row[name].to_string());
+        let number = |cell: &Data| match cell {
+            Data::Float(x) => *x,
+            other => panic!("{initiative} / {input}: not a number: {other:?}"),
+        };
+        assert_eq!(number(&row[evppi]), csv_value(&initiative, &input, 2), "EVPPI of {initiative} / {input}");
+        assert_eq!(number(&row[evpi]), csv_value(&initiative, "", 3), "EVPI of {initiative}");
+    }
+    let summary = book.worksheet_range("Summary").unwrap();
+    let initiatives: Vec<String> =
+        summary.rows().skip(1).take_while(|r| r[0] != Data::Empty).map(|r| r[0].to_string()).collect();
+    assert_eq!(initiatives.len(), 7);
+    let run = book.worksheet_range("Run").unwrap();
+    let items: HashMap<String, Data> = run.rows().map(|r| (r[0].to_string(), r[1].clone())).collect();
+    assert_eq!((&items["trials"], &items["seed"]), (&Data::Float(3000.0), &Data::Float(11.0)));
+    let bytes = std::fs::read(out.join("report.xlsx")).unwrap();
+    assert!(bytes.windows(20).any(|w| w == b"xl/charts/chart1.xml"), "no native chart");
+
+    // The sentences the terminal prints, one per initiative, are in the pack
+    // (a sentence wraps over lines of its table cell).
+    let sentences: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("What is worth learning before you fund:"))
+        .filter_map(|l| l.strip_prefix("- "))
+        .collect();
+    assert_eq!(sentences.len(), initiatives.len(), "{stdout}");
+    let pdf = Pdf::new(std::fs::read(out.join("board-pack.pdf")).unwrap()).unwrap();
+    let text = pdf_text(&pdf).join("\n").replace('\n', " ");
+    for sentence in sentences {
+        assert!(text.contains(sentence), "not in the board pack: {sentence}");
+    }
+    assert!(text.contains("Appendix: method") && text.contains("seed 11"));
+}
+
+#[test]
+fn voi_with_no_reports_writes_neither_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run_cli(&[
+        "voi",
+        &shipped("quickstart.toml"),
+        "--trials",
+        "500",
+        "--quiet",
+        "--no-charts",
+        "--no-reports",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(out.join("voi.csv").exists() && out.join("voi.json").exists());
+    assert!(!out.join("report.xlsx").exists() && !out.join("board-pack.pdf").exists());
 }

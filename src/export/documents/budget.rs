@@ -23,16 +23,21 @@ use crate::plan::{Evaluation, Plan, PlanSettings, Search};
 
 /// The settings every budget command runs with, for the Run sheet and the appendix.
 #[derive(Debug, Clone, Copy)]
-struct Run<'a> {
-    sources: &'a [Source<'a>],
-    trials: u64,
-    seed: u64,
-    date: &'a str,
+pub(super) struct Run<'a> {
+    pub(super) sources: &'a [Source<'a>],
+    pub(super) trials: u64,
+    pub(super) seed: u64,
+    pub(super) date: &'a str,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    /// The settings of a command run on one scenario.
+    pub(super) fn of_one(source: &'a Source<'a>, trials: u64, date: &'a str) -> Run<'a> {
+        Run { sources: std::slice::from_ref(source), trials, seed: source.seed, date }
+    }
+
     /// The Run sheet's table: version, date, trials, seed and each scenario's file and hash.
-    fn table(&self, extra: Vec<(String, Cell)>) -> Table {
+    pub(super) fn table(&self, extra: Vec<(String, Cell)>) -> Table {
         let mut table = Table::new(&["item", "value"]);
         let mut row = |item: String, value: Cell| table.push(vec![Cell::text(item), value]);
         row("roicast version".into(), Cell::text(env!("CARGO_PKG_VERSION")));
@@ -62,7 +67,7 @@ impl Run<'_> {
     }
 
     /// The method appendix, with the command's own paragraphs first.
-    fn appendix(&self, mut items: Vec<(String, String)>) -> TextPage {
+    pub(super) fn appendix(&self, mut items: Vec<(String, String)>) -> TextPage {
         items.push(("Trials and seed".into(), format!("{} trials, seed {}", grouped(self.trials), self.seed)));
         for source in self.sources {
             items.push((
@@ -76,13 +81,19 @@ impl Run<'_> {
     }
 
     /// The title page's subtitle.
-    fn subtitle(&self) -> String {
+    pub(super) fn subtitle(&self) -> String {
         format!("Run on {} · {} trials", self.date, grouped(self.trials))
     }
 }
 
 /// Writes a command's board pack.
-fn pack(title: &str, currency: &str, footer: &str, pages: Vec<Page>, out: &mut dyn Write) -> Result<(), ExportError> {
+pub(super) fn pack(
+    title: &str,
+    currency: &str,
+    footer: &str,
+    pages: Vec<Page>,
+    out: &mut dyn Write,
+) -> Result<(), ExportError> {
     let pack = BoardPack {
         title: format!("{title} — roicast {BOARD_PACK}"),
         currency: currency.to_string(),
@@ -148,12 +159,7 @@ fn level_label(confidence: f64) -> String {
 
 impl PlanDocuments<'_> {
     fn run(&self) -> Run<'_> {
-        Run {
-            sources: std::slice::from_ref(&self.source),
-            trials: self.trials,
-            seed: self.source.seed,
-            date: &self.date,
-        }
+        Run::of_one(&self.source, self.trials, &self.date)
     }
 
     /// The ranked portfolios (or the cheapest, when nothing fits): their NPV,
@@ -575,12 +581,7 @@ pub struct ConflationDocuments<'a> {
 
 impl ConflationDocuments<'_> {
     fn run(&self) -> Run<'_> {
-        Run {
-            sources: std::slice::from_ref(&self.source),
-            trials: self.cost.runs.a.trials,
-            seed: self.source.seed,
-            date: &self.date,
-        }
+        Run::of_one(&self.source, self.cost.runs.a.trials, &self.date)
     }
 
     /// One row per mismatched initiative and one for the total, as `conflation.json` holds them.

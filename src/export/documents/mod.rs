@@ -3,7 +3,8 @@
 //!
 //! Each command's results implement [`Documents`]: [`RunDocuments`] for
 //! `roicast run`, [`PlanDocuments`], [`CompareDocuments`] and
-//! [`ConflationDocuments`] for the budget commands. A document is described
+//! [`ConflationDocuments`] for the budget commands, [`VoiDocuments`] for
+//! `roicast voi`. A document is described
 //! as data — the workbook as [`Sheet`]s, the pack as [`Page`]s — from
 //! [`Table`]s built once from the numbers of the command's JSON, then
 //! written by [`super::xlsx`] and [`super::pdf`]. The parts the commands
@@ -16,11 +17,13 @@
 
 mod budget;
 mod run;
+mod voi;
 
 use std::io::Write;
 
 pub use budget::{CompareDocuments, ConflationDocuments, PlanDocuments};
 pub use run::RunDocuments;
+pub use voi::{VoiDocuments, top_inputs_table};
 
 use super::ExportError;
 use super::pdf::{Page, TablePage};
