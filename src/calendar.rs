@@ -167,6 +167,11 @@ impl Calendar {
         date.plus(11 - self.fiscal_offset(date)).year
     }
 
+    /// How many months of its fiscal year precede model month `t`: 0 for a fiscal year's first month.
+    pub fn months_into_fiscal_year(&self, t: u32) -> u32 {
+        self.fiscal_offset(self.date(t)) as u32
+    }
+
     /// The fiscal quarter (1–4) of model month `t`.
     pub fn fiscal_quarter(&self, t: u32) -> u8 {
         (self.fiscal_offset(self.date(t)) / 3) as u8 + 1
