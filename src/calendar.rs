@@ -177,6 +177,21 @@ impl Calendar {
         (self.fiscal_offset(self.date(t)) / 3) as u8 + 1
     }
 
+    /// The calendar in a sentence, for `validate` and the reports' method
+    /// pages: "month 1 is Jan 2027 and month 36 is Dec 2029; fiscal years
+    /// start in April and are named after the calendar year they end in
+    /// (Jan 2027 falls in FY2027 Q4)".
+    pub fn describe(&self, horizon: u32) -> String {
+        let first = self.start.short_label();
+        format!(
+            "month 1 is {first} and month {horizon} is {}; fiscal years start in {} and are named after the \
+             calendar year they end in ({first} falls in {})",
+            self.date(horizon).short_label(),
+            MONTH_NAMES[usize::from(self.fiscal_year_start) - 1],
+            self.fiscal_quarter_label(1)
+        )
+    }
+
     /// "FY2028", the fiscal year of model month `t`.
     pub fn fiscal_year_label(&self, t: u32) -> String {
         format!("FY{}", self.fiscal_year(t))
@@ -292,6 +307,15 @@ mod tests {
         assert_eq!(
             (july.fiscal_quarter_label(1), july.fiscal_quarter_label(12)),
             ("FY2027 Q1".into(), "FY2027 Q4".into())
+        );
+    }
+
+    #[test]
+    fn a_calendar_describes_itself() {
+        assert_eq!(
+            calendar("2027-01", 4).describe(36),
+            "month 1 is Jan 2027 and month 36 is Dec 2029; fiscal years start in April and are named after the \
+             calendar year they end in (Jan 2027 falls in FY2027 Q4)"
         );
     }
 

@@ -10,7 +10,9 @@
 
 use std::io::Write;
 
-use super::{BOARD_PACK, Documents, WORKBOOK, assumptions_page, board_columns, inputs_sheet, sheet_name};
+use super::{
+    BOARD_PACK, Documents, WORKBOOK, assumptions_page, board_columns, calendar_words, inputs_sheet, sheet_name,
+};
 use crate::charts::style::{Footnote, grouped};
 use crate::charts::{ConflationCostChart, EfficientFrontier, NpvDifference};
 use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Source};
@@ -52,7 +54,11 @@ impl Run<'_> {
             row(format!("{which}discount rate (a year)"), Cell::share(source.scenario.simulation.discount_rate));
         }
         if let Some(first) = self.sources.first() {
-            row("horizon (months)".into(), Cell::count(u64::from(first.scenario.simulation.horizon_months)));
+            let horizon = first.scenario.simulation.horizon_months;
+            row("horizon (months)".into(), Cell::count(u64::from(horizon)));
+            if let Some(calendar) = &first.scenario.calendar {
+                row("calendar".into(), Cell::text(calendar.describe(horizon)));
+            }
             row("currency".into(), Cell::text(&first.scenario.currency));
         }
         for (item, value) in extra {
@@ -63,6 +69,13 @@ impl Run<'_> {
 
     /// The method appendix, with the command's own paragraphs first.
     fn appendix(&self, mut items: Vec<(String, String)>) -> TextPage {
+        if let Some(first) = self.sources.first() {
+            let scenario = first.scenario;
+            items.push((
+                "Calendar".into(),
+                calendar_words(scenario.calendar.as_ref(), scenario.simulation.horizon_months),
+            ));
+        }
         items.push(("Trials and seed".into(), format!("{} trials, seed {}", grouped(self.trials), self.seed)));
         for source in self.sources {
             items.push((

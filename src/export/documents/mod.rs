@@ -26,6 +26,7 @@ use super::ExportError;
 use super::pdf::{Page, TablePage};
 use super::tables::{Cell, Table, Unit};
 use super::xlsx::Sheet;
+use crate::calendar::Calendar;
 use crate::scenario::{InputSlot, Scenario};
 
 /// File name of the workbook.
@@ -198,8 +199,13 @@ pub fn assumptions_page(scenario: &Scenario) -> Page<'static> {
     Page::Table(TablePage {
         title: "Key assumptions".into(),
         subtitle: format!(
-            "Means of each initiative's uncertain inputs; {} months at a discount rate of {}% a year",
+            "Means of each initiative's uncertain inputs; {} months{} at a discount rate of {}% a year",
             sim.horizon_months,
+            scenario.calendar.map_or_else(String::new, |c| format!(
+                " ({} to {})",
+                c.date(1).short_label(),
+                c.date(sim.horizon_months).short_label()
+            )),
             (sim.discount_rate * 1000.0).round() / 10.0
         ),
         table,
@@ -223,4 +229,20 @@ fn board_columns(table: &Table, headers: &[&str]) -> Table {
 /// A workbook sheet name: at most 31 characters, without `[]:*?/\`.
 pub fn sheet_name(name: &str) -> String {
     name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()
+}
+
+/// The calendar paragraph of a method page: the dates the months stand
+/// for, or that months are counted from the start without a `[calendar]`.
+pub fn calendar_words(calendar: Option<&Calendar>, horizon: u32) -> String {
+    match calendar {
+        Some(calendar) => {
+            let mut words = calendar.describe(horizon);
+            words[..1].make_ascii_uppercase();
+            format!("{words}. Quarters are fiscal quarters, and chart axes show dates.")
+        }
+        None => format!(
+            "Months are counted 1 to {horizon} from the start of the plan (the scenario has no [calendar]); \
+             quarter k is months 3k−2 to 3k."
+        ),
+    }
 }
