@@ -235,7 +235,7 @@ impl PlanDocuments<'_> {
         table
     }
 
-    /// The chosen portfolio's budget by quarter, then its totals by budget window.
+    /// The chosen portfolio's budget by quarter, then its totals by (fiscal) year and by budget window.
     pub fn budget_table(&self) -> Table {
         let mut table = Table::new(&[
             "period",
@@ -248,7 +248,7 @@ impl PlanDocuments<'_> {
             "budget",
             "P(within budget)",
         ]);
-        for row in self.plan.budget_table.iter().chain(&self.plan.window_table) {
+        for row in self.plan.budget_table.iter().chain(&self.plan.year_table).chain(&self.plan.window_table) {
             let mut cells = period_cells(row).to_vec();
             cells.extend([
                 Cell::money(row.spend_mean),
@@ -389,9 +389,11 @@ impl Documents for PlanDocuments<'_> {
         if chosen.is_some() {
             pages.push(Page::Table(TablePage {
                 title: "Budget of the chosen portfolio by quarter".into(),
-                subtitle: "Build and run spend per quarter, then per budget window, with mean visible benefit and \
-                           risk losses beside it"
-                    .into(),
+                subtitle: format!(
+                    "Build and run spend per quarter, then per {} and per budget window, with mean visible benefit \
+                     and risk losses beside it",
+                    if scenario.calendar.is_some() { "fiscal year" } else { "year" }
+                ),
                 table: self.budget_table(),
                 notes: Vec::new(),
             }));
