@@ -203,6 +203,11 @@ impl Calendar {
     }
 }
 
+/// What [`Periods::years`] are called: "fiscal year" with a calendar, else "year".
+pub fn year_word(calendar: Option<&Calendar>) -> &'static str {
+    if calendar.is_some() { "fiscal year" } else { "year" }
+}
+
 /// A run of consecutive model months with a name: a quarter or a (fiscal) year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {

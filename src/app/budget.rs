@@ -505,7 +505,7 @@ fn plan_text(plan: &Plan, source: Source, trials: usize) -> String {
         "\nBudget table of the chosen portfolio: build and run spend per quarter, with mean risk losses beside it"
     );
     out.push_str(&period_table("quarter", &plan.budget_table, currency));
-    let year = if scenario.calendar.is_some() { "fiscal year" } else { "year" };
+    let year = crate::calendar::year_word(scenario.calendar.as_ref());
     let _ = writeln!(out, "\nTotals by {year}: each trial's spend over the whole {year}");
     out.push_str(&period_table(year, &plan.year_table, currency));
     let _ = writeln!(out, "\nTotals by budget window: the chosen portfolio against each budget");

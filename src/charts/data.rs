@@ -56,16 +56,16 @@ pub fn month_ticks(horizon: usize) -> Vec<f64> {
 pub const DATE_TICK_SPACE: i32 = 170;
 
 /// Steps between dated ticks, in months: monthly, quarterly, half-yearly,
-/// yearly, then every 2, 5, 10, 20 and 50 (fiscal) years.
-const DATE_STEPS: [u32; 9] = [1, 3, 6, 12, 24, 60, 120, 240, 600];
+/// yearly, then every 2, 3, 5, 10, 20 and 50 (fiscal) years.
+const DATE_STEPS: [u32; 10] = [1, 3, 6, 12, 24, 36, 60, 120, 240, 600];
 
 /// The ticks of a month axis running from 0 to `horizon`, as positions and
 /// labels. Position `x` is the end of month `x`, the start of month `x + 1`.
 ///
 /// Without a calendar: round numbers of months ([`month_ticks`]), labelled
 /// with their number. With one: the starts of fiscal quarters, half-years,
-/// years or runs of years (every 2, 5, … fiscal years, those whose number
-/// divides by 2, 5, …), with the shortest step that leaves at most `fit`
+/// years or runs of years (every 2, 3, 5, … fiscal years, those whose
+/// number divides by 2, 3, 5, …), with the shortest step that leaves at most `fit`
 /// labels, each labelled with the month that begins there ("Apr 2027").
 pub fn month_axis_ticks(horizon: usize, calendar: Option<&Calendar>, fit: usize) -> Vec<(f64, String)> {
     let Some(calendar) = calendar else {
@@ -470,6 +470,11 @@ mod tests {
         assert_eq!(
             labels(month_axis_ticks(120, Some(&april), 5)),
             ["3:Apr 2027", "27:Apr 2029", "51:Apr 2031", "75:Apr 2033", "99:Apr 2035"]
+        );
+        // Ten years in less room: every third fiscal year (FY2028, FY2031, …).
+        assert_eq!(
+            labels(month_axis_ticks(120, Some(&april), 4)),
+            ["3:Apr 2027", "39:Apr 2030", "75:Apr 2033", "111:Apr 2036"]
         );
         // Every horizon and room gets ticks that fit, at most `fit` of them, when any step allows.
         for horizon in [1, 2, 12, 36, 120, 600] {

@@ -13,6 +13,7 @@ use std::io::Write;
 use super::{
     BOARD_PACK, Documents, WORKBOOK, assumptions_page, board_columns, calendar_words, inputs_sheet, sheet_name,
 };
+use crate::calendar::year_word;
 use crate::charts::style::{Footnote, grouped};
 use crate::charts::{ConflationCostChart, EfficientFrontier, NpvDifference};
 use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Source};
@@ -387,12 +388,12 @@ impl Documents for PlanDocuments<'_> {
             }),
         ];
         if chosen.is_some() {
+            let years = year_word(scenario.calendar.as_ref());
             pages.push(Page::Table(TablePage {
-                title: "Budget of the chosen portfolio by quarter".into(),
+                title: format!("Budget by quarter and {years}"),
                 subtitle: format!(
-                    "Build and run spend per quarter, then per {} and per budget window, with mean visible benefit \
-                     and risk losses beside it",
-                    if scenario.calendar.is_some() { "fiscal year" } else { "year" }
+                    "The chosen portfolio's build and run spend per quarter, {years} and budget window, with mean \
+                     visible benefit and risk losses"
                 ),
                 table: self.budget_table(),
                 notes: Vec::new(),

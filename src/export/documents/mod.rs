@@ -201,11 +201,7 @@ pub fn assumptions_page(scenario: &Scenario) -> Page<'static> {
         subtitle: format!(
             "Means of each initiative's uncertain inputs; {} months{} at a discount rate of {}% a year",
             sim.horizon_months,
-            scenario.calendar.map_or_else(String::new, |c| format!(
-                " ({} to {})",
-                c.date(1).short_label(),
-                c.date(sim.horizon_months).short_label()
-            )),
+            horizon_dates(scenario),
             (sim.discount_rate * 1000.0).round() / 10.0
         ),
         table,
@@ -229,6 +225,15 @@ fn board_columns(table: &Table, headers: &[&str]) -> Table {
 /// A workbook sheet name: at most 31 characters, without `[]:*?/\`.
 pub fn sheet_name(name: &str) -> String {
     name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()
+}
+
+/// The horizon's first and last month with a calendar, " (Feb 2027 to Jan
+/// 2030)", to follow a number of months; empty without one.
+pub fn horizon_dates(scenario: &Scenario) -> String {
+    let horizon = scenario.simulation.horizon_months;
+    scenario
+        .calendar
+        .map_or_else(String::new, |c| format!(" ({} to {})", c.date(1).short_label(), c.date(horizon).short_label()))
 }
 
 /// The calendar paragraph of a method page: the dates the months stand

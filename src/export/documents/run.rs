@@ -7,7 +7,9 @@
 
 use std::io::Write;
 
-use super::{BOARD_PACK, Documents, WORKBOOK, assumptions_page, board_columns, calendar_words, inputs_sheet};
+use super::{
+    BOARD_PACK, Documents, WORKBOOK, assumptions_page, board_columns, calendar_words, horizon_dates, inputs_sheet,
+};
 use crate::calendar::Calendar;
 use crate::charts::style::{grouped, kind_label};
 use crate::charts::{OfReport, npv_histograms, standard_charts};
@@ -445,8 +447,9 @@ pub fn title_page(report: &Report, date: &str) -> TitlePage {
         kicker: "Board pack · forecast of automation returns".into(),
         title: scenario.name.clone(),
         subtitle: format!(
-            "Run on {date} · {} trials · {horizon}-month horizon · discount rate {}% a year",
+            "Run on {date} · {} trials · {horizon}-month horizon{} · discount rate {}% a year",
             grouped(report.results.trials),
+            horizon_dates(scenario),
             (sim.discount_rate * 1000.0).round() / 10.0
         ),
         figures,
