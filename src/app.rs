@@ -412,14 +412,7 @@ pub fn describe(scenario: &Scenario) -> String {
         sim.sampling.as_str()
     );
     if let Some(calendar) = &scenario.calendar {
-        let _ = writeln!(
-            out,
-            "calendar: month 1 is {}; fiscal years start in {} ({} is {})",
-            calendar.start.short_label(),
-            crate::calendar::MONTH_NAMES[usize::from(calendar.fiscal_year_start) - 1],
-            calendar.start.short_label(),
-            calendar.fiscal_quarter_label(1)
-        );
+        let _ = writeln!(out, "calendar: {}", calendar.describe(sim.horizon_months));
     }
     if let Some(actuals) = &scenario.actuals {
         let _ = writeln!(

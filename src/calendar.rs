@@ -167,9 +167,29 @@ impl Calendar {
         date.plus(11 - self.fiscal_offset(date)).year
     }
 
+    /// How many months of its fiscal year precede model month `t`: 0 for a fiscal year's first month.
+    pub fn months_into_fiscal_year(&self, t: u32) -> u32 {
+        self.fiscal_offset(self.date(t)) as u32
+    }
+
     /// The fiscal quarter (1–4) of model month `t`.
     pub fn fiscal_quarter(&self, t: u32) -> u8 {
         (self.fiscal_offset(self.date(t)) / 3) as u8 + 1
+    }
+
+    /// The calendar in a sentence, for `validate` and the reports' method
+    /// pages: "month 1 is Jan 2027 and month 36 is Dec 2029; fiscal years
+    /// start in April and are named after the calendar year they end in
+    /// (Jan 2027 falls in FY2027 Q4)".
+    pub fn describe(&self, horizon: u32) -> String {
+        let first = self.start.short_label();
+        format!(
+            "month 1 is {first} and month {horizon} is {}; fiscal years start in {} and are named after the \
+             calendar year they end in ({first} falls in {})",
+            self.date(horizon).short_label(),
+            MONTH_NAMES[usize::from(self.fiscal_year_start) - 1],
+            self.fiscal_quarter_label(1)
+        )
     }
 
     /// "FY2028", the fiscal year of model month `t`.
@@ -181,6 +201,11 @@ impl Calendar {
     pub fn fiscal_quarter_label(&self, t: u32) -> String {
         format!("FY{} Q{}", self.fiscal_year(t), self.fiscal_quarter(t))
     }
+}
+
+/// What [`Periods::years`] are called: "fiscal year" with a calendar, else "year".
+pub fn year_word(calendar: Option<&Calendar>) -> &'static str {
+    if calendar.is_some() { "fiscal year" } else { "year" }
 }
 
 /// A run of consecutive model months with a name: a quarter or a (fiscal) year.
@@ -287,6 +312,15 @@ mod tests {
         assert_eq!(
             (july.fiscal_quarter_label(1), july.fiscal_quarter_label(12)),
             ("FY2027 Q1".into(), "FY2027 Q4".into())
+        );
+    }
+
+    #[test]
+    fn a_calendar_describes_itself() {
+        assert_eq!(
+            calendar("2027-01", 4).describe(36),
+            "month 1 is Jan 2027 and month 36 is Dec 2029; fiscal years start in April and are named after the \
+             calendar year they end in (Jan 2027 falls in FY2027 Q4)"
         );
     }
 

@@ -9,6 +9,8 @@
 //! assert_eq!(percent(0.1234), "12.3%");
 //! ```
 
+use crate::calendar::Calendar;
+
 /// The symbol of a currency code, or the code followed by a space.
 pub fn currency_prefix(currency: &str) -> String {
     match currency.to_ascii_uppercase().as_str() {
@@ -127,6 +129,19 @@ pub fn month(m: Option<f64>) -> String {
     }
 }
 
+/// A month figure with, given a calendar, the calendar month it falls in:
+/// "14 (Feb 2028)". A fractional month (a median between two months) is
+/// dated by the month it ends in, 14.5 by month 15; a month before month 1
+/// gets no date; "never" when absent.
+pub fn dated_month(m: Option<f64>, calendar: Option<&Calendar>) -> String {
+    match (m, calendar) {
+        (Some(m), Some(calendar)) if m >= 1.0 => {
+            format!("{} ({})", month(Some(m)), calendar.date(m.ceil() as u32).short_label())
+        }
+        _ => month(m),
+    }
+}
+
 /// A moment's calendar date in UTC, `YYYY-MM-DD` (a moment before 1970 gives 1970-01-01).
 ///
 /// ```
@@ -168,6 +183,12 @@ mod tests {
         assert_eq!(month(Some(14.0)), "14");
         assert_eq!(month(Some(14.5)), "14.5");
         assert_eq!(month(None), "never");
+        let calendar = Calendar::new(crate::calendar::YearMonth::parse("2027-01").unwrap(), 4);
+        assert_eq!(dated_month(Some(14.0), Some(&calendar)), "14 (Feb 2028)");
+        assert_eq!(dated_month(Some(14.5), Some(&calendar)), "14.5 (Mar 2028)");
+        assert_eq!(dated_month(Some(0.0), Some(&calendar)), "0");
+        assert_eq!(dated_month(None, Some(&calendar)), "never");
+        assert_eq!(dated_month(Some(14.0), None), "14");
     }
 
     #[test]

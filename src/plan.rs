@@ -233,6 +233,8 @@ pub struct InitiativeTrials {
     trials: usize,
     /// The quarters of the horizon (fiscal quarters with a calendar).
     quarters: Vec<Period>,
+    /// The years of the horizon (fiscal years with a calendar); each holds whole quarters.
+    years: Vec<Period>,
     /// The budget windows `(first_month, last_month)` the spend was kept for.
     windows: Vec<(u32, u32)>,
     /// NPV of each initiative's own cash flows, `[initiative][trial]`.
@@ -325,7 +327,8 @@ impl InitiativeTrials {
     ) -> InitiativeTrials {
         let initiatives = scenario.initiatives.len();
         let horizon = scenario.simulation.horizon_months;
-        let quarters = Periods { calendar: scenario.calendar, horizon }.quarters();
+        let periods = Periods { calendar: scenario.calendar, horizon };
+        let (quarters, years) = (periods.quarters(), periods.years());
         let quarter_of = (1..=horizon).map(|t| quarters.iter().position(|q| q.contains(t)).unwrap_or(0)).collect();
         let windows: Vec<(u32, u32)> = windows.iter().map(|w| (w.first_month, w.last_month)).collect();
         let collector = Collector {
@@ -339,6 +342,7 @@ impl InitiativeTrials {
         let mut data = InitiativeTrials {
             trials: settings.trials as usize,
             quarters,
+            years,
             windows,
             npv: vec![Vec::new(); initiatives],
             window_spend: vec![vec![Vec::new(); initiatives]; collector.windows.len()],
@@ -455,19 +459,36 @@ impl InitiativeTrials {
     /// quarters with a calendar), the distribution of its build and run
     /// spend, and its mean visible benefit and risk loss.
     pub fn budget_table(&self, members: &[usize]) -> Vec<BudgetRow> {
+        self.period_table(members, &self.quarters)
+    }
+
+    /// The budget table's totals by year of the horizon (fiscal years with
+    /// a calendar, else months 1–12, 13–24, …), as [`Self::budget_table`]
+    /// shows quarters: the spend's quantiles are those of each trial's
+    /// spend over the whole year.
+    pub fn year_table(&self, members: &[usize]) -> Vec<BudgetRow> {
+        self.period_table(members, &self.years)
+    }
+
+    /// A budget table of `periods`, each made of whole quarters: per trial,
+    /// the spend of its quarters added up.
+    fn period_table(&self, members: &[usize], periods: &[Period]) -> Vec<BudgetRow> {
         let count = self.quarters.len();
-        self.quarters
+        periods
             .iter()
-            .enumerate()
-            .map(|(q, quarter)| {
+            .map(|period| {
+                let inside: Vec<usize> =
+                    (0..count).filter(|&q| period.contains(self.quarters[q].first_month)).collect();
                 let mut spend = vec![0.0; self.trials];
                 for &m in members {
                     let column = &self.quarterly_spend[m];
                     for (k, s) in spend.iter_mut().enumerate() {
-                        *s += column[k * count + q];
+                        for &q in &inside {
+                            *s += column[k * count + q];
+                        }
                     }
                 }
-                self.budget_row(members, &quarter.label, (quarter.first_month, quarter.last_month), spend)
+                self.budget_row(members, &period.label, (period.first_month, period.last_month), spend)
             })
             .collect()
     }
@@ -547,10 +568,10 @@ pub struct BudgetCheck {
     pub prob_within_budget: f64,
 }
 
-/// One period of a budget table: a quarter, or a budget window's total.
+/// One period of a budget table: a quarter, a year, or a budget window's total.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BudgetRow {
-    /// `Q3`, `FY2028 Q1` (with a calendar), or a budget window's label.
+    /// `Q3` or `Year 2`, `FY2028 Q1` or `FY2028` (with a calendar), or a budget window's label.
     pub period: String,
     /// First month of the period.
     pub first_month: u32,
@@ -623,6 +644,8 @@ pub struct Plan {
     pub cheapest: Option<Evaluation>,
     /// The budget table of the chosen portfolio by quarter (empty when nothing fits).
     pub budget_table: Vec<BudgetRow>,
+    /// The chosen portfolio's totals by (fiscal) year (empty when nothing fits).
+    pub year_table: Vec<BudgetRow>,
     /// The chosen portfolio's totals by budget window (empty when nothing fits).
     pub window_table: Vec<BudgetRow>,
     /// Every initiative, in scenario order.
@@ -654,9 +677,11 @@ impl Plan {
             if space.free.len() <= EXHAUSTIVE_LIMIT { exhaustive(data, &settings) } else { heuristic(data, &settings) };
         let ranked: Vec<Evaluation> = evaluated.into_iter().filter(|e| e.fits).take(RANKED).collect();
         let cheapest = if ranked.is_empty() { cheapest_portfolio(data, &settings) } else { None };
-        let (budget_table, window_table) = ranked
+        let (budget_table, year_table, window_table) = ranked
             .first()
-            .map(|e| (data.budget_table(&e.members), data.window_table(&e.members, &settings)))
+            .map(|e| {
+                (data.budget_table(&e.members), data.year_table(&e.members), data.window_table(&e.members, &settings))
+            })
             .unwrap_or_default();
         let initiatives = (0..scenario.initiatives.len())
             .map(|i| {
@@ -676,6 +701,7 @@ impl Plan {
             ranked,
             cheapest,
             budget_table,
+            year_table,
             window_table,
             initiatives,
             frontier,
@@ -690,7 +716,7 @@ impl Plan {
 
     /// `plan.json`: the settings, how the search went, the chosen portfolio
     /// and its runners-up (or the cheapest when nothing fits), the chosen
-    /// portfolio's budget table by quarter and by window, and every
+    /// portfolio's budget table by quarter, by (fiscal) year and by window, and every
     /// initiative with its EVPI.
     pub fn to_json(&self, source: Source, data: &InitiativeTrials) -> Value {
         let scenario = source.scenario;
@@ -753,6 +779,7 @@ impl Plan {
             "runners_up": self.ranked.iter().skip(1).map(portfolio).collect::<Vec<_>>(),
             "cheapest": self.cheapest.as_ref().map(portfolio),
             "budget_table": self.budget_table,
+            "year_table": self.year_table,
             "window_table": self.window_table,
             "initiatives": initiatives,
         })

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::convergence::Convergence;
 use crate::engine::RunResults;
-use crate::format::{money, month, percent};
+use crate::format::{dated_month, money, percent};
 use crate::reforecast::{Reforecast, SetReforecast};
 use crate::sampling::{BLOCK_TRIALS, STREAM_SCHEME};
 use crate::scenario::{Scenario, State, month_label};
@@ -121,7 +121,11 @@ impl<'a> Report<'a> {
                 npv(|s| s.p90),
                 percent(summary.prob_npv_negative),
                 // No cash flow in any trial: no payback to speak of, not "never".
-                if summary.prob_no_cash_flow == 1.0 { "-".into() } else { month(summary.payback_month_p50) },
+                if summary.prob_no_cash_flow == 1.0 {
+                    "-".into()
+                } else {
+                    dated_month(summary.payback_month_p50, self.scenario.calendar.as_ref())
+                },
                 ratio(&summary.roi),
                 ratio(&summary.visible_roi),
             ]);

@@ -29,7 +29,7 @@ use crate::export::{summary_value, write_budget_csv};
 use crate::footprint;
 use crate::format::{money, month, percent, signed_money};
 use crate::gates::{Gate, Reading, TRIPPED_EXIT_CODE, Target};
-use crate::plan::{Evaluation, InitiativeFigures, InitiativeTrials, Plan, PlanSettings, Search, Space};
+use crate::plan::{BudgetRow, Evaluation, InitiativeFigures, InitiativeTrials, Plan, PlanSettings, Search, Space};
 use crate::report::{Report, text_table};
 use crate::scenario::{Kind, Scenario};
 use crate::voi::estimate_text;
@@ -326,7 +326,9 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
     folder.write(|dir| {
         write_json(dir, "plan.json", &json)?;
         if plan.chosen().is_some() {
-            write_file(dir, "budget.csv", |out| write_budget_csv(&plan.budget_table, &plan.window_table, out))?;
+            write_file(dir, "budget.csv", |out| {
+                write_budget_csv(&plan.budget_table, &plan.year_table, &plan.window_table, out)
+            })?;
         }
         if options.charts {
             let footnote = Footnote { scenario: &scenario, trials: settings.trials };
@@ -502,23 +504,10 @@ fn plan_text(plan: &Plan, source: Source, trials: usize) -> String {
         out,
         "\nBudget table of the chosen portfolio: build and run spend per quarter, with mean risk losses beside it"
     );
-    let mut rows = vec![
-        ["quarter", "months", "mean spend", "P50 spend", "P90 spend", "mean visible benefit", "mean risk loss"]
-            .map(String::from)
-            .to_vec(),
-    ];
-    rows.extend(plan.budget_table.iter().map(|r| {
-        vec![
-            r.period.clone(),
-            format!("{}–{}", r.first_month, r.last_month),
-            money(r.spend_mean, currency),
-            money(r.spend_p50, currency),
-            money(r.spend_p90, currency),
-            money(r.visible_benefit_mean, currency),
-            money(r.risk_loss_mean, currency),
-        ]
-    }));
-    out.push_str(&text_table(&rows, 2, &[0]));
+    out.push_str(&period_table("quarter", &plan.budget_table, currency));
+    let year = crate::calendar::year_word(scenario.calendar.as_ref());
+    let _ = writeln!(out, "\nTotals by {year}: each trial's spend over the whole {year}");
+    out.push_str(&period_table(year, &plan.year_table, currency));
     let _ = writeln!(out, "\nTotals by budget window: the chosen portfolio against each budget");
     let mut rows = vec![["window", "months", "budget", "mean spend"].map(String::from).to_vec()];
     rows[0].extend([
@@ -542,6 +531,27 @@ fn plan_text(plan: &Plan, source: Source, trials: usize) -> String {
     }
     out.push_str(&text_table(&rows, 2, &[0]));
     out
+}
+
+/// A budget table's rows of quarters or years as text, the period's kind heading its first column.
+fn period_table(kind: &str, table: &[BudgetRow], currency: &str) -> String {
+    let mut rows = vec![
+        [kind, "months", "mean spend", "P50 spend", "P90 spend", "mean visible benefit", "mean risk loss"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    rows.extend(table.iter().map(|r| {
+        vec![
+            r.period.clone(),
+            format!("{}–{}", r.first_month, r.last_month),
+            money(r.spend_mean, currency),
+            money(r.spend_p50, currency),
+            money(r.spend_p90, currency),
+            money(r.visible_benefit_mean, currency),
+            money(r.risk_loss_mean, currency),
+        ]
+    }));
+    text_table(&rows, 2, &[0])
 }
 
 /// The initiatives table of a plan, largest mean NPV first: funded or not,

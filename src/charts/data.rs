@@ -6,6 +6,7 @@
 //! ([`crate::engine::SetResults`]) and monthly rows ([`MonthRow`]); nothing is
 //! simulated again.
 
+use crate::calendar::Calendar;
 use crate::model::{NEVER, NO_CASH_FLOW};
 use crate::report::Report;
 use crate::scenario::{Kind, Owner};
@@ -49,6 +50,43 @@ pub fn fan(rows: &[MonthRow]) -> Fan {
 pub fn month_ticks(horizon: usize) -> Vec<f64> {
     let step = [1, 2, 3, 6, 12, 24, 60, 120].into_iter().find(|&s| horizon <= 8 * s).unwrap_or(horizon.max(1));
     (0..=horizon).step_by(step).map(|m| m as f64).collect()
+}
+
+/// Pixels a date label of a month axis ("Sep 2027") needs, with the gap to the next.
+pub const DATE_TICK_SPACE: i32 = 170;
+
+/// Steps between dated ticks, in months: monthly, quarterly, half-yearly,
+/// yearly, then every 2, 3, 5, 10, 20 and 50 (fiscal) years.
+const DATE_STEPS: [u32; 10] = [1, 3, 6, 12, 24, 36, 60, 120, 240, 600];
+
+/// The ticks of a month axis running from 0 to `horizon`, as positions and
+/// labels. Position `x` is the end of month `x`, the start of month `x + 1`.
+///
+/// Without a calendar: round numbers of months ([`month_ticks`]), labelled
+/// with their number. With one: the starts of fiscal quarters, half-years,
+/// years or runs of years (every 2, 3, 5, … fiscal years, those whose
+/// number divides by 2, 3, 5, …), with the shortest step that leaves at most `fit`
+/// labels, each labelled with the month that begins there ("Apr 2027").
+pub fn month_axis_ticks(horizon: usize, calendar: Option<&Calendar>, fit: usize) -> Vec<(f64, String)> {
+    let Some(calendar) = calendar else {
+        return month_ticks(horizon).into_iter().map(|m| (m, format!("{m:.0}"))).collect();
+    };
+    let starts = |step: u32| -> Vec<u32> {
+        (0..=horizon as u32)
+            .filter(|&x| {
+                let into_year = calendar.months_into_fiscal_year(x + 1);
+                if step <= 12 {
+                    into_year % step == 0
+                } else {
+                    into_year == 0 && calendar.fiscal_year(x + 1).rem_euclid(step as i32 / 12) == 0
+                }
+            })
+            .collect()
+    };
+    let last = DATE_STEPS[DATE_STEPS.len() - 1];
+    let ticks = DATE_STEPS.iter().map(|&step| starts(step)).find(|ticks| ticks.len() <= fit.max(1));
+    let ticks = ticks.unwrap_or_else(|| starts(last));
+    ticks.into_iter().map(|x| (f64::from(x), calendar.date(x + 1).short_label())).collect()
 }
 
 /// The closed outline of the band between two curves over `x`: along `upper`
@@ -429,6 +467,43 @@ mod tests {
         assert_eq!(month_ticks(12), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0]);
         assert_eq!(month_ticks(60).len(), 6);
         assert_eq!(month_ticks(1), vec![0.0, 1.0]);
+    }
+
+    #[test]
+    fn dated_month_ticks_sit_at_fiscal_period_starts_and_fit() {
+        use crate::calendar::YearMonth;
+        let labels = |ticks: Vec<(f64, String)>| ticks.into_iter().map(|(x, l)| format!("{x}:{l}")).collect::<Vec<_>>();
+        // Without a calendar: the round numbers of months, as before.
+        assert_eq!(labels(month_axis_ticks(12, None, 3)), ["0:0", "2:2", "4:4", "6:6", "8:8", "10:10", "12:12"]);
+        // January 2027, fiscal years from April: 12 months fit quarterly ticks at fiscal quarter starts.
+        let april = Calendar::new(YearMonth::parse("2027-01").unwrap(), 4);
+        assert_eq!(
+            labels(month_axis_ticks(12, Some(&april), 6)),
+            ["0:Jan 2027", "3:Apr 2027", "6:Jul 2027", "9:Oct 2027", "12:Jan 2028"]
+        );
+        // Too many quarters for the room: half-years, then fiscal years.
+        assert_eq!(labels(month_axis_ticks(12, Some(&april), 3)), ["3:Apr 2027", "9:Oct 2027"]);
+        assert_eq!(labels(month_axis_ticks(36, Some(&april), 4)), ["3:Apr 2027", "15:Apr 2028", "27:Apr 2029"]);
+        // Ten years in little room: every second fiscal year (even-numbered: FY2028 starts April 2027).
+        assert_eq!(
+            labels(month_axis_ticks(120, Some(&april), 5)),
+            ["3:Apr 2027", "27:Apr 2029", "51:Apr 2031", "75:Apr 2033", "99:Apr 2035"]
+        );
+        // Ten years in less room: every third fiscal year (FY2028, FY2031, …).
+        assert_eq!(
+            labels(month_axis_ticks(120, Some(&april), 4)),
+            ["3:Apr 2027", "39:Apr 2030", "75:Apr 2033", "111:Apr 2036"]
+        );
+        // Every horizon and room gets ticks that fit, at most `fit` of them, when any step allows.
+        for horizon in [1, 2, 12, 36, 120, 600] {
+            for fit in 1..12 {
+                let ticks = month_axis_ticks(horizon, Some(&april), fit);
+                assert!(ticks.len() <= fit, "{horizon} months, {fit} labels: {ticks:?}");
+                assert!(ticks.iter().all(|(x, _)| (0.0..=horizon as f64).contains(x)));
+            }
+        }
+        // A short horizon still gets monthly ticks.
+        assert_eq!(labels(month_axis_ticks(2, Some(&april), 4)), ["0:Jan 2027", "1:Feb 2027", "2:Mar 2027"]);
     }
 
     #[test]

@@ -256,6 +256,7 @@ mod tests {
             ranked,
             cheapest: None,
             budget_table: Vec::new(),
+            year_table: Vec::new(),
             window_table: Vec::new(),
             initiatives: Vec::new(),
             frontier: Vec::new(),

@@ -22,6 +22,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::data::Histogram;
 use super::style::{self, AXIS, INK, LOSS, MUTED, MonthAxis, ZEBRA};
 use super::{Area, Canvas, DrawError, WIDTH};
+use crate::scenario::Scenario;
 
 /// A plotters chart on a [`super::Canvas`] with plain `f64` axes.
 pub type Plot<'a, 'b> = ChartContext<'a, Canvas<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -209,25 +210,20 @@ pub fn draw_histogram(
 }
 
 /// The axes of a money-by-month panel on `body`: months 0 to `horizon`
-/// across (ticked at round numbers of months), money from `lo` to `hi` up.
+/// across (a [`MonthAxis`], dated with a calendar), money from `lo` to `hi` up.
 pub fn month_money_axes<'a, 'b>(
     body: &'a Area<'b>,
     horizon: usize,
     (lo, hi): (f64, f64),
-    currency: &str,
+    scenario: &Scenario,
 ) -> Result<ChartContext<'a, Canvas<'b>, Cartesian2d<MonthAxis, RangedCoordf64>>, DrawError> {
-    let mut chart = ChartBuilder::on(body)
-        .x_label_area_size(90)
-        .y_label_area_size(140)
-        .build_cartesian_2d(MonthAxis::new(horizon as f64, horizon), lo..hi)?;
-    let y_fmt = |v: &f64| style::money_tick(*v, currency);
-    let x_fmt = |v: &f64| format!("{v:.0}");
-    style::mesh(&mut chart)
-        .x_desc("Month")
-        .y_labels(8)
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .disable_x_mesh()
-        .draw()?;
+    const Y_LABELS: i32 = 140;
+    let width = body.dim_in_pixel().0 as i32 - Y_LABELS;
+    let axis = MonthAxis::new(horizon as f64, horizon, scenario.calendar, width);
+    let description = axis.description();
+    let mut chart =
+        ChartBuilder::on(body).x_label_area_size(90).y_label_area_size(Y_LABELS).build_cartesian_2d(axis, lo..hi)?;
+    let y_fmt = |v: &f64| style::money_tick(*v, &scenario.currency);
+    style::mesh(&mut chart).x_desc(description).y_labels(8).y_label_formatter(&y_fmt).disable_x_mesh().draw()?;
     Ok(chart)
 }

@@ -13,8 +13,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::data::{paid_back_by_month, spread, steps};
 use super::style::{self, AXIS, Heading, INK, MUTED, MonthAxis};
 use super::{Area, Chart, DrawError};
+use crate::calendar::Calendar;
 use crate::report::Report;
-use crate::scenario::Kind;
+use crate::scenario::{Kind, month_label};
 
 /// The `payback-curve` chart.
 #[derive(Debug, Clone, Copy, Default)]
@@ -25,8 +26,8 @@ const END_LABELS: i32 = 430;
 /// The month the headline quotes (or the horizon when shorter).
 const MILESTONE: usize = 12;
 
-/// The headline: each group's share paid back by `month`.
-pub fn headline(month: usize, groups: &[(&str, f64)]) -> String {
+/// The headline: each group's share paid back by `month` (its date with a calendar).
+pub fn headline(month: usize, groups: &[(&str, f64)], calendar: Option<&Calendar>) -> String {
     let parts: Vec<String> = groups
         .iter()
         .enumerate()
@@ -38,7 +39,7 @@ pub fn headline(month: usize, groups: &[(&str, f64)]) -> String {
     if parts.is_empty() {
         return "No initiatives to chart".to_string();
     }
-    format!("Paid back by month {month}: {}", parts.join(", "))
+    format!("Paid back by {}: {}", month_label(month as u32, calendar), parts.join(", "))
 }
 
 impl Chart for PaybackCurve {
@@ -62,7 +63,7 @@ impl Chart for PaybackCurve {
         let title = if no_cash_flow {
             "No payback to chart: nothing has a cash flow within the horizon".to_string()
         } else {
-            headline(milestone, &quoted)
+            headline(milestone, &quoted, report.scenario.calendar.as_ref())
         };
         let subtitle = format!(
             "Share of trials with a cash flow whose cumulative net cash flow is back to zero or above; the gap to \
@@ -78,19 +79,21 @@ impl Chart for PaybackCurve {
             return style::message(&plot, why);
         }
         let x_end = horizon as f64 * 1.02 + 0.3;
+        const Y_LABELS: i32 = 110;
+        let width = plot.dim_in_pixel().0 as i32 - Y_LABELS - END_LABELS;
+        let axis = MonthAxis::new(x_end, horizon, report.scenario.calendar, width);
+        let description = axis.description();
         let mut chart = ChartBuilder::on(&plot)
             .x_label_area_size(90)
-            .y_label_area_size(110)
+            .y_label_area_size(Y_LABELS)
             .margin_right(END_LABELS)
             .margin_top(10)
-            .build_cartesian_2d(MonthAxis::new(x_end, horizon), 0.0..1.04)?;
-        let x_fmt = |v: &f64| format!("{v:.0}");
+            .build_cartesian_2d(axis, 0.0..1.04)?;
         let y_fmt = |v: &f64| style::percent_tick(*v);
         style::mesh(&mut chart)
-            .x_desc("Month")
+            .x_desc(description)
             .y_desc("Paid back (share of trials)")
             .y_labels(6)
-            .x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
             .disable_x_mesh()
             .draw()?;
@@ -173,7 +176,7 @@ impl Chart for PaybackCurve {
             )?;
         }
         root.draw_text(
-            &format!("horizon: month {horizon}"),
+            &format!("horizon: {}", month_label(horizon as u32, report.scenario.calendar.as_ref())),
             &style::anchored(style::text(style::LABEL, INK), HPos::Left, VPos::Bottom),
             (hx + 16, bottom - 12),
         )?;
@@ -188,10 +191,12 @@ mod tests {
     #[test]
     fn headline_quotes_the_milestone_for_each_group() {
         assert_eq!(
-            headline(12, &[("IT automation", 0.97), ("BPA", 0.214)]),
+            headline(12, &[("IT automation", 0.97), ("BPA", 0.214)], None),
             "Paid back by month 12: IT automation in 97% of trials, BPA in 21%"
         );
-        assert_eq!(headline(6, &[("BPA", 0.0)]), "Paid back by month 6: BPA in 0% of trials");
-        assert_eq!(headline(12, &[]), "No initiatives to chart");
+        assert_eq!(headline(6, &[("BPA", 0.0)], None), "Paid back by month 6: BPA in 0% of trials");
+        assert_eq!(headline(12, &[], None), "No initiatives to chart");
+        let calendar = Calendar::new(crate::calendar::YearMonth::parse("2027-04").unwrap(), 4);
+        assert_eq!(headline(12, &[("BPA", 0.5)], Some(&calendar)), "Paid back by Mar 2028: BPA in 50% of trials");
     }
 }

@@ -16,7 +16,8 @@ use super::data::{Fan, band, fan, padded_range};
 use super::layout::month_money_axes;
 use super::style::{self, AXIS, Heading, INK, LegendItem, Mark, PORTFOLIO};
 use super::{Area, Chart, DrawError};
-use crate::format::month;
+use crate::calendar::Calendar;
+use crate::format::dated_month;
 use crate::report::Report;
 use crate::scenario::Kind;
 use crate::scenario::month_label;
@@ -33,29 +34,44 @@ const INNER: f64 = 0.38;
 /// Width of the actual path: thicker than the median's, to tell them apart.
 const ACTUAL_WIDTH: u32 = 8;
 
+/// When a median payback month `m` (> 0) is reached: "month 14", or its date with a calendar ("Feb 2028").
+fn by(m: f64, calendar: Option<&Calendar>) -> String {
+    month_label(m.ceil() as u32, calendar)
+}
+
 /// How one group's median payback reads in a headline.
-fn payback_phrase(median: Option<f64>, horizon: u32) -> String {
+fn payback_phrase(median: Option<f64>, horizon: u32, calendar: Option<&Calendar>) -> String {
     match median {
         Some(m) if m <= 0.0 => "is cash-positive from the start".to_string(),
-        Some(m) => format!("pays back by month {}", m.ceil()),
+        Some(m) => format!("pays back by {}", by(m, calendar)),
         None => format!("does not pay back within {horizon} months"),
     }
 }
 
-/// The headline: median payback of each group that has initiatives.
-pub fn headline(it: Option<Option<f64>>, bpa: Option<Option<f64>>, horizon: u32) -> String {
+/// The headline: median payback of each group that has initiatives, as
+/// month numbers or, with a calendar, dates.
+pub fn headline(
+    it: Option<Option<f64>>,
+    bpa: Option<Option<f64>>,
+    horizon: u32,
+    calendar: Option<&Calendar>,
+) -> String {
     match (it, bpa) {
         (Some(None), Some(None)) => {
             format!("Neither IT automation nor BPA pays back within {horizon} months (median)")
         }
         (Some(Some(a)), Some(Some(b))) if a > 0.0 && b > 0.0 => {
-            format!("IT automation pays back by month {}, BPA by month {} (median)", a.ceil(), b.ceil())
+            format!("IT automation pays back by {}, BPA by {} (median)", by(a, calendar), by(b, calendar))
         }
         (Some(a), Some(b)) => {
-            format!("IT automation {}; BPA {} (median)", payback_phrase(a, horizon), payback_phrase(b, horizon))
+            format!(
+                "IT automation {}; BPA {} (median)",
+                payback_phrase(a, horizon, calendar),
+                payback_phrase(b, horizon, calendar)
+            )
         }
-        (Some(a), None) => format!("IT automation {} (median)", payback_phrase(a, horizon)),
-        (None, Some(b)) => format!("BPA {} (median)", payback_phrase(b, horizon)),
+        (Some(a), None) => format!("IT automation {} (median)", payback_phrase(a, horizon, calendar)),
+        (None, Some(b)) => format!("BPA {} (median)", payback_phrase(b, horizon, calendar)),
         (None, None) => "No initiatives to chart".to_string(),
     }
 }
@@ -90,7 +106,7 @@ impl Chart for RoiOverTime {
             })
             .collect();
         let present = |p: &Panel| (p.members > 0).then_some(p.payback);
-        let title = headline(present(&panels[0]), present(&panels[1]), horizon);
+        let title = headline(present(&panels[0]), present(&panels[1]), horizon, report.scenario.calendar.as_ref());
         let values = panels.iter().filter_map(|p| p.fan.as_ref()).flat_map(|f| f.p5.iter().chain(&f.p95).copied());
         let (lo, hi) = padded_range(values, true, 0.06);
         let hi = hi + 0.10 * (hi - lo);
@@ -141,7 +157,7 @@ fn draw_panel(
         return style::message(&body, &format!("No {name} initiatives in this scenario"));
     };
     let horizon = f.months.len() - 1;
-    let mut chart = month_money_axes(&body, horizon, (lo, hi), &report.scenario.currency)?;
+    let mut chart = month_money_axes(&body, horizon, (lo, hi), report.scenario)?;
     // The re-forecast from the last actual month on (all of it without actuals).
     let (months, k) = (&f.months[actual..], actual);
     chart
@@ -170,7 +186,7 @@ fn draw_panel(
         style::ringed_dot(root, (x, y0), 11, color, WHITE, 3)?;
         let style = style::text(style::LABEL, INK);
         let (left, right) = (chart.backend_coord(&(0.0, 0.0)).0, chart.backend_coord(&(horizon as f64, 0.0)).0);
-        let when = format!("month {}", month(Some(m)));
+        let when = format!("month {}", dated_month(Some(m), report.scenario.calendar.as_ref()));
         let choices = [vec![format!("median payback: {when}")], vec!["median payback".to_string(), when]];
         let mut placed = None;
         for lines in &choices {
@@ -204,11 +220,11 @@ mod tests {
     #[test]
     fn headline_names_both_paybacks() {
         assert_eq!(
-            headline(Some(Some(3.0)), Some(Some(14.0)), 36),
+            headline(Some(Some(3.0)), Some(Some(14.0)), 36, None),
             "IT automation pays back by month 3, BPA by month 14 (median)"
         );
         assert_eq!(
-            headline(Some(Some(2.5)), Some(Some(13.5)), 36),
+            headline(Some(Some(2.5)), Some(Some(13.5)), 36, None),
             "IT automation pays back by month 3, BPA by month 14 (median)"
         );
     }
@@ -216,18 +232,31 @@ mod tests {
     #[test]
     fn headline_handles_never_immediate_and_missing_groups() {
         assert_eq!(
-            headline(Some(Some(3.0)), Some(None), 24),
+            headline(Some(Some(3.0)), Some(None), 24, None),
             "IT automation pays back by month 3; BPA does not pay back within 24 months (median)"
         );
         assert_eq!(
-            headline(Some(Some(0.0)), Some(Some(9.0)), 24),
+            headline(Some(Some(0.0)), Some(Some(9.0)), 24, None),
             "IT automation is cash-positive from the start; BPA pays back by month 9 (median)"
         );
-        assert_eq!(headline(Some(Some(4.0)), None, 24), "IT automation pays back by month 4 (median)");
+        assert_eq!(headline(Some(Some(4.0)), None, 24, None), "IT automation pays back by month 4 (median)");
         assert_eq!(
-            headline(Some(None), Some(None), 12),
+            headline(Some(None), Some(None), 12, None),
             "Neither IT automation nor BPA pays back within 12 months (median)"
         );
-        assert_eq!(headline(None, Some(None), 12), "BPA does not pay back within 12 months (median)");
+        assert_eq!(headline(None, Some(None), 12, None), "BPA does not pay back within 12 months (median)");
+    }
+
+    #[test]
+    fn with_a_calendar_the_headline_gives_dates() {
+        let calendar = Calendar::new(crate::calendar::YearMonth::parse("2027-01").unwrap(), 4);
+        assert_eq!(
+            headline(Some(Some(2.5)), Some(Some(14.0)), 36, Some(&calendar)),
+            "IT automation pays back by Mar 2027, BPA by Feb 2028 (median)"
+        );
+        assert_eq!(
+            headline(Some(Some(0.0)), Some(None), 24, Some(&calendar)),
+            "IT automation is cash-positive from the start; BPA does not pay back within 24 months (median)"
+        );
     }
 }

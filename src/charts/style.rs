@@ -19,15 +19,16 @@ use ab_glyph::FontRef;
 use plotters::chart::{ChartContext, MeshStyle};
 use plotters::coord::Shift;
 use plotters::coord::cartesian::Cartesian2d;
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged, ValueFormatter};
+use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 use plotters::drawing::DrawingArea;
 use plotters::element::{Circle, DashedPathElement, PathElement, Rectangle};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBColor, TRANSPARENT, TextStyle, WHITE, register_font};
 
-use super::data::month_ticks;
+use super::data::{DATE_TICK_SPACE, month_axis_ticks};
 use super::{Area, Canvas, DrawError, HEIGHT, WIDTH};
+use crate::calendar::{Calendar, MONTH_NAMES};
 use crate::format::{currency_prefix, money};
 use crate::report::Report;
 use crate::scenario::{Kind, Scenario};
@@ -482,23 +483,37 @@ where
     mesh
 }
 
-/// A month axis from 0 to `end` with ticks at round numbers of months
-/// ([`month_ticks`]), e.g. every 6 months over three years.
+/// A month axis from 0 to `end`, ticked by [`month_axis_ticks`]: round
+/// numbers of months, or with a calendar the dates that start fiscal
+/// quarters or years ("Apr 2027"), as many as fit its width. It labels its
+/// own ticks, so charts set no x label formatter.
 pub struct MonthAxis {
     inner: RangedCoordf64,
-    ticks: Vec<f64>,
+    ticks: Vec<(f64, String)>,
+    calendar: Option<Calendar>,
 }
 
 impl MonthAxis {
     /// An axis from month 0 to `end` (which may run past `horizon` to leave
-    /// room), ticked up to `horizon`.
-    pub fn new(end: f64, horizon: usize) -> MonthAxis {
-        MonthAxis { inner: (0.0..end).into(), ticks: month_ticks(horizon) }
+    /// room), ticked up to `horizon`, about `width` pixels wide.
+    pub fn new(end: f64, horizon: usize, calendar: Option<Calendar>, width: i32) -> MonthAxis {
+        let fit = (width / DATE_TICK_SPACE).max(1) as usize;
+        MonthAxis { inner: (0.0..end).into(), ticks: month_axis_ticks(horizon, calendar.as_ref(), fit), calendar }
+    }
+
+    /// The axis title: "Month", or with a calendar when fiscal years start.
+    pub fn description(&self) -> String {
+        match self.calendar {
+            Some(c) if c.fiscal_year_start != 1 => {
+                format!("Month (fiscal years start in {})", MONTH_NAMES[usize::from(c.fiscal_year_start) - 1])
+            }
+            _ => "Month".to_string(),
+        }
     }
 }
 
 impl Ranged for MonthAxis {
-    type FormatOption = DefaultFormatting;
+    type FormatOption = NoDefaultFormatting;
     type ValueType = f64;
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
@@ -506,11 +521,17 @@ impl Ranged for MonthAxis {
     }
 
     fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
-        if hint.max_num_points() == 0 { Vec::new() } else { self.ticks.clone() }
+        if hint.max_num_points() == 0 { Vec::new() } else { self.ticks.iter().map(|(x, _)| *x).collect() }
     }
 
     fn range(&self) -> std::ops::Range<f64> {
         self.inner.range()
+    }
+}
+
+impl ValueFormatter<f64> for MonthAxis {
+    fn format_ext(&self, value: &f64) -> String {
+        self.ticks.iter().find(|(x, _)| x == value).map_or_else(|| format!("{value:.0}"), |(_, label)| label.clone())
     }
 }
 

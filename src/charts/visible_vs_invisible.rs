@@ -101,7 +101,7 @@ fn draw_panel(report: &Report, area: &Area, panel: &Panel, (lo, hi): (f64, f64))
     if rows.iter().all(|r| r.benefit_mean == 0.0) {
         return style::message(&body, "No benefit in any trial");
     }
-    let mut chart = month_money_axes(&body, rows.len(), (lo, hi), &report.scenario.currency)?;
+    let mut chart = month_money_axes(&body, rows.len(), (lo, hi), report.scenario)?;
     let (benefit, visible) = benefit_curves(rows);
     chart.draw_series(
         AreaSeries::new(benefit.iter().copied(), 0.0, color.mix(HIDDEN).filled()).border_style(color.stroke_width(3)),

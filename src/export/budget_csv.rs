@@ -1,8 +1,9 @@
 //! `budget.csv`: the budget table of the portfolio `roicast plan` chose.
 //!
 //! One row per quarter of the horizon (fiscal quarters with a `[calendar]`;
-//! the first and last may be shorter), then one row per budget window with
-//! its total. Columns:
+//! the first and last may be shorter), then one row per year with its total
+//! (fiscal years `FY2028` with a calendar, else `Year 1`, `Year 2`, …), then
+//! one row per budget window with its total. Columns:
 //! `period,first_month,last_month,spend_mean,spend_p50,spend_p90,visible_benefit_mean,risk_loss_mean,budget,spend_quantile,prob_within_budget`;
 //! the last three are filled on the windows' rows only (`spend_quantile` is
 //! the quantile at the plan's confidence the budget is judged on). Spend is
@@ -14,9 +15,14 @@ use std::io::Write;
 use super::{CsvCells, CsvColumn, ExportError, write_csv};
 use crate::plan::{BudgetCheck, BudgetRow};
 
-/// Writes a budget table, its quarters then its windows, as CSV.
-pub fn write_budget_csv(quarters: &[BudgetRow], windows: &[BudgetRow], out: &mut dyn Write) -> Result<(), ExportError> {
-    let rows: Vec<&BudgetRow> = quarters.iter().chain(windows).collect();
+/// Writes a budget table, its quarters, years then windows, as CSV.
+pub fn write_budget_csv(
+    quarters: &[BudgetRow],
+    years: &[BudgetRow],
+    windows: &[BudgetRow],
+    out: &mut dyn Write,
+) -> Result<(), ExportError> {
+    let rows: Vec<&BudgetRow> = quarters.iter().chain(years).chain(windows).collect();
     let whole = |f: fn(&BudgetRow) -> u32| CsvCells::Whole(rows.iter().map(|&r| u64::from(f(r))).collect());
     let money = |f: fn(&BudgetRow) -> f64| CsvCells::Numbers(rows.iter().map(|&r| Some(f(r))).collect());
     let check = |f: fn(&BudgetCheck) -> f64| CsvCells::Numbers(rows.iter().map(|r| r.budget.as_ref().map(f)).collect());

@@ -8,10 +8,12 @@
 //! text with [`Cell::display`]. An undefined figure (`null` in the JSON) is
 //! [`Cell::Empty`]; a cell is never NaN.
 //!
-//! Months and quarters are labelled by [`month_cell`] and [`period_cells`]
-//! only, so that dated months or fiscal periods change those two functions
-//! and nothing else.
+//! Months and quarters are labelled by [`month_cells`] and [`period_cells`]
+//! only: a month is its number and, with a `[calendar]`, its date
+//! (`2027-03`); a quarter is named by [`crate::calendar::Periods`]
+//! (`FY2028 Q1` with a calendar).
 
+use crate::calendar::Calendar;
 use crate::format::{money, month, percent};
 use crate::plan::BudgetRow;
 
@@ -127,9 +129,17 @@ impl Table {
     }
 }
 
-/// The cell that names month `m` of the horizon (its number).
-pub fn month_cell(m: u32) -> Cell {
-    Cell::number(f64::from(m), Unit::Month)
+/// The headings of the columns [`month_cells`] fills: `month`, then `date` with a calendar.
+pub fn month_headers(calendar: Option<&Calendar>) -> &'static [&'static str] {
+    if calendar.is_some() { &["month", "date"] } else { &["month"] }
+}
+
+/// The cells that name month `m` of the horizon: its number, then with a
+/// calendar its date as text (`2027-03`, as in the CSV files).
+pub fn month_cells(m: u32, calendar: Option<&Calendar>) -> Vec<Cell> {
+    let mut cells = vec![Cell::number(f64::from(m), Unit::Month)];
+    cells.extend(calendar.map(|c| Cell::text(c.date(m).to_string())));
+    cells
 }
 
 /// The cells that name a period of a budget table: its label (`Q1`,
@@ -154,6 +164,15 @@ mod tests {
         assert_eq!(Cell::count(20_000).display("USD"), "20,000");
         assert_eq!(Cell::Empty.display("USD"), "–");
         assert_eq!(Cell::text("=1+1").display("USD"), "=1+1");
+    }
+
+    #[test]
+    fn months_get_a_date_with_a_calendar() {
+        let calendar = Calendar::new(crate::calendar::YearMonth::parse("2027-11").unwrap(), 4);
+        assert_eq!(month_headers(None), ["month"]);
+        assert_eq!(month_cells(3, None), [Cell::Number(3.0, Unit::Month)]);
+        assert_eq!(month_headers(Some(&calendar)), ["month", "date"]);
+        assert_eq!(month_cells(3, Some(&calendar)), [Cell::Number(3.0, Unit::Month), Cell::text("2028-01")]);
     }
 
     #[test]

@@ -64,7 +64,7 @@ fn run_prints_the_summary_and_writes_every_output() {
     // monthly.csv: the contract's columns, one row per set and month.
     let monthly = fs::read_to_string(out.join("monthly.csv")).unwrap();
     let mut lines = monthly.lines();
-    assert_eq!(lines.next(), Some("set,month,mean,p5,p25,p50,p75,p95,benefit_mean,visible_benefit_mean"));
+    assert_eq!(lines.next(), Some("set,month,date,mean,p5,p25,p50,p75,p95,benefit_mean,visible_benefit_mean"));
     assert_eq!(lines.count(), sets.len() * 36);
 
     // trials.parquet: one row per trial; its columns agree with summary.json.
@@ -143,6 +143,31 @@ fn init_writes_a_starter_that_validates_and_never_overwrites_silently() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--force"), "{stderr}");
     assert_eq!(roicast(&["init", path, "--force"]).0, 0);
+}
+
+#[test]
+fn the_starters_commented_calendar_parses_once_uncommented() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dated.toml");
+    let path = path.to_str().unwrap();
+    assert_eq!(roicast(&["init", path]).0, 0);
+    let starter = fs::read_to_string(path).unwrap();
+    let mut uncommented = 0;
+    let dated: String = starter
+        .lines()
+        .map(|line| {
+            let calendar_line =
+                ["# [calendar]", "# start = ", "# fiscal_year_start = "].iter().any(|p| line.starts_with(p));
+            uncommented += usize::from(calendar_line);
+            if calendar_line { line.trim_start_matches("# ").to_string() + "\n" } else { line.to_string() + "\n" }
+        })
+        .collect();
+    assert_eq!(uncommented, 3, "the starter's [calendar] block changed: {starter}");
+    fs::write(path, dated).unwrap();
+    let (code, stdout, stderr) = roicast(&["validate", path]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("calendar: month 1 is Jan 2027 and month 36 is Dec 2029"), "{stdout}");
+    assert!(stdout.contains("(Jan 2027 falls in FY2027 Q1)"), "{stdout}");
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod util;
 mod actuals;
 mod bad_scenarios;
 mod budget;
+mod calendar;
 mod charts;
 mod cli;
 mod decisions;

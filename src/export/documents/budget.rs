@@ -10,7 +10,10 @@
 
 use std::io::Write;
 
-use super::{BOARD_PACK, Documents, WORKBOOK, assumptions_page, board_columns, inputs_sheet, sheet_name};
+use super::{
+    BOARD_PACK, Documents, WORKBOOK, assumptions_page, board_columns, calendar_words, inputs_sheet, sheet_name,
+};
+use crate::calendar::year_word;
 use crate::charts::style::{Footnote, grouped};
 use crate::charts::{ConflationCostChart, EfficientFrontier, NpvDifference};
 use crate::compare::{Comparison, ConflationCost, Difference, PairedSet, Source};
@@ -57,7 +60,11 @@ impl<'a> Run<'a> {
             row(format!("{which}discount rate (a year)"), Cell::share(source.scenario.simulation.discount_rate));
         }
         if let Some(first) = self.sources.first() {
-            row("horizon (months)".into(), Cell::count(u64::from(first.scenario.simulation.horizon_months)));
+            let horizon = first.scenario.simulation.horizon_months;
+            row("horizon (months)".into(), Cell::count(u64::from(horizon)));
+            if let Some(calendar) = &first.scenario.calendar {
+                row("calendar".into(), Cell::text(calendar.describe(horizon)));
+            }
             row("currency".into(), Cell::text(&first.scenario.currency));
         }
         for (item, value) in extra {
@@ -68,6 +75,13 @@ impl<'a> Run<'a> {
 
     /// The method appendix, with the command's own paragraphs first.
     pub(super) fn appendix(&self, mut items: Vec<(String, String)>) -> TextPage {
+        if let Some(first) = self.sources.first() {
+            let scenario = first.scenario;
+            items.push((
+                "Calendar".into(),
+                calendar_words(scenario.calendar.as_ref(), scenario.simulation.horizon_months),
+            ));
+        }
         items.push(("Trials and seed".into(), format!("{} trials, seed {}", grouped(self.trials), self.seed)));
         for source in self.sources {
             items.push((
@@ -228,7 +242,7 @@ impl PlanDocuments<'_> {
         table
     }
 
-    /// The chosen portfolio's budget by quarter, then its totals by budget window.
+    /// The chosen portfolio's budget by quarter, then its totals by (fiscal) year and by budget window.
     pub fn budget_table(&self) -> Table {
         let mut table = Table::new(&[
             "period",
@@ -241,7 +255,7 @@ impl PlanDocuments<'_> {
             "budget",
             "P(within budget)",
         ]);
-        for row in self.plan.budget_table.iter().chain(&self.plan.window_table) {
+        for row in self.plan.budget_table.iter().chain(&self.plan.year_table).chain(&self.plan.window_table) {
             let mut cells = period_cells(row).to_vec();
             cells.extend([
                 Cell::money(row.spend_mean),
@@ -380,11 +394,13 @@ impl Documents for PlanDocuments<'_> {
             }),
         ];
         if chosen.is_some() {
+            let years = year_word(scenario.calendar.as_ref());
             pages.push(Page::Table(TablePage {
-                title: "Budget of the chosen portfolio by quarter".into(),
-                subtitle: "Build and run spend per quarter, then per budget window, with mean visible benefit and \
-                           risk losses beside it"
-                    .into(),
+                title: format!("Budget by quarter and {years}"),
+                subtitle: format!(
+                    "The chosen portfolio's build and run spend per quarter, {years} and budget window, with mean \
+                     visible benefit and risk losses"
+                ),
                 table: self.budget_table(),
                 notes: Vec::new(),
             }));

@@ -29,6 +29,7 @@ use super::ExportError;
 use super::pdf::{Page, TablePage};
 use super::tables::{Cell, Table, Unit};
 use super::xlsx::Sheet;
+use crate::calendar::Calendar;
 use crate::scenario::{InputSlot, Scenario};
 
 /// File name of the workbook.
@@ -201,8 +202,9 @@ pub fn assumptions_page(scenario: &Scenario) -> Page<'static> {
     Page::Table(TablePage {
         title: "Key assumptions".into(),
         subtitle: format!(
-            "Means of each initiative's uncertain inputs; {} months at a discount rate of {}% a year",
+            "Means of each initiative's uncertain inputs; {} months{} at a discount rate of {}% a year",
             sim.horizon_months,
+            horizon_dates(scenario),
             (sim.discount_rate * 1000.0).round() / 10.0
         ),
         table,
@@ -226,4 +228,29 @@ fn board_columns(table: &Table, headers: &[&str]) -> Table {
 /// A workbook sheet name: at most 31 characters, without `[]:*?/\`.
 pub fn sheet_name(name: &str) -> String {
     name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect()
+}
+
+/// The horizon's first and last month with a calendar, " (Feb 2027 to Jan
+/// 2030)", to follow a number of months; empty without one.
+pub fn horizon_dates(scenario: &Scenario) -> String {
+    let horizon = scenario.simulation.horizon_months;
+    scenario
+        .calendar
+        .map_or_else(String::new, |c| format!(" ({} to {})", c.date(1).short_label(), c.date(horizon).short_label()))
+}
+
+/// The calendar paragraph of a method page: the dates the months stand
+/// for, or that months are counted from the start without a `[calendar]`.
+pub fn calendar_words(calendar: Option<&Calendar>, horizon: u32) -> String {
+    match calendar {
+        Some(calendar) => {
+            let mut words = calendar.describe(horizon);
+            words[..1].make_ascii_uppercase();
+            format!("{words}. Quarters are fiscal quarters, and chart axes show dates.")
+        }
+        None => format!(
+            "Months are counted 1 to {horizon} from the start of the plan (the scenario has no [calendar]); \
+             quarter k is months 3k−2 to 3k."
+        ),
+    }
 }

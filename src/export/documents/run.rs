@@ -7,15 +7,18 @@
 
 use std::io::Write;
 
-use super::{BOARD_PACK, Documents, WORKBOOK, assumptions_page, board_columns, inputs_sheet};
+use super::{
+    BOARD_PACK, Documents, WORKBOOK, assumptions_page, board_columns, calendar_words, horizon_dates, inputs_sheet,
+};
+use crate::calendar::Calendar;
 use crate::charts::style::{grouped, kind_label};
 use crate::charts::{OfReport, npv_histograms, standard_charts};
 use crate::convergence::MeanMethod;
 use crate::export::ExportError;
 use crate::export::pdf::{BoardPack, Headline, Page, TablePage, TextPage, TitlePage, write_board_pack};
-use crate::export::tables::{Cell, Table, Unit, month_cell};
+use crate::export::tables::{Cell, Table, Unit, month_cells, month_headers};
 use crate::export::xlsx::{Palette, Sheet, SheetChart, write_workbook};
-use crate::format::{money, month, percent};
+use crate::format::{dated_month, money, month, percent};
 use crate::report::Report;
 use crate::scenario::Kind;
 use crate::sensitivity::input_label;
@@ -113,9 +116,10 @@ pub fn summary_table(report: &Report) -> Table {
 /// The Monthly sheet: `monthly.csv`'s table, three band widths for the fan
 /// charts, and a fan of the cumulative net cash flow of IT and BPA.
 fn monthly_sheet(report: &Report) -> Sheet {
-    let mut table = Table::new(&[
-        "set",
-        "month",
+    let calendar = report.scenario.calendar.as_ref();
+    let mut headers = vec!["set"];
+    headers.extend(month_headers(calendar));
+    headers.extend([
         "mean cumulative net cash flow",
         "P5",
         "P25",
@@ -128,14 +132,20 @@ fn monthly_sheet(report: &Report) -> Sheet {
         "fan band P25 to P75",
         "fan band P75 to P95",
     ]);
+    let mut table = Table::new(&headers);
+    let column = |name: &str| table.column(name).expect("a column of the Monthly sheet");
+    // The fan's categories: the dates with a calendar, else the month numbers.
+    let x = column(if calendar.is_some() { "date" } else { "month" });
+    let (base, median) = (column("P5"), column("P50"));
+    let bands = ["fan band P5 to P25", "fan band P25 to P75", "fan band P75 to P95"].map(column);
     let mut charts = Vec::new();
     for (s, set) in report.results.sets.iter().enumerate() {
         let rows = monthly_rows(report.results, s);
         let start = table.rows.len();
         for row in &rows {
-            table.push(vec![
-                Cell::text(&set.spec.name),
-                month_cell(row.month),
+            let mut cells = vec![Cell::text(&set.spec.name)];
+            cells.extend(month_cells(row.month, calendar));
+            cells.extend([
                 Cell::money(row.mean),
                 Cell::money(row.p5),
                 Cell::money(row.p25),
@@ -148,6 +158,7 @@ fn monthly_sheet(report: &Report) -> Sheet {
                 Cell::money(row.p75 - row.p25),
                 Cell::money(row.p95 - row.p75),
             ]);
+            table.push(cells);
         }
         let (palette, kind) = match set.spec.name.as_str() {
             "it" => (Palette::It, Kind::It),
@@ -160,12 +171,12 @@ fn monthly_sheet(report: &Report) -> Sheet {
         charts.push(SheetChart::Fan {
             title: format!("{}: cumulative net cash flow", kind_label(kind)),
             rows: start..table.rows.len(),
-            x: 1,
-            base: 3,
-            bands: vec![(10, "P5–P95".into()), (11, "P25–P75".into()), (12, "P5–P95".into())],
-            line: (5, "median".into()),
+            x,
+            base,
+            bands: vec![(bands[0], "P5–P95".into()), (bands[1], "P25–P75".into()), (bands[2], "P5–P95".into())],
+            line: (median, "median".into()),
             palette,
-            axes: ["month".into(), report.scenario.currency.clone()],
+            axes: [table.headers[x].clone(), report.scenario.currency.clone()],
         });
     }
     let mut sheet = Sheet::new("Monthly", table);
@@ -299,6 +310,9 @@ pub fn run_table(report: &Report, date: &str) -> Table {
     row("trials per block", whole_number(m.block_trials));
     row("random streams", Cell::text(&m.stream_scheme));
     row("horizon (months)", Cell::count(u64::from(sim.horizon_months)));
+    if let Some(calendar) = &report.scenario.calendar {
+        row("calendar", Cell::text(calendar.describe(sim.horizon_months)));
+    }
     row("discount rate (a year)", Cell::share(sim.discount_rate));
     row("currency", Cell::text(&report.scenario.currency));
     row("mean portfolio NPV", Cell::money(c.mean.estimate));
@@ -337,10 +351,11 @@ pub fn share_half_width(share: f64, trials: u64) -> f64 {
     1.96 * (share * (1.0 - share) / trials.max(1) as f64).sqrt()
 }
 
-/// "month 6", or "not within 36 months" when more than half never pay back.
-fn payback_words(payback: Option<f64>, horizon: u32) -> String {
+/// "month 6" ("month 6 (Jun 2027)" with a calendar), or "not within 36
+/// months" when more than half never pay back.
+fn payback_words(payback: Option<f64>, horizon: u32, calendar: Option<&Calendar>) -> String {
     match payback {
-        Some(m) => format!("month {}", month(Some(m))),
+        Some(m) => format!("month {}", dated_month(Some(m), calendar)),
         None => format!("not within {horizon} months"),
     }
 }
@@ -371,11 +386,18 @@ pub fn title_page(report: &Report, date: &str) -> TitlePage {
     if !kinds.is_empty() {
         let value = kinds.iter().map(|(_, m)| month(*m)).collect::<Vec<_>>().join(" vs ");
         let label = kinds.iter().map(|(k, _)| kind_label(*k)).collect::<Vec<_>>().join(" vs ");
-        figures.push(Headline {
-            label: format!("Median payback month: {label}"),
-            value,
-            detail: "when the cumulative net cash flow turns non-negative in half the trials".into(),
-        });
+        let mut detail = "when the cumulative net cash flow turns non-negative in half the trials".to_string();
+        if let Some(calendar) = &scenario.calendar {
+            // The months as dates; a median between two months is dated by the later one.
+            let dates: Vec<String> = kinds
+                .iter()
+                .map(|(_, m)| {
+                    m.filter(|&m| m >= 1.0).map_or("–".into(), |m| calendar.date(m.ceil() as u32).short_label())
+                })
+                .collect();
+            detail = format!("{}: {detail}", dates.join(" vs "));
+        }
+        figures.push(Headline { label: format!("Median payback month: {label}"), value, detail });
     }
     if let Some(npv) = portfolio.and_then(|p| p.npv) {
         figures.push(Headline {
@@ -403,7 +425,7 @@ pub fn title_page(report: &Report, date: &str) -> TitlePage {
             Some(format!(
                 "{} pays back by {} in half the trials, and within 12 months in {} of them",
                 kind_label(k),
-                payback_words(s.payback_month_p50, horizon),
+                payback_words(s.payback_month_p50, horizon, scenario.calendar.as_ref()),
                 percent(within_12)
             ))
         })
@@ -425,8 +447,9 @@ pub fn title_page(report: &Report, date: &str) -> TitlePage {
         kicker: "Board pack · forecast of automation returns".into(),
         title: scenario.name.clone(),
         subtitle: format!(
-            "Run on {date} · {} trials · {horizon}-month horizon · discount rate {}% a year",
+            "Run on {date} · {} trials · {horizon}-month horizon{} · discount rate {}% a year",
             grouped(report.results.trials),
+            horizon_dates(scenario),
             (sim.discount_rate * 1000.0).round() / 10.0
         ),
         figures,
@@ -508,6 +531,7 @@ pub fn appendix(report: &Report, date: &str) -> TextPage {
                     (sim.discount_rate * 1000.0).round() / 10.0
                 ),
             ),
+            ("Calendar".into(), calendar_words(report.scenario.calendar.as_ref(), sim.horizon_months)),
             ("Trials and seed".into(), format!("{} trials, seed {}", grouped(m.trials), m.seed)),
             (
                 "Sampling".into(),
@@ -553,8 +577,10 @@ mod tests {
     fn shares_carry_their_binomial_error() {
         assert!((share_half_width(0.5, 10_000) - 0.0098).abs() < 1e-12);
         assert_eq!(share_half_width(0.0, 10_000), 0.0);
-        assert_eq!(payback_words(None, 36), "not within 36 months");
-        assert_eq!(payback_words(Some(14.5), 36), "month 14.5");
+        assert_eq!(payback_words(None, 36, None), "not within 36 months");
+        assert_eq!(payback_words(Some(14.5), 36, None), "month 14.5");
+        let calendar = Calendar::new(crate::calendar::YearMonth::parse("2027-01").unwrap(), 4);
+        assert_eq!(payback_words(Some(14.0), 36, Some(&calendar)), "month 14 (Feb 2028)");
     }
 
     #[test]
