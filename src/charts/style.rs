@@ -58,6 +58,8 @@ pub const TITLE: f64 = 60.0;
 pub const TITLE_MIN: f64 = 46.0;
 /// Subtitle size.
 pub const SUBTITLE: f64 = 34.0;
+/// The smallest a subtitle shrinks to before it takes two lines.
+const SUBTITLE_MIN: f64 = 30.0;
 /// Panel headings.
 pub const HEADING: f64 = 38.0;
 /// Labels, legend entries and annotations (at least 26 px letters).
@@ -434,11 +436,22 @@ pub fn frame<'a, 'f>(
     }
     y += 8;
     let mut sub = SUBTITLE;
-    while sub > 30.0 && text_width(root, heading.subtitle, &text(sub, MUTED))? > width {
+    while sub > SUBTITLE_MIN && text_width(root, heading.subtitle, &text(sub, MUTED))? > width {
         sub -= 1.0;
     }
-    root.draw_text(heading.subtitle, &text(sub, MUTED), (MARGIN, y))?;
-    y += 52;
+    // Too long for one line even at the smallest size: two lines.
+    let style = text(sub, MUTED);
+    let fits = |s: &str| root.estimate_text_size(s, &style).is_ok_and(|(w, _)| w as i32 <= width);
+    let one_line = || vec![heading.subtitle.to_string()];
+    let lines = match fits(heading.subtitle) {
+        true => one_line(),
+        false => two_lines(heading.subtitle, fits).map_or_else(one_line, Vec::from),
+    };
+    for line in &lines {
+        root.draw_text(line, &style, (MARGIN, y))?;
+        y += (sub * 1.15) as i32;
+    }
+    y += 52 - (sub * 1.15) as i32;
     if !heading.legend.is_empty() {
         draw_legend(root, heading.legend, MARGIN, y + 16)?;
         y += 52;
