@@ -226,10 +226,10 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
         report.reforecast = comparison.and_then(|plan| Reforecast::new(&scenario, &results, &report.summaries, plan));
         let gate_readings = budget::read_gates(&gate_targets, &report)?;
         write_exports(&report, dir)?;
-        if options.charts {
+        if options.output.charts {
             write_charts(&report, dir)?;
         }
-        if options.reports {
+        if options.output.reports {
             write_documents(&RunDocuments { report: &report, date: today() }, dir)?;
         }
         let mut terminal = terminal_report(&report, &scenario);
@@ -244,7 +244,7 @@ fn run(options: &RunOptions) -> Result<i32, Error> {
     let quiet = options.simulation.quiet;
     if !quiet {
         print!("{terminal}");
-        println!("results written to {}/", options.out.display());
+        println!("results written to {}/", options.output.out.display());
     }
     Ok(budget::report_gates(&options.fail_if, &gate_readings, quiet))
 }
@@ -268,7 +268,7 @@ fn prepare_run(
     settings: RunSettings,
 ) -> Result<(OutputFolder, GrowthLimit), Error> {
     let workers = workers(&options.simulation);
-    let needs = |trials| footprint::run(scenario, trials, workers, options.charts);
+    let needs = |trials| footprint::run(scenario, trials, workers, options.output.charts);
     let parquet = |trials| footprint::trials_parquet(scenario, trials);
     let budget = MemoryBudget::new(options.simulation.max_memory);
     let first = match options.precision {
@@ -277,7 +277,7 @@ fn prepare_run(
     };
     let what = format!("this run (which writes a trials.parquet of about {})", format::bytes(parquet(first)));
     budget.check(&what, first, &needs)?;
-    let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
+    let folder = OutputFolder::prepare(&options.output.out, &[&options.scenario])?;
     check_disk(folder.staging(), first, parquet(first))?;
     let growth = GrowthLimit::new(options.max_trials, &budget, &needs, folder.staging(), &parquet);
     Ok((folder, growth))

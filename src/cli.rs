@@ -185,7 +185,7 @@ struct SimulationArgs {
     max_memory: Option<u64>,
 }
 
-/// The flags of compare, conflation, plan and voi that leave files out.
+/// The flags of the simulating commands that leave files out.
 #[derive(Debug, Args)]
 struct FileArgs {
     /// Write no charts (by default they go to <out>/charts/ as PNG and SVG).
@@ -194,6 +194,13 @@ struct FileArgs {
     /// Write neither report.xlsx (for finance) nor board-pack.pdf (for the board).
     #[arg(long)]
     no_reports: bool,
+}
+
+impl FileArgs {
+    /// The typed output options, writing into `out`.
+    fn output(&self, out: PathBuf) -> OutputOptions {
+        OutputOptions { out, charts: !self.no_charts, reports: !self.no_reports }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -355,12 +362,8 @@ struct RunArgs {
     /// simulation; see docs/budget-planning.md.
     #[arg(long = "fail-if", value_name = "CONDITION", value_parser = clap::value_parser!(crate::gates::Gate))]
     fail_if: Vec<crate::gates::Gate>,
-    /// Write no charts (by default every chart goes to <out>/charts/ as PNG and SVG).
-    #[arg(long)]
-    no_charts: bool,
-    /// Write neither report.xlsx (for finance) nor board-pack.pdf (for the board).
-    #[arg(long)]
-    no_reports: bool,
+    #[command(flatten)]
+    files: FileArgs,
 }
 
 /// Typed options of `roicast run`.
@@ -370,14 +373,21 @@ pub struct RunOptions {
     pub scenario: PathBuf,
     /// Trials, seed, threads.
     pub simulation: SimulationOptions,
-    /// The output folder.
-    pub out: PathBuf,
+    /// The output folder and which files go into it.
+    pub output: OutputOptions,
     /// Half-width target for mean portfolio NPV, as a share of it (`--precision`).
     pub precision: Option<f64>,
     /// Trial limit of a `--precision` run.
     pub max_trials: u64,
     /// Conditions on the summary that make the run exit with code 3.
     pub fail_if: Vec<crate::gates::Gate>,
+}
+
+/// Where a command writes its results, and which files it writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputOptions {
+    /// The output folder.
+    pub out: PathBuf,
     /// Write the charts into `<out>/charts/` (off with `--no-charts`).
     pub charts: bool,
     /// Write `report.xlsx` and `board-pack.pdf` (off with `--no-reports`).
@@ -420,12 +430,8 @@ pub struct CompareOptions {
     pub b: PathBuf,
     /// Trials, seed, threads.
     pub simulation: SimulationOptions,
-    /// The output folder.
-    pub out: PathBuf,
-    /// Whether to write charts.
-    pub charts: bool,
-    /// Whether to write `report.xlsx` and `board-pack.pdf`.
-    pub reports: bool,
+    /// The output folder and which files go into it.
+    pub output: OutputOptions,
 }
 
 /// Typed options of `roicast conflation`.
@@ -435,12 +441,8 @@ pub struct ConflationOptions {
     pub scenario: PathBuf,
     /// Trials, seed, threads.
     pub simulation: SimulationOptions,
-    /// The output folder.
-    pub out: PathBuf,
-    /// Whether to write charts.
-    pub charts: bool,
-    /// Whether to write `report.xlsx` and `board-pack.pdf`.
-    pub reports: bool,
+    /// The output folder and which files go into it.
+    pub output: OutputOptions,
 }
 
 /// Typed options of `roicast plan`.
@@ -452,12 +454,8 @@ pub struct PlanOptions {
     pub request: crate::plan::PlanRequest,
     /// Trials, seed, threads.
     pub simulation: SimulationOptions,
-    /// The output folder.
-    pub out: PathBuf,
-    /// Whether to write charts.
-    pub charts: bool,
-    /// Whether to write `report.xlsx` and `board-pack.pdf`.
-    pub reports: bool,
+    /// The output folder and which files go into it.
+    pub output: OutputOptions,
 }
 
 /// Typed options of `roicast voi`.
@@ -467,12 +465,8 @@ pub struct VoiOptions {
     pub scenario: PathBuf,
     /// Trials, seed, threads.
     pub simulation: SimulationOptions,
-    /// The output folder.
-    pub out: PathBuf,
-    /// Whether to write the chart.
-    pub charts: bool,
-    /// Whether to write `report.xlsx` and `board-pack.pdf`.
-    pub reports: bool,
+    /// The output folder and which files go into it.
+    pub output: OutputOptions,
 }
 
 /// Typed options of `roicast actuals-template`.
@@ -532,58 +526,51 @@ impl Cli {
     pub fn into_command(self) -> Command {
         match self.command {
             CliCommand::Run(args) => Command::Run(RunOptions {
-                out: args.out.unwrap_or_else(|| default_output_dir(&args.scenario)),
+                output: args.files.output(args.out.unwrap_or_else(|| default_output_dir(&args.scenario))),
                 scenario: args.scenario,
                 simulation: args.simulation.into(),
                 precision: args.precision,
                 max_trials: args.max_trials,
                 fail_if: args.fail_if,
-                charts: !args.no_charts,
-                reports: !args.no_reports,
             }),
             CliCommand::Validate { scenario } => Command::Validate { scenario },
             CliCommand::Init { path, force } => Command::Init { path, force },
             CliCommand::Compare(args) => Command::Compare(CompareOptions {
-                out: args.out.unwrap_or_else(|| {
+                output: args.files.output(args.out.unwrap_or_else(|| {
                     PathBuf::from("output").join(format!("compare-{}-vs-{}", file_stem(&args.a), file_stem(&args.b)))
-                }),
-                charts: !args.files.no_charts,
-                reports: !args.files.no_reports,
+                })),
                 a: args.a,
                 b: args.b,
                 simulation: args.simulation.into(),
             }),
             CliCommand::Conflation(args) => Command::Conflation(ConflationOptions {
-                out: args.out.unwrap_or_else(|| {
+                output: args.files.output(args.out.unwrap_or_else(|| {
                     PathBuf::from("output").join(format!("conflation-{}", file_stem(&args.scenario)))
-                }),
-                charts: !args.files.no_charts,
-                reports: !args.files.no_reports,
+                })),
                 scenario: args.scenario,
                 simulation: args.simulation.into(),
             }),
-            CliCommand::Plan(args) => Command::Plan(PlanOptions {
-                out: args
-                    .out
-                    .unwrap_or_else(|| PathBuf::from("output").join(format!("plan-{}", file_stem(&args.scenario)))),
-                charts: !args.files.no_charts,
-                reports: !args.files.no_reports,
-                request: crate::plan::PlanRequest {
-                    budgets: args.budget,
-                    budget_months: args.budget_months,
-                    confidence: args.confidence,
-                    max_loss_probability: args.max_loss_probability,
-                    controls: crate::plan::Controls { include: args.include, exclude: args.exclude },
-                },
-                scenario: args.scenario,
-                simulation: args.simulation.into(),
-            }),
+            CliCommand::Plan(args) => {
+                Command::Plan(PlanOptions {
+                    output: args.files.output(args.out.unwrap_or_else(|| {
+                        PathBuf::from("output").join(format!("plan-{}", file_stem(&args.scenario)))
+                    })),
+                    request: crate::plan::PlanRequest {
+                        budgets: args.budget,
+                        budget_months: args.budget_months,
+                        confidence: args.confidence,
+                        max_loss_probability: args.max_loss_probability,
+                        controls: crate::plan::Controls { include: args.include, exclude: args.exclude },
+                    },
+                    scenario: args.scenario,
+                    simulation: args.simulation.into(),
+                })
+            }
             CliCommand::Voi(args) => Command::Voi(VoiOptions {
-                out: args
-                    .out
-                    .unwrap_or_else(|| PathBuf::from("output").join(format!("voi-{}", file_stem(&args.scenario)))),
-                charts: !args.files.no_charts,
-                reports: !args.files.no_reports,
+                output: args.files.output(
+                    args.out
+                        .unwrap_or_else(|| PathBuf::from("output").join(format!("voi-{}", file_stem(&args.scenario)))),
+                ),
                 scenario: args.scenario,
                 simulation: args.simulation.into(),
             }),
@@ -611,13 +598,13 @@ mod tests {
     fn run_defaults_to_output_folder_by_stem() {
         let cli = Cli::try_parse_from(["roicast", "run", "scenarios/it-vs-bpa.toml"]).unwrap();
         let Command::Run(options) = cli.into_command() else { panic!("not a run") };
-        assert_eq!(options.out, PathBuf::from("output/it-vs-bpa"));
-        assert!(options.charts);
+        assert_eq!(options.output.out, PathBuf::from("output/it-vs-bpa"));
+        assert!(options.output.charts);
         assert!(Cli::try_parse_from(["roicast", "run", "x.toml", "--trials", "0"]).is_err());
-        assert!(options.reports);
+        assert!(options.output.reports);
         let cli = Cli::try_parse_from(["roicast", "run", "x.toml", "--no-charts", "--no-reports"]).unwrap();
         let Command::Run(options) = cli.into_command() else { panic!("not a run") };
-        assert!(!options.charts && !options.reports);
+        assert!(!options.output.charts && !options.output.reports);
     }
 
     #[test]
@@ -652,15 +639,18 @@ mod tests {
     fn budget_commands_default_their_output_folders() {
         let parse = |args: &[&str]| Cli::try_parse_from(args).map(Cli::into_command);
         let Ok(Command::Compare(c)) = parse(&["roicast", "compare", "s/a.toml", "s/b.toml"]) else { panic!() };
-        assert_eq!((c.out, c.charts), (PathBuf::from("output/compare-a-vs-b"), true));
+        assert_eq!((c.output.out, c.output.charts), (PathBuf::from("output/compare-a-vs-b"), true));
         let Ok(Command::Conflation(c)) = parse(&["roicast", "conflation", "x.toml", "--no-charts"]) else { panic!() };
-        assert_eq!((c.out, c.charts, c.reports), (PathBuf::from("output/conflation-x"), false, true));
+        assert_eq!(
+            (c.output.out, c.output.charts, c.output.reports),
+            (PathBuf::from("output/conflation-x"), false, true)
+        );
         let Ok(Command::Plan(p)) = parse(&["roicast", "plan", "x.toml", "--budget", "1", "--no-reports"]) else {
             panic!()
         };
-        assert!(p.charts && !p.reports);
+        assert!(p.output.charts && !p.output.reports);
         let Ok(Command::Plan(p)) = parse(&["roicast", "plan", "x.toml", "--budget", "1.5M"]) else { panic!() };
-        assert_eq!(p.out, PathBuf::from("output/plan-x"));
+        assert_eq!(p.output.out, PathBuf::from("output/plan-x"));
         let budget = crate::plan::BudgetSpec { window: crate::plan::WindowSpec::FirstMonths, amount: 1.5e6 };
         assert_eq!((p.request.budgets, p.request.budget_months, p.request.confidence), (vec![budget], None, 0.9));
         assert!(parse(&["roicast", "plan", "x.toml", "--budget", "-5"]).is_err());
@@ -717,7 +707,10 @@ mod tests {
         );
         assert!(parse(&["roicast", "plan", "x.toml"]).is_err(), "a budget is required");
         let Ok(Command::Voi(v)) = parse(&["roicast", "voi", "s/x.toml", "--trials", "500"]) else { panic!() };
-        assert_eq!((v.out, v.charts, v.simulation.trials), (PathBuf::from("output/voi-x"), true, Some(500)));
+        assert_eq!(
+            (v.output.out, v.output.charts, v.simulation.trials),
+            (PathBuf::from("output/voi-x"), true, Some(500))
+        );
     }
 
     #[test]

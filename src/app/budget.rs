@@ -79,9 +79,9 @@ pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
         return Err(Error::Input(format!("cannot compare B = {b_named} with A = {a_named}: {why}")));
     }
     let settings = run_settings(&a, &options.simulation);
-    let needs = |trials, workers| footprint::paired(&a, &b, trials, workers, options.charts);
+    let needs = |trials, workers| footprint::paired(&a, &b, trials, workers, options.output.charts);
     check_memory(&options.simulation, "this comparison", settings.trials, needs)?;
-    let folder = OutputFolder::prepare(&options.out, &[&options.a, &options.b])?;
+    let folder = OutputFolder::prepare(&options.output.out, &[&options.a, &options.b])?;
     let progress = Progress::new(2 * settings.trials, options.simulation.quiet);
     let comparison =
         with_threads(options.simulation.threads, || Comparison::run(&a, &b, settings, &|n| progress.advance(n)))??;
@@ -94,11 +94,11 @@ pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
         .map_err(|e| Error::Output { what: "compare.json".into(), message: e.to_string() })?;
     folder.write(|dir| {
         write_json(dir, "compare.json", &json)?;
-        if options.charts {
+        if options.output.charts {
             let footnote = Footnote { scenario: &a, trials: settings.trials };
             write_chart(&NpvDifference { comparison: &comparison, b_name: &b.name, footnote }, dir)?;
         }
-        if options.reports {
+        if options.output.reports {
             write_documents(
                 &CompareDocuments { a: source_a, b: source_b, comparison: &comparison, date: today() },
                 dir,
@@ -108,7 +108,7 @@ pub(super) fn compare(options: &CompareOptions) -> Result<i32, Error> {
     })?;
     if !options.simulation.quiet {
         print!("{}", compare_text(&comparison, source_a, source_b, &options.simulation));
-        println!("results written to {}/", options.out.display());
+        println!("results written to {}/", options.output.out.display());
     }
     Ok(0)
 }
@@ -206,9 +206,9 @@ pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
     }
     let settings = run_settings(&scenario, &options.simulation);
     // The scenario under natural owners has the same shape.
-    let needs = |trials, workers| footprint::paired(&scenario, &scenario, trials, workers, options.charts);
+    let needs = |trials, workers| footprint::paired(&scenario, &scenario, trials, workers, options.output.charts);
     check_memory(&options.simulation, "this comparison", settings.trials, needs)?;
-    let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
+    let folder = OutputFolder::prepare(&options.output.out, &[&options.scenario])?;
     let progress = Progress::new(2 * settings.trials, options.simulation.quiet);
     let cost = with_threads(options.simulation.threads, || {
         ConflationCost::run(&scenario, settings, &|n| progress.advance(n))
@@ -221,18 +221,18 @@ pub(super) fn conflation(options: &ConflationOptions) -> Result<i32, Error> {
         cost.to_json(source).map_err(|e| Error::Output { what: "conflation.json".into(), message: e.to_string() })?;
     folder.write(|dir| {
         write_json(dir, "conflation.json", &json)?;
-        if options.charts {
+        if options.output.charts {
             let footnote = Footnote { scenario: &scenario, trials: settings.trials };
             write_chart(&ConflationCostChart { cost: &cost, footnote }, dir)?;
         }
-        if options.reports {
+        if options.output.reports {
             write_documents(&ConflationDocuments { source, cost: &cost, date: today() }, dir)?;
         }
         Ok(())
     })?;
     if !options.simulation.quiet {
         print!("{}", conflation_text(&cost, source));
-        println!("results written to {}/", options.out.display());
+        println!("results written to {}/", options.output.out.display());
     }
     Ok(0)
 }
@@ -308,9 +308,9 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
     let plan_settings = options.request.resolve(&scenario)?;
     let settings = run_settings(&scenario, &options.simulation);
     let windows = plan_settings.budgets.len();
-    let needs = |trials, workers| footprint::plan(&scenario, windows, trials, workers, options.charts);
+    let needs = |trials, workers| footprint::plan(&scenario, windows, trials, workers, options.output.charts);
     check_memory(&options.simulation, "this plan", settings.trials, needs)?;
-    let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
+    let folder = OutputFolder::prepare(&options.output.out, &[&options.scenario])?;
     let progress = Progress::new(settings.trials, options.simulation.quiet);
     let advance = |n| progress.advance(n);
     let (data, plan) = with_threads(options.simulation.threads, || {
@@ -330,11 +330,11 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
                 write_budget_csv(&plan.budget_table, &plan.year_table, &plan.window_table, out)
             })?;
         }
-        if options.charts {
+        if options.output.charts {
             let footnote = Footnote { scenario: &scenario, trials: settings.trials };
             write_chart(&EfficientFrontier { plan: &plan, footnote }, dir)?;
         }
-        if options.reports {
+        if options.output.reports {
             let trials = data.trials() as u64;
             write_documents(&PlanDocuments { source, plan: &plan, trials, date: today() }, dir)?;
         }
@@ -342,7 +342,7 @@ pub(super) fn plan(options: &PlanOptions) -> Result<i32, Error> {
     })?;
     if !options.simulation.quiet {
         print!("{}", plan_text(&plan, source, data.trials()));
-        println!("results written to {}/", options.out.display());
+        println!("results written to {}/", options.output.out.display());
     }
     Ok(0)
 }

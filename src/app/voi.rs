@@ -31,9 +31,9 @@ pub(super) fn voi(options: &VoiOptions) -> Result<i32, Error> {
     let scenario = load_scenario(&options.scenario, options.simulation.quiet)?;
     let settings = run_settings(&scenario, &options.simulation);
     // The trials of `run`, ranked input by input as the sensitivity analysis ranks them.
-    let needs = |trials, workers| footprint::run(&scenario, trials, workers, options.charts);
+    let needs = |trials, workers| footprint::run(&scenario, trials, workers, options.output.charts);
     check_memory(&options.simulation, "this analysis", settings.trials, needs)?;
-    let folder = OutputFolder::prepare(&options.out, &[&options.scenario])?;
+    let folder = OutputFolder::prepare(&options.output.out, &[&options.scenario])?;
     let progress = Progress::new(settings.trials, options.simulation.quiet);
     let voi = with_threads(options.simulation.threads, || {
         let results = engine::run(&scenario, settings, &|n| progress.advance(n));
@@ -46,18 +46,18 @@ pub(super) fn voi(options: &VoiOptions) -> Result<i32, Error> {
     folder.write(|dir| {
         write_json(dir, "voi.json", &json)?;
         write_file(dir, "voi.csv", |out| write_voi_csv(&voi, out))?;
-        if options.charts {
+        if options.output.charts {
             let footnote = Footnote { scenario: &scenario, trials: settings.trials };
             write_chart(&ValueOfInformationChart { voi: &voi, footnote }, dir)?;
         }
-        if options.reports {
+        if options.output.reports {
             write_documents(&VoiDocuments { source, voi: &voi, date: today() }, dir)?;
         }
         Ok(())
     })?;
     if !options.simulation.quiet {
         print!("{}", voi_text(&voi, source));
-        println!("results written to {}/", options.out.display());
+        println!("results written to {}/", options.output.out.display());
     }
     Ok(0)
 }

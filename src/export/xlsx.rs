@@ -272,6 +272,30 @@ fn header_cell(sheet: &str, column: usize) -> (&str, u32, u16) {
     (sheet, 0, column as u16)
 }
 
+/// A chart of one series, categories in column `x` and values in column
+/// `y` of `rows`, named by the values' header, without a legend.
+fn one_series(
+    kind: ChartType,
+    title: &str,
+    sheet: &str,
+    rows: &Range<usize>,
+    [x, y]: [usize; 2],
+    palette: Palette,
+    gap: u16,
+) -> Chart {
+    let mut chart = Chart::new(kind);
+    chart.title().set_name(title);
+    chart
+        .add_series()
+        .set_categories(column_range(sheet, rows, x))
+        .set_values(column_range(sheet, rows, y))
+        .set_name(header_cell(sheet, y))
+        .set_format(&mut solid(palette.rgb(), 0))
+        .set_gap(gap);
+    chart.legend().set_hidden();
+    chart
+}
+
 fn solid(rgb: u32, transparency: u8) -> ChartFormat {
     ChartFormat::new()
         .set_solid_fill(ChartSolidFill::new().set_color(Color::RGB(rgb)).set_transparency(transparency))
@@ -320,16 +344,7 @@ fn chart(sheet: &str, spec: &SheetChart, currency: &str) -> Chart {
             chart
         }
         SheetChart::Columns { title, rows, x, y, palette, axes } => {
-            let mut chart = Chart::new(ChartType::Column);
-            chart.title().set_name(title.as_str());
-            chart
-                .add_series()
-                .set_categories(column_range(sheet, rows, *x))
-                .set_values(column_range(sheet, rows, *y))
-                .set_name(header_cell(sheet, *y))
-                .set_format(&mut solid(palette.rgb(), 0))
-                .set_gap(0);
-            chart.legend().set_hidden();
+            let mut chart = one_series(ChartType::Column, title, sheet, rows, [*x, *y], *palette, 0);
             chart
                 .x_axis()
                 .set_name(axes[0].as_str())
@@ -339,16 +354,7 @@ fn chart(sheet: &str, spec: &SheetChart, currency: &str) -> Chart {
             chart
         }
         SheetChart::Bars { title, rows, x, y, palette, axis } => {
-            let mut chart = Chart::new(ChartType::Bar);
-            chart.title().set_name(title.as_str());
-            chart
-                .add_series()
-                .set_categories(column_range(sheet, rows, *x))
-                .set_values(column_range(sheet, rows, *y))
-                .set_name(header_cell(sheet, *y))
-                .set_format(&mut solid(palette.rgb(), 0))
-                .set_gap(40);
-            chart.legend().set_hidden();
+            let mut chart = one_series(ChartType::Bar, title, sheet, rows, [*x, *y], *palette, 40);
             // In a bar chart the y axis holds the categories (first row at the
             // top, names left of the bars) and the x axis the values.
             // (The values' axis then crosses at the last category, so it stays at the bottom.)

@@ -237,66 +237,6 @@ fn conflation_command_reports_or_says_there_is_nothing_to_cost() {
 // plan
 // ---------------------------------------------------------------------------
 
-/// Fixed inputs and no discounting, so every figure is plain arithmetic.
-/// Each initiative builds in month 1 and is live in months 2..24 (23 months):
-///
-/// | initiative | needs | spend | NPV                     |
-/// | Big        |       | 60k   | 23 × 5k − 60k   = 55k   |
-/// | Base       |       | 30k   | 23 × 1k − 30k   = −7k   |
-/// | App1       | Base  | 10k   | 23 × 3k − 10k   = 59k   |
-/// | App2       | App1  | 10k   | 23 × 2k − 10k   = 36k   |
-/// | Small      |       | 20k   | 23 × 1.5k − 20k = 14.5k |
-///
-/// With a 60k budget the best initiative that can be funded alone, Big
-/// (55k), is not in the best portfolio: Base + App1 + App2 (50k spend, NPV
-/// 88k) beats it, then Base + App1 + Small (60k, exactly the budget, 66.5k),
-/// Big (55k) and Base + App1 (52k). App2 is never funded without App1 and Base.
-const HAND: &str = r#"
-name = "Hand-solvable plan"
-[simulation]
-trials = 300
-horizon_months = 24
-seed = 5
-discount_rate = 0.0
-
-[[initiatives]]
-name = "Big"
-kind = "it"
-build_cost = 60000
-build_months = 1
-benefit_per_month = 5000
-
-[[initiatives]]
-name = "Base"
-kind = "it"
-build_cost = 30000
-build_months = 1
-benefit_per_month = 1000
-
-[[initiatives]]
-name = "App1"
-kind = "bpa"
-depends_on = ["Base"]
-build_cost = 10000
-build_months = 1
-benefit_per_month = 3000
-
-[[initiatives]]
-name = "App2"
-kind = "bpa"
-depends_on = ["App1"]
-build_cost = 10000
-build_months = 1
-benefit_per_month = 2000
-
-[[initiatives]]
-name = "Small"
-kind = "it"
-build_cost = 20000
-build_months = 1
-benefit_per_month = 1500
-"#;
-
 fn plan(s: &Scenario, trials: u64, request: PlanRequest) -> Plan {
     let settings = request.resolve(s).unwrap();
     let data = InitiativeTrials::simulate(s, RunSettings { trials, seed: 5 }, &settings.budgets, &|_| {});
@@ -319,7 +259,7 @@ fn names(s: &Scenario, members: &[usize]) -> Vec<String> {
 
 #[test]
 fn plan_finds_the_hand_worked_best_portfolio_and_its_runners_up() {
-    let s = scenario(HAND);
+    let s = scenario(HAND_PLAN);
     let p = plan(&s, 300, budget(60_000.0));
     let ranked: Vec<(Vec<String>, f64, f64)> =
         p.ranked.iter().map(|e| (names(&s, &e.members), e.npv_mean, e.spend[0].quantile)).collect();
@@ -355,7 +295,7 @@ fn plan_finds_the_hand_worked_best_portfolio_and_its_runners_up() {
 
 #[test]
 fn the_loss_limit_and_the_budget_window_change_the_answer() {
-    let s = scenario(HAND);
+    let s = scenario(HAND_PLAN);
     // Counting only months 1..12 or all 24 months makes no difference without run costs.
     let p = plan(&s, 300, PlanRequest { budget_months: Some(24), ..budget(60_000.0) });
     assert_eq!(names(&s, &p.chosen().unwrap().members), ["Base", "App1", "App2"]);
@@ -370,7 +310,7 @@ fn the_loss_limit_and_the_budget_window_change_the_answer() {
 
 #[test]
 fn a_budget_no_portfolio_meets_names_the_cheapest() {
-    let s = scenario(HAND);
+    let s = scenario(HAND_PLAN);
     let p = plan(&s, 300, budget(19_999.0));
     assert!(p.chosen().is_none() && p.budget_table.is_empty());
     let cheapest = p.cheapest.as_ref().unwrap();
@@ -437,7 +377,7 @@ fn every_portfolio_plan_reports_holds_its_dependencies() {
 #[test]
 fn plan_command_writes_plan_json_budget_csv_and_the_frontier() {
     let dir = tempfile::tempdir().unwrap();
-    let file = write(dir.path(), "hand.toml", HAND);
+    let file = write(dir.path(), "hand.toml", HAND_PLAN);
     let out = dir.path().join("plan");
     let (code, stdout, stderr) =
         roicast(&["plan", file.to_str().unwrap(), "--budget", "60k", "--out", out.to_str().unwrap()]);

@@ -217,61 +217,6 @@ fn voi_outputs_do_not_depend_on_the_thread_count() {
 // plan controls
 // ---------------------------------------------------------------------------
 
-/// Fixed inputs, no discounting; every build falls in month 1 and each
-/// initiative is live in months 2..24 (23 months):
-///
-/// | initiative | needs | spend | NPV                     |
-/// | Big        |       | 60k   | 23 × 5k − 60k   = 55k   |
-/// | Base       |       | 30k   | 23 × 1k − 30k   = −7k   |
-/// | App1       | Base  | 10k   | 23 × 3k − 10k   = 59k   |
-/// | App2       | App1  | 10k   | 23 × 2k − 10k   = 36k   |
-/// | Small      |       | 20k   | 23 × 1.5k − 20k = 14.5k |
-const HAND: &str = r#"
-name = "Hand-solvable plan"
-[simulation]
-trials = 200
-horizon_months = 24
-seed = 5
-discount_rate = 0.0
-
-[[initiatives]]
-name = "Big"
-kind = "it"
-build_cost = 60000
-build_months = 1
-benefit_per_month = 5000
-
-[[initiatives]]
-name = "Base"
-kind = "it"
-build_cost = 30000
-build_months = 1
-benefit_per_month = 1000
-
-[[initiatives]]
-name = "App1"
-kind = "bpa"
-depends_on = ["Base"]
-build_cost = 10000
-build_months = 1
-benefit_per_month = 3000
-
-[[initiatives]]
-name = "App2"
-kind = "bpa"
-depends_on = ["App1"]
-build_cost = 10000
-build_months = 1
-benefit_per_month = 2000
-
-[[initiatives]]
-name = "Small"
-kind = "it"
-build_cost = 20000
-build_months = 1
-benefit_per_month = 1500
-"#;
-
 /// A budget as `--budget` takes it: `months:13-24=30000` or a plain `60000`.
 fn budget(text: &str) -> BudgetSpec {
     match text.split_once('=') {
@@ -307,7 +252,7 @@ fn chosen(s: &Scenario, plan: &Plan) -> Vec<String> {
 /// one that must hold Big can add only Small (80k, 69.5k) or Base (90k, 48k).
 #[test]
 fn include_makes_every_portfolio_hold_an_initiative() {
-    let s = scenario(HAND);
+    let s = scenario(HAND_PLAN);
     let free = plan(&s, request(&["90000"], &[], &[])).unwrap();
     assert_eq!(chosen(&s, &free), ["Base", "App1", "App2", "Small"]);
     let with_big = plan(&s, request(&["90000"], &["Big"], &[])).unwrap();
@@ -322,7 +267,7 @@ fn include_makes_every_portfolio_hold_an_initiative() {
 /// Excluding App1 rules out App2 too; at 60k, Big alone (55k) is then best.
 #[test]
 fn exclude_keeps_an_initiative_and_its_dependents_out() {
-    let s = scenario(HAND);
+    let s = scenario(HAND_PLAN);
     let p = plan(&s, request(&["60000"], &[], &["App1"])).unwrap();
     assert_eq!(chosen(&s, &p), ["Big"]);
     assert!(p.ranked.iter().all(|e| !e.members.contains(&2) && !e.members.contains(&3)), "{:?}", p.ranked);
@@ -334,9 +279,9 @@ fn exclude_keeps_an_initiative_and_its_dependents_out() {
 /// still simulates both, its portfolio holds both, and it says so.
 #[test]
 fn alternatives_fund_at_most_one_member_and_run_still_simulates_every_one() {
-    let s = scenario(HAND);
+    let s = scenario(HAND_PLAN);
     assert_eq!(chosen(&s, &plan(&s, request(&["130000"], &[], &[])).unwrap()).len(), 5);
-    let text = format!("{HAND}\n[[alternatives]]\nname = \"Big or small\"\nmembers = [\"Big\", \"Small\"]\n");
+    let text = format!("{HAND_PLAN}\n[[alternatives]]\nname = \"Big or small\"\nmembers = [\"Big\", \"Small\"]\n");
     let alternatives = scenario(&text);
     let p = plan(&alternatives, request(&["130000"], &[], &[])).unwrap();
     assert_eq!(chosen(&alternatives, &p), ["Big", "Base", "App1", "App2"]);
@@ -516,8 +461,8 @@ fn plan_command_shows_every_window_and_every_initiatives_evpi() {
 #[test]
 fn alternatives_that_make_no_sense_are_rejected_with_their_line() {
     let with =
-        |alternatives: &str| Scenario::parse(&format!("{HAND}\n[[alternatives]]\n{alternatives}\n"), "hand.toml");
-    let line = HAND.lines().count() + 3;
+        |alternatives: &str| Scenario::parse(&format!("{HAND_PLAN}\n[[alternatives]]\n{alternatives}\n"), "hand.toml");
+    let line = HAND_PLAN.lines().count() + 3;
     let err = with("members = [\"Big\", \"Smal\"]").unwrap_err();
     assert!(err.line == line && err.message.contains("did you mean \"Small\""), "{err}");
     let err = with("members = [\"Big\"]").unwrap_err();

@@ -294,3 +294,63 @@ pub fn close(a: f64, b: f64) -> bool {
 pub fn assert_close(what: &str, got: f64, want: f64) {
     assert!(close(got, want), "{what}: got {got}, want {want} (diff {})", got - want);
 }
+
+/// Fixed inputs and no discounting, so every figure is plain arithmetic.
+/// Each initiative builds in month 1 and is live in months 2..24 (23 months):
+///
+/// | initiative | needs | spend | NPV                     |
+/// | Big        |       | 60k   | 23 × 5k − 60k   = 55k   |
+/// | Base       |       | 30k   | 23 × 1k − 30k   = −7k   |
+/// | App1       | Base  | 10k   | 23 × 3k − 10k   = 59k   |
+/// | App2       | App1  | 10k   | 23 × 2k − 10k   = 36k   |
+/// | Small      |       | 20k   | 23 × 1.5k − 20k = 14.5k |
+///
+/// With a 60k budget the best initiative that can be funded alone, Big
+/// (55k), is not in the best portfolio: Base + App1 + App2 (50k spend, NPV
+/// 88k) beats it, then Base + App1 + Small (60k, exactly the budget, 66.5k),
+/// Big (55k) and Base + App1 (52k). App2 is never funded without App1 and Base.
+pub const HAND_PLAN: &str = r#"
+name = "Hand-solvable plan"
+[simulation]
+trials = 300
+horizon_months = 24
+seed = 5
+discount_rate = 0.0
+
+[[initiatives]]
+name = "Big"
+kind = "it"
+build_cost = 60000
+build_months = 1
+benefit_per_month = 5000
+
+[[initiatives]]
+name = "Base"
+kind = "it"
+build_cost = 30000
+build_months = 1
+benefit_per_month = 1000
+
+[[initiatives]]
+name = "App1"
+kind = "bpa"
+depends_on = ["Base"]
+build_cost = 10000
+build_months = 1
+benefit_per_month = 3000
+
+[[initiatives]]
+name = "App2"
+kind = "bpa"
+depends_on = ["App1"]
+build_cost = 10000
+build_months = 1
+benefit_per_month = 2000
+
+[[initiatives]]
+name = "Small"
+kind = "it"
+build_cost = 20000
+build_months = 1
+benefit_per_month = 1500
+"#;
