@@ -26,7 +26,7 @@
 //! final number of trials at the end (results grow in place).
 //!
 //! The shipped scenarios' measured peaks lie within 12% of these estimates
-//! (the integration tests hold them to a factor of 1.5); `docs/model.md`
+//! (the integration tests hold them to a factor of 1.5); `docs/scenario-format.md`
 //! lists the limits the estimates guard.
 
 use crate::calendar::Periods;

@@ -387,7 +387,7 @@ impl Scenario {
 
     /// What the file holds that is valid but probably not what its author
     /// meant: for now, initiatives that cannot go live within the horizon,
-    /// always or in at least half of the trials (docs/model.md §9).
+    /// always or in at least half of the trials (docs/scenario-format.md §5).
     pub fn warnings(&self) -> &[ScenarioWarning] {
         &self.warnings
     }
