@@ -5,7 +5,7 @@ trials, months and initiatives: the table in docs/performance.md.
 Usage (after `cargo build --release`):
     python3 benches/scaling.py [--repeat 3]
 
-Each point runs `roicast run SCENARIO --trials N --no-charts --quiet` under
+Each point runs `roicast run SCENARIO --trials N --no-charts --no-reports --quiet` under
 /usr/bin/time -v and reports the median wall time of the repeats and the
 largest max RSS. Scenarios are generated like scenarios/stress-12x60.toml:
 half IT, half BPA initiatives, two risks each, Latin hypercube.
@@ -78,7 +78,7 @@ abandon_probability = 0.05
 def measure(path: str, trials: int, repeat: int, outdir: str):
     walls, rss = [], 0
     for _ in range(repeat):
-        cmd = ["/usr/bin/time", "-v", BINARY, "run", path, "--trials", str(trials), "--no-charts", "--quiet",
+        cmd = ["/usr/bin/time", "-v", BINARY, "run", path, "--trials", str(trials), "--no-charts", "--no-reports", "--quiet",
                "--out", outdir]
         err = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True).stderr
         m, s = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\d+):([\d.]+)", err).groups()

@@ -154,12 +154,15 @@ pub fn check_fraction(written: Written, range: FractionRange) -> Result<f64, Str
         (FractionRange::AnnualRate { max } | FractionRange::AnnualChange { max }, Written::Plain(x))
             if x >= 1.0 && x / 100.0 <= max =>
         {
-            Err(format!(
-                "{shown} would be {}% a year; {} (a rate of 100% a year or more is written as a percentage, \"{}%\")",
-                as_percent(x),
-                percent_hint(x),
-                as_percent(x)
-            ))
+            // Only the forms the range takes are suggested: a fraction below 1,
+            // a percentage up to the maximum.
+            let meant = if x / 100.0 < 1.0 { percent_hint(x) } else { format!("did you mean \"{x}%\"?") };
+            let literal = if x <= max {
+                format!("a rate of 100% a year or more is written as a percentage, \"{}%\"", as_percent(x))
+            } else {
+                format!("at most {}% a year", as_percent(max))
+            };
+            Err(format!("{shown} would be {}% a year; {meant} ({literal})", as_percent(x)))
         }
         (FractionRange::AnnualRate { .. } | FractionRange::AnnualChange { .. }, Written::Plain(x)) if x >= 1.0 => Err(
             format!("must lie in {within}, got {shown}; write a rate as a fraction (0.09) or a percentage (\"9%\")"),
@@ -339,12 +342,19 @@ mod tests {
         assert_eq!(check_fraction(Written::Plain(0.999), rate), Ok(0.999));
         assert_eq!(check_fraction(Written::Percent(1.0), rate), Ok(1.0));
         assert_eq!(check_fraction(Written::Percent(10.0), rate), Ok(10.0));
-        for plain in [1.0, 9.0, 150.0] {
+        for plain in [1.0, 9.0] {
             let err = check_fraction(Written::Plain(plain), rate).unwrap_err();
             assert!(err.contains(&percent_hint(plain)), "{err}");
         }
         let err = check_fraction(Written::Plain(9.0), rate).unwrap_err();
-        assert!(err.starts_with("9 would be 900% a year"), "{err}");
+        assert!(err.starts_with("9 would be 900% a year") && err.contains("\"900%\""), "{err}");
+        // 1.5 a year is only written "150%"; 15000% is beyond the maximum.
+        let err = check_fraction(Written::Plain(150.0), rate).unwrap_err();
+        assert!(err.contains("did you mean \"150%\"?") && err.contains("at most 1000% a year"), "{err}");
+        // An escalation of 150% a year is beyond its maximum, so not suggested.
+        let err = check_fraction(Written::Plain(1.5), FractionRange::AnnualChange { max: 1.0 }).unwrap_err();
+        assert!(err.contains("did you mean 0.015 or \"1.5%\"?") && !err.contains("\"150%\""), "{err}");
+        assert!(err.contains("at most 100% a year"), "{err}");
         assert!(check_fraction(Written::Percent(10.5), rate).unwrap_err().contains("got 1050%"));
         assert!(check_fraction(Written::Plain(5000.0), rate).unwrap_err().contains("got 5000"));
         assert!(check_fraction(Written::Plain(-0.1), rate).unwrap_err().contains("negative, got -0.1"));
