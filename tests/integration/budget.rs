@@ -393,18 +393,18 @@ fn plan_command_writes_plan_json_budget_csv_and_the_frontier() {
     assert_eq!(
         lines.next(),
         Some(
-            "period,first_month,last_month,spend_mean,spend_p50,spend_p90,visible_benefit_mean,risk_loss_mean,budget,\
-             spend_quantile,prob_within_budget"
+            "kind,period,first_month,last_month,spend_mean,spend_p50,spend_p90,visible_benefit_mean,risk_loss_mean,\
+             budget,spend_quantile,prob_within_budget"
         )
     );
-    assert_eq!(lines.next(), Some("Q1,1,3,50000.0,50000.0,50000.0,12000.0,0.0,,,"));
+    assert_eq!(lines.next(), Some("quarter,Q1,1,3,50000.0,50000.0,50000.0,12000.0,0.0,,,"));
     // Seven more quarters, the two years' totals (the first the same as the
     // window's, with no budget), then the budget window's total.
     let rest: Vec<&str> = lines.collect();
     assert_eq!(rest.len(), 10);
-    assert_eq!(rest[7], "Year 1,1,12,50000.0,50000.0,50000.0,66000.0,0.0,,,");
-    assert!(rest[8].starts_with("Year 2,13,24,"), "{}", rest[8]);
-    assert_eq!(rest[9], "months 1–12,1,12,50000.0,50000.0,50000.0,66000.0,0.0,60000.0,50000.0,1.0");
+    assert_eq!(rest[7], "year,Year 1,1,12,50000.0,50000.0,50000.0,66000.0,0.0,,,");
+    assert!(rest[8].starts_with("year,Year 2,13,24,"), "{}", rest[8]);
+    assert_eq!(rest[9], "window,months 1–12,1,12,50000.0,50000.0,50000.0,66000.0,0.0,60000.0,50000.0,1.0");
     check_png(&out.join("charts/efficient-frontier.png"));
     check_svg(&out.join("charts/efficient-frontier.svg"));
 

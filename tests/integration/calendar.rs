@@ -132,9 +132,12 @@ fn the_budget_goes_by_fiscal_quarter_with_fiscal_year_totals() {
     let years = table(&json, "year_table");
     assert_eq!(years, [row("FY2027", 1, 2, 8000.0), row("FY2028", 3, 14, 5100.0), row("FY2029", 15, 24, 1000.0)]);
     // budget.csv: the quarters, then the fiscal years, then the budget window.
-    let periods: Vec<String> = csv(&out.join("budget.csv"))[1..].iter().map(|r| r[0].clone()).collect();
+    let rows = csv(&out.join("budget.csv"));
+    let periods: Vec<String> = rows[1..].iter().map(|r| r[1].clone()).collect();
     assert_eq!(periods[8..12], ["FY2029 Q4", "FY2027", "FY2028", "FY2029"]);
     assert!(periods.len() == 13 && periods[12].starts_with("months 1–"), "{periods:?}");
+    let kinds: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!((kinds[8], kinds[9], kinds[11], kinds[12]), ("quarter", "year", "year", "window"));
 
     // Without a calendar: quarters Q1.. and years of twelve months from month 1.
     let json = read_json(&plan("", "plain").join("plan.json"));

@@ -448,7 +448,7 @@ fn plan_command_shows_every_window_and_every_initiatives_evpi() {
     assert!(json["initiatives"].as_array().unwrap().iter().all(|i| i["evpi"].as_f64() == Some(0.0)));
     let csv = fs::read_to_string(out.join("budget.csv")).unwrap();
     assert!(
-        csv.lines().any(|l| l.starts_with("FY2028,13,24,30000.0,") && l.ends_with(",30000.0,30000.0,1.0")),
+        csv.lines().any(|l| l.starts_with("window,FY2028,13,24,30000.0,") && l.ends_with(",30000.0,30000.0,1.0")),
         "{csv}"
     );
     check_png(&out.join("charts/efficient-frontier.png"));
