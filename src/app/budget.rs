@@ -27,7 +27,7 @@ use crate::error::Error;
 use crate::export::documents::{CompareDocuments, ConflationDocuments, PlanDocuments};
 use crate::export::{summary_value, write_budget_csv};
 use crate::footprint;
-use crate::format::{money, month, percent, signed_money};
+use crate::format::{dated_month, money, percent, signed_money};
 use crate::gates::{Gate, Reading, TRIPPED_EXIT_CODE, Target};
 use crate::plan::{BudgetRow, Evaluation, InitiativeFigures, InitiativeTrials, Plan, PlanSettings, Search, Space};
 use crate::report::{Report, text_table};
@@ -158,7 +158,10 @@ fn compare_text(comparison: &Comparison, a: Source, b: Source, overrides: &Simul
         let d = set.npv_difference;
         let difference = |f: &dyn Fn(&Difference) -> String| d.as_ref().map_or("-".into(), f);
         let side = |present: bool, x: f64| if present { money(x, currency) } else { "absent".into() };
-        let payback = |present: bool, x: Option<f64>| if present { month(x) } else { "-".into() };
+        let payback = |source: &Source, present: bool, x: Option<f64>| match present {
+            true => dated_month(x, source.scenario.calendar.as_ref()),
+            false => "-".into(),
+        };
         let (in_a, in_b) = (set.present_in != Presence::B, set.present_in != Presence::A);
         rows.push(vec![
             set.name.clone(),
@@ -171,7 +174,7 @@ fn compare_text(comparison: &Comparison, a: Source, b: Source, overrides: &Simul
             difference(&|d| m(d.p90)),
             percent(set.prob_b_beats_a),
             arrow_percent(set.prob_npv_negative.a, set.prob_npv_negative.b),
-            format!("{} → {}", payback(in_a, set.payback_month_p50.a), payback(in_b, set.payback_month_p50.b)),
+            format!("{} → {}", payback(&a, in_a, set.payback_month_p50.a), payback(&b, in_b, set.payback_month_p50.b)),
         ]);
     }
     out.push_str(&text_table(&rows, 1, &[0, comparison.sets.len()]));

@@ -144,3 +144,27 @@ fn the_budget_goes_by_fiscal_quarter_with_fiscal_year_totals() {
     assert_eq!(table(&json, "budget_table")[0], row("Q1", 1, 3, 12_000.0));
     assert_eq!(table(&json, "year_table"), [row("Year 1", 1, 12, 12_900.0), row("Year 2", 13, 24, 1200.0)]);
 }
+
+/// The fixed initiative has −12,000 after its build (months 1–3) and gains
+/// 900 a month from month 4, so it pays back in month 3 + 14 = 17: June 2028
+/// when month 1 is February 2027.
+#[test]
+fn compare_dates_the_median_payback_of_each_side_by_its_own_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let dated = write(dir.path(), "dated.toml", &(FIXED.to_string() + FEBRUARY_APRIL));
+    let plain = write(dir.path(), "plain.toml", FIXED);
+    let out = dir.path().join("out");
+    let stdout = run_cli(&[
+        "compare",
+        &plain,
+        &dated,
+        "--trials",
+        "200",
+        "--no-charts",
+        "--no-reports",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let fixed = stdout.lines().find(|l| l.starts_with("Fixed")).unwrap();
+    assert!(fixed.ends_with("17 → 17 (Jun 2028)"), "{fixed}");
+}

@@ -21,7 +21,7 @@ use crate::export::ExportError;
 use crate::export::pdf::{BoardPack, Headline, Page, TablePage, TextPage, TitlePage, write_board_pack};
 use crate::export::tables::{Cell, Table, Unit, period_cells};
 use crate::export::xlsx::{Sheet, SheetChart, write_workbook};
-use crate::format::{money, month, percent, signed_money};
+use crate::format::{dated_month, money, percent, signed_money};
 use crate::plan::{Evaluation, Plan, PlanSettings, Search};
 
 /// The settings every budget command runs with, for the Run sheet and the appendix.
@@ -536,8 +536,8 @@ impl Documents for CompareDocuments<'_> {
             });
             sentences.push(format!(
                 "The portfolio's median payback month moves from {} (A) to {} (B).",
-                month(p.payback_month_p50.a),
-                month(p.payback_month_p50.b)
+                dated_month(p.payback_month_p50.a, a.calendar.as_ref()),
+                dated_month(p.payback_month_p50.b, b.calendar.as_ref())
             ));
         }
         let footnote = Footnote { scenario: a, trials };
