@@ -42,6 +42,10 @@ pub fn summary_value(report: &Report) -> Result<Value, ExportError> {
         "trials": report.results.trials,
         "seed": report.results.seed,
         "horizon_months": scenario.simulation.horizon_months,
+        "calendar": scenario.calendar.map(|c| json!({
+            "start": c.start.to_string(),
+            "fiscal_year_start": c.fiscal_year_start,
+        })),
         "currency": scenario.currency,
         "discount_rate": scenario.simulation.discount_rate,
         "sets": sets,

@@ -1,5 +1,5 @@
-//! A scenario's `[calendar]` in the outputs: dated months in `monthly.csv`
-//! and the Monthly sheet, and the budget table by fiscal quarter with
+//! A scenario's `[calendar]` in the outputs: dated months in `monthly.csv`,
+//! the Monthly sheet and `summary.json`, and the budget table by fiscal quarter with
 //! fiscal-year totals.
 
 use std::path::Path;
@@ -67,6 +67,11 @@ fn monthly_csv_and_the_monthly_sheet_date_every_month_with_a_calendar() {
                 String::new()
             };
             assert_eq!(row[2], expected, "{row:?}");
+        }
+        let calendar = &read_json(&out.join("summary.json"))["calendar"];
+        match dated {
+            true => assert_eq!(*calendar, serde_json::json!({"start": "2027-02", "fiscal_year_start": 4})),
+            false => assert!(calendar.is_null()),
         }
         if dated {
             let mut book: Xlsx<_> = open_workbook(out.join("report.xlsx")).unwrap();
