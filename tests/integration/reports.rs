@@ -275,6 +275,18 @@ fn the_board_pack_has_its_pages_embedded_fonts_and_the_headline_figures_as_text(
     let appendix = text.last().unwrap();
     assert!(appendix.contains(&format!("seed {}", summary["seed"])), "{appendix}");
     assert!(appendix.contains(summary["manifest"]["scenario_sha256"].as_str().unwrap()));
+    assert!(!appendix.contains("variance.csv") && !appendix.contains("Actuals"), "{appendix}");
+}
+
+#[test]
+fn a_reforecast_board_pack_says_which_months_are_actual_and_where_the_variance_is() {
+    let dir = run_into(&shipped("reforecast.toml"), &[]);
+    let out = dir.path().join("out");
+    let pdf = Pdf::new(std::fs::read(out.join("board-pack.pdf")).unwrap()).unwrap();
+    let appendix = pdf_text(&pdf).pop().unwrap().replace('\n', " ");
+    let through = read_json(&out.join("summary.json"))["actuals"]["through"].as_u64().unwrap();
+    assert!(appendix.contains(&format!("Months 1 to {through} happened")), "{appendix}");
+    assert!(appendix.contains("variance.csv"), "{appendix}");
 }
 
 #[test]

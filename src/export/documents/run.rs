@@ -516,7 +516,7 @@ pub fn appendix(report: &Report, date: &str) -> TextPage {
     let m = &report.manifest;
     let sim = &report.scenario.simulation;
     let error = report.convergence.describe(&report.scenario.currency);
-    TextPage {
+    let mut page = TextPage {
         title: "Appendix: method".into(),
         items: vec![
             (
@@ -557,14 +557,30 @@ pub fn appendix(report: &Report, date: &str) -> TextPage {
                 format!("{} ({}), SHA-256 {}", report.scenario.name, m.scenario_file, m.scenario_sha256),
             ),
             ("Model and version".into(), format!("roicast {}, run on {date}", m.roicast_version)),
-            (
-                "Where the numbers are".into(),
-                "summary.json, monthly.csv, sensitivity.csv and trials.parquet beside this file; report.xlsx holds \
-                 the same figures with their inputs."
-                    .into(),
-            ),
         ],
+    };
+    let mut files = "summary.json, monthly.csv, sensitivity.csv".to_string();
+    if let Some(actuals) = &report.scenario.actuals {
+        let through = match report.scenario.calendar {
+            Some(calendar) => calendar.date(actuals.through).short_label(),
+            None => format!("month {}", actuals.through),
+        };
+        page.items.push((
+            "Actuals".into(),
+            format!(
+                "Months 1 to {} happened as {} records them (SHA-256 {}); the trials re-forecast the months after \
+                 {through}. The plan the actuals are measured against (variance.csv) is the same scenario without \
+                 its actuals, run with the same seed and trials.",
+                actuals.through, actuals.file, actuals.ledger_sha256
+            ),
+        ));
+        files.push_str(", variance.csv");
     }
+    page.items.push((
+        "Where the numbers are".into(),
+        format!("{files} and trials.parquet beside this file; report.xlsx holds the same figures with their inputs."),
+    ));
+    page
 }
 
 #[cfg(test)]
