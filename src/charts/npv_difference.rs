@@ -101,12 +101,9 @@ impl Figure for NpvDifference<'_> {
         ];
         let plot = style::frame(root, footnote, &Heading { title: &title, subtitle, legend: &legend })?;
         // Which scenario is which, shrunk to fit one line.
-        let mut size = style::LABEL;
         let names = format!("B: {}   against   A: {a_name}", self.b_name);
         let width = WIDTH as i32 - 2 * style::MARGIN;
-        while size > 24.0 && style::text_width(root, &names, &style::text(size, MUTED))? > width {
-            size -= 1.0;
-        }
+        let size = style::muted_size_to_fit(root, &names, style::LABEL, 24.0, width)?;
         let names = style::fit_text(root, &names, &style::text(size, MUTED), width)?;
         plot.draw_text(&names, &style::text(size, MUTED), (0, 0))?;
         if rows.is_empty() {

@@ -155,6 +155,17 @@ pub fn text_width(root: &Area, s: &str, style: &TextStyle) -> Result<i32, DrawEr
     Ok(root.estimate_text_size(s, style)?.0 as i32)
 }
 
+/// The largest size, from `largest` down to `smallest` in steps of one
+/// point, at which `s` in muted text fits `width` pixels; `smallest` when
+/// none does.
+pub fn muted_size_to_fit(root: &Area, s: &str, largest: f64, smallest: f64, width: i32) -> Result<f64, DrawError> {
+    let mut size = largest;
+    while size > smallest && text_width(root, s, &text(size, MUTED))? > width {
+        size -= 1.0;
+    }
+    Ok(size)
+}
+
 /// A label cut with "…" to fit `width` pixels: the longest prefix that
 /// fits, found by binary search (a prefix's width grows with its length), so
 /// a label of `n` characters takes `O(log n)` measurements of `O(n)` each.
@@ -435,10 +446,7 @@ pub fn frame<'a, 'f>(
         y += (size * 1.08) as i32;
     }
     y += 8;
-    let mut sub = SUBTITLE;
-    while sub > SUBTITLE_MIN && text_width(root, heading.subtitle, &text(sub, MUTED))? > width {
-        sub -= 1.0;
-    }
+    let sub = muted_size_to_fit(root, heading.subtitle, SUBTITLE, SUBTITLE_MIN, width)?;
     // Too long for one line even at the smallest size: two lines.
     let style = text(sub, MUTED);
     let fits = |s: &str| root.estimate_text_size(s, &style).is_ok_and(|(w, _)| w as i32 <= width);
@@ -447,11 +455,11 @@ pub fn frame<'a, 'f>(
         true => one_line(),
         false => two_lines(heading.subtitle, fits).map_or_else(one_line, Vec::from),
     };
-    for line in &lines {
-        root.draw_text(line, &style, (MARGIN, y))?;
-        y += (sub * 1.15) as i32;
+    let line_height = (sub * 1.15) as i32;
+    for (i, line) in lines.iter().enumerate() {
+        root.draw_text(line, &style, (MARGIN, y + i as i32 * line_height))?;
     }
-    y += 52 - (sub * 1.15) as i32;
+    y += 52 + (lines.len() as i32 - 1) * line_height;
     if !heading.legend.is_empty() {
         draw_legend(root, heading.legend, MARGIN, y + 16)?;
         y += 52;
